@@ -1,0 +1,1 @@
+"""The agents: each one a graph node `(state, runtime) -> partial state update`."""

@@ -47,7 +47,9 @@ class Draft(BaseModel):
         sep = "" if self.locale == "zh" else " "
         parts = [self.body.strip(), self.cta.strip()]
         if self.channel == "sms":
-            prefix = f"【{brand_name}】" if brand_name and self.locale == "zh" else (f"[{brand_name}] " if brand_name else "")
+            prefix = ""
+            if brand_name:
+                prefix = f"【{brand_name}】" if self.locale == "zh" else f"[{brand_name}] "
             return prefix + sep.join(p for p in [*parts, limits.unsubscribe_text] if p)
         if self.channel == "email":
             return sep.join(p for p in parts if p) + "\n\n" + limits.unsubscribe_text

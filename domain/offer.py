@@ -39,9 +39,9 @@ class Offer(BaseModel):
         missing = [name for name in required[self.kind] if getattr(self, name) is None]
         if missing:
             raise ValueError(f"offer kind {self.kind!r} needs {', '.join(missing)}")
-        if self.kind == "threshold" and self.amount_off is not None and self.threshold is not None:
-            if self.amount_off >= self.threshold:
-                raise ValueError("threshold offer: amount_off must be below threshold (满300减50, not 满50减300)")
+        over = self.amount_off is not None and self.threshold is not None and self.amount_off >= self.threshold
+        if self.kind == "threshold" and over:
+            raise ValueError("threshold offer: amount_off must be below threshold (满300减50, not 满50减300)")
         return self
 
 
@@ -53,6 +53,10 @@ class BrandRules(BaseModel):
     banned_words: list[str] = Field(default_factory=list, description="Words the copy must never contain.")
     required_phrases: list[str] = Field(default_factory=list, description="Phrases every message must contain.")
     brand_name: str = Field(default="", max_length=20, description="Brand shown in SMS signatures, e.g. 【好物铺】.")
+
+
+def _default_send_costs() -> dict[Channel, float]:
+    return {"sms": 0.05, "push": 0.0, "email": 0.001}
 
 
 class Campaign(BaseModel):
@@ -73,7 +77,7 @@ class Campaign(BaseModel):
     locale: Locale = "zh"
     max_sends: int = Field(default=1000, gt=0, description="Budget: at most this many messages.")
     cost_per_send: dict[Channel, float] = Field(
-        default_factory=lambda: {"sms": 0.05, "push": 0.0, "email": 0.001},
+        default_factory=_default_send_costs,
         description="Cost of one message per channel, in the campaign currency.",
     )
     frequency_cap: int = Field(default=2, ge=1, description="At most this many promotions per user per 7 days.")

@@ -29,6 +29,10 @@ class QuietHours(BaseModel):
         return hour >= self.start_hour or hour < self.end_hour
 
 
+def _no_consent() -> dict[Channel, bool]:
+    return {"sms": False, "push": False, "email": False}
+
+
 class User(BaseModel):
     """A shop customer. Name, phone, e-mail and address are personal data: never shown to the LLM."""
 
@@ -42,7 +46,7 @@ class User(BaseModel):
     locale: Locale = "zh"
     utc_offset_hours: int = Field(default=8, ge=-12, le=14, description="For quiet hours and send times.")
     consent: dict[Channel, bool] = Field(
-        default_factory=lambda: {"sms": False, "push": False, "email": False},
+        default_factory=_no_consent,
         description="Per-channel marketing consent; a missing channel means no consent.",
     )
     quiet_hours: QuietHours = Field(default_factory=QuietHours)

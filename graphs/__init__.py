@@ -1,0 +1,1 @@
+"""State schemas, per-run context and the assembly of the promotion graph."""

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     embedded_ctx_per_slot: int = Field(default=2048, ge=512, le=32768, description="Context tokens per slot.")
     embedded_threads: int = Field(default=0, ge=0, le=256, description="CPU threads; 0 uses every core.")
     llm_timeout_s: float = Field(default=180.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0, le=10, description="Retries of transient HTTP errors per call.")
     llm_temperature: float = Field(default=0.7, ge=0, le=2)
     llm_max_tokens: int = Field(default=400, ge=32, le=8192)
 

@@ -1,0 +1,69 @@
+"""Copywriter agent: the LLM writes N channel-ready variants from non-identifying inputs."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from langchain_core.exceptions import OutputParserException
+from langgraph.runtime import Runtime
+from openai import OpenAIError
+from pydantic import ValidationError
+
+from agents.copy_prompt import copywriter_messages, feedback_text
+from domain.copy import CopyBatch, Draft
+from domain.people import User
+from graphs.context import Context
+from graphs.state import PromotionState
+from tools.compliance import find_personal_data
+
+
+class PersonalDataInPrompt(RuntimeError):
+    """Raised when a prompt about to reach the LLM holds the user's personal data: a bug, never sent."""
+
+
+def personal_values(user: User) -> list[str]:
+    """The user's identifying values that must never reach the LLM."""
+    return [v for v in (user.user_id, user.name, user.phone, user.email, user.address) if v]
+
+
+def write_copy(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """One writing attempt: first draft, or a rewrite guided by the critic's violations."""
+    ctx = runtime.context
+    channel, profile = state.write_channel, state.profile
+    if channel is None or profile is None:
+        raise ValueError("write_copy runs only after profiling found a channel")
+    items = ctx.services.shop.items_for_campaign(state.campaign.eligible_categories, state.campaign.eligible_item_ids)
+    messages = copywriter_messages(
+        campaign=state.campaign,
+        items=items,
+        profile=profile,
+        channel=channel,
+        locale=state.write_locale,
+        n_variants=ctx.n_variants,
+        feedback=feedback_text(state.reviews, state.drafts, state.write_locale, ctx.prompt_version),
+        version=ctx.prompt_version,
+    )
+    prompt_text = "\n".join(str(m.content) for m in messages)
+    leaks = find_personal_data(prompt_text, personal_values(ctx.services.shop.get_user(state.user_id)))
+    if leaks:
+        raise PersonalDataInPrompt(f"prompt holds personal data ({leaks[0].code}); refusing to send it to the LLM")
+    attempt = state.attempts
+    writer = ctx.services.writer_model.with_structured_output(CopyBatch, method="json_schema")
+    try:
+        batch = cast(CopyBatch, writer.invoke(messages))
+    except (OpenAIError, OutputParserException, ValidationError) as error:
+        # A bad or failed generation costs one attempt; the bounded loop ends in the checked fallback.
+        return {"drafts": [], "attempts": attempt + 1, "errors": [f"copywriter attempt {attempt}: {error!r}"[:300]]}
+    drafts = [
+        Draft(
+            variant_id=f"a{attempt}v{index}",
+            channel=channel,
+            locale=state.write_locale,
+            title=variant.title.strip(),
+            body=variant.body.strip(),
+            cta=variant.cta.strip(),
+            attempt=attempt,
+        )
+        for index, variant in enumerate(batch.variants[: ctx.n_variants])
+    ]
+    return {"drafts": drafts, "attempts": attempt + 1}

@@ -1,0 +1,76 @@
+"""Critic / compliance agent: deterministic rules first, an LLM critique second, then route."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, cast
+
+from langchain_core.exceptions import OutputParserException
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+from langgraph.runtime import Runtime
+from openai import OpenAIError
+from pydantic import ValidationError
+
+from agents.copy_prompt import CHANNEL_NAMES
+from agents.copywriter import personal_values
+from domain.copy import Draft
+from domain.offer import Campaign
+from domain.review import Critique, DraftReview, RuleFamily
+from graphs.context import Context
+from graphs.state import PromotionState
+from prompts import render_prompt
+from tools.compliance import OfferFacts, check_draft
+
+RULE_FAMILIES: tuple[RuleFamily, ...] = ("absolute_terms", "claims", "personal_data", "channel", "brand")
+
+
+def review_by_rules(draft: Draft, campaign: Campaign, facts: OfferFacts, personal: list[str]) -> DraftReview:
+    """Run the rule engine on one draft; any blocking violation blocks it."""
+    violations = check_draft(draft, campaign, facts, personal_data=personal)
+    failed = {v.family for v in violations if v.severity == "block"}
+    return DraftReview(
+        variant_id=draft.variant_id,
+        attempt=draft.attempt,
+        verdict="BLOCK" if failed else "PASS",
+        violations=violations,
+        checks_passed=[family for family in RULE_FAMILIES if family not in failed],
+    )
+
+
+def critique(model: BaseChatModel, draft: Draft, interests: list[str], version: str) -> Critique | None:
+    """Score a rule-passing draft; the critique is advisory, so a failed call yields None, not a block."""
+    locale = draft.locale
+    system = render_prompt("critic", "system", locale, version, channel_name=CHANNEL_NAMES[locale][draft.channel])
+    user = render_prompt("critic", "user", locale, version, interests=", ".join(interests) or "-", copy=draft.full_text())
+    scorer = model.with_structured_output(Critique, method="json_schema")
+    try:
+        return cast(Critique, scorer.invoke([SystemMessage(content=system), HumanMessage(content=user)]))
+    except (OpenAIError, OutputParserException, ValidationError):
+        return None
+
+
+def review_drafts(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Review every draft of the latest attempt; keep all reviews; collect the approved drafts."""
+    ctx = runtime.context
+    items = ctx.services.shop.items_for_campaign(state.campaign.eligible_categories, state.campaign.eligible_item_ids)
+    facts = OfferFacts.from_campaign(state.campaign, items)
+    personal = personal_values(ctx.services.shop.get_user(state.user_id))
+    interests = state.profile.interests if state.profile else []
+    reviews: list[DraftReview] = []
+    for draft in state.drafts:
+        review = review_by_rules(draft, state.campaign, facts, personal)
+        if review.verdict == "PASS" and ctx.llm_critique:
+            scores = critique(ctx.services.critic_model, draft, interests, ctx.prompt_version)
+            review = review.model_copy(update={"critique": scores})
+        reviews.append(review)
+    passed = {r.variant_id for r in reviews if r.verdict == "PASS"}
+    return {"reviews": reviews, "approved": [d for d in state.drafts if d.variant_id in passed]}
+
+
+def route_after_review(state: PromotionState, runtime: Runtime[Context]) -> Literal["target", "rewrite", "fallback"]:
+    """Approved copy goes to targeting; otherwise rewrite while attempts remain, then the fallback."""
+    if state.approved:
+        return "target"
+    if state.attempts <= runtime.context.max_rewrites:
+        return "rewrite"
+    return "fallback"

@@ -1,0 +1,37 @@
+"""The bounded loop's graceful end: a template variant stating only the offer, itself checked by the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agents.copywriter import personal_values
+from agents.critic import review_by_rules
+from domain.copy import Draft
+from graphs.context import Context
+from graphs.state import PromotionState
+from tools.compliance import OfferFacts, fallback_variant
+
+
+def write_fallback(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Write and check the template variant; it is approved only if it passes like any other draft."""
+    services = runtime.context.services
+    if state.write_channel is None:
+        raise ValueError("write_fallback runs only after profiling found a channel")
+    items = services.shop.items_for_campaign(state.campaign.eligible_categories, state.campaign.eligible_item_ids)
+    facts = OfferFacts.from_campaign(state.campaign, items)
+    variant = fallback_variant(state.campaign, state.write_channel, state.write_locale, facts)
+    draft = Draft(
+        variant_id="fallback",
+        channel=state.write_channel,
+        locale=state.write_locale,
+        title=variant.title,
+        body=variant.body,
+        cta=variant.cta,
+        attempt=state.attempts,
+        source="fallback",
+    )
+    review = review_by_rules(draft, state.campaign, facts, personal_values(services.shop.get_user(state.user_id)))
+    approved = [draft] if review.verdict == "PASS" else []
+    return {"drafts": [draft], "reviews": [review], "approved": approved, "used_fallback": True}

@@ -1,0 +1,66 @@
+"""Targeting agent: asks the optimization tool who gets which variant, when and why, and explains it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from domain.decision import Explanation, PromotionResult
+from domain.review import DraftReview
+from graphs.context import Context
+from graphs.state import PromotionState
+from tools.targeting import VariantCandidate
+
+NEUTRAL_QUALITY = 3.0
+
+
+def variant_quality(review: DraftReview | None) -> float:
+    """Mean of the critic's three scores; neutral when there was no critique (fallback, critique off)."""
+    if review is None or review.critique is None:
+        return NEUTRAL_QUALITY
+    c = review.critique
+    return (c.fluency + c.tone + c.personalization) / 3
+
+
+def target(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Decide send / no-send, channel, variant and time; record the send; assemble the result."""
+    ctx = runtime.context
+    if state.features is None or state.profile is None:
+        raise ValueError("target runs only after profiling")
+    reviews = {(r.variant_id, r.attempt): r for r in state.reviews}
+    candidates = [
+        VariantCandidate(d.variant_id, variant_quality(reviews.get((d.variant_id, d.attempt)))) for d in state.approved
+    ]
+    decision = ctx.services.policy.decide(
+        user=ctx.services.shop.get_user(state.user_id),
+        user_ref=state.user_ref,
+        campaign=state.campaign,
+        features=state.features,
+        eligibility_channels=state.eligible_channels,
+        blocked=state.constraint_notes,
+        channel=state.write_channel,
+        candidates=candidates,
+        bought_eligible_last_7d=state.bought_eligible_last_7d,
+        now=ctx.now,
+    )
+    message = next((d for d in state.approved if d.variant_id == decision.variant_id), None) if decision.send else None
+    if decision.send and message is not None and ctx.record_sends and decision.channel and decision.send_at:
+        ctx.services.shop.record_send(state.user_id, state.campaign.campaign_id, decision.channel, decision.send_at)
+    chosen_review = reviews.get((message.variant_id, message.attempt)) if message else None
+    result = PromotionResult(
+        user_ref=state.user_ref,
+        campaign_id=state.campaign.campaign_id,
+        message=message,
+        rendered=message.rendered_body(state.campaign.brand.brand_name) if message else None,
+        decision=decision,
+        explanation=Explanation(
+            features_used=state.profile,
+            critic_checks=chosen_review.checks_passed if chosen_review else [],
+            attempts=state.attempts,
+            used_fallback=state.used_fallback,
+            targeting_reasons=decision.reasons + decision.constraints,
+        ),
+        reviews=state.reviews,
+    )
+    return {"decision": decision, "result": result}

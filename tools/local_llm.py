@@ -1,0 +1,173 @@
+"""The embedded llama.cpp server (via ``xllamacpp``), serving an OpenAI-compatible API on loopback.
+
+``xllamacpp.Server(params)`` loads the model on its own thread and returns once the model is loaded
+and the HTTP listener is up; it has no ``stop()``: destroying the object terminates the serving loop,
+closes the port and frees the model. So ``stop()`` drops the only reference and collects it.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+import xllamacpp
+
+_POLL_S = 0.2
+
+
+class LocalLLMError(RuntimeError):
+    """The embedded LLM server failed to start; the message says what to check."""
+
+
+def _cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class LocalLLMServer:
+    """One embedded llama.cpp server: ``with LocalLLMServer(path, "name") as srv: use(srv.base_url)``."""
+
+    def __init__(  # noqa: PLR0913 - every knob is a server setting
+        self,
+        model_path: Path,
+        model_name: str,
+        *,
+        n_parallel: int = 4,
+        ctx_per_slot: int = 2048,
+        threads: int = 0,
+        repeat_penalty: float = 1.1,
+        start_timeout_s: float = 120.0,
+        verbosity: int = 0,
+    ) -> None:
+        """Configure the server; nothing starts until ``start()``. ``threads=0`` uses every usable core."""
+        self._model_path = model_path
+        self._model_name = model_name
+        self._n_parallel = n_parallel
+        self._ctx_per_slot = ctx_per_slot
+        self._threads = threads or _cpu_count()
+        self._repeat_penalty = repeat_penalty
+        self._start_timeout_s = start_timeout_s
+        self._verbosity = verbosity
+        self._server: Any = None
+        self._base_url: str | None = None
+
+    @property
+    def model_name(self) -> str:
+        """The served model id (the alias that ``/v1/models`` lists and requests must name)."""
+        return self._model_name
+
+    @property
+    def base_url(self) -> str:
+        """OpenAI-compatible base URL, e.g. ``http://127.0.0.1:PORT/v1``; only valid after ``start()``."""
+        if self._base_url is None:
+            raise LocalLLMError("the embedded LLM server is not running: call start() first")
+        return self._base_url
+
+    def _params(self) -> Any:
+        p = xllamacpp.CommonParams()
+        p.model.path = str(self._model_path)
+        p.model_alias = {self._model_name}
+        p.n_parallel = self._n_parallel
+        p.n_ctx = self._n_parallel * self._ctx_per_slot  # shared by the slots: each gets ctx_per_slot
+        p.cpuparams.n_threads = self._threads
+        p.cpuparams_batch.n_threads = self._threads
+        p.hostnames = ["127.0.0.1"]
+        p.port = 0  # the OS picks a free port; read back from listening_address (no race)
+        p.offline = True  # never reach a model hub
+        p.ui = False
+        p.ui_mcp_proxy = False
+        p.endpoint_metrics = False
+        p.cache_ram_mib = 512  # host-RAM prompt cache; the default 8 GiB is too much for a shared box
+        p.sampling.penalty_repeat = self._repeat_penalty  # server default when a request sends none
+        p.verbosity = self._verbosity
+        return p
+
+    def start(self) -> None:
+        """Load the model and wait until ``/v1/models`` answers 200; raises LocalLLMError otherwise."""
+        if self._server is not None:
+            return
+        if not self._model_path.is_file():
+            raise LocalLLMError(f"model file {self._model_path} does not exist: run ensure_weights() first")
+        params, box = self._params(), _StartBox()
+        t0 = time.monotonic()
+        worker = threading.Thread(target=box.run, args=(params,), name="llm-server-start", daemon=True)
+        worker.start()
+        try:
+            worker.join(self._start_timeout_s)
+        finally:
+            if worker.is_alive():
+                box.abandon()  # timeout or Ctrl-C: the worker frees the server when loading ends
+        if worker.is_alive():
+            raise LocalLLMError(f"the embedded LLM server did not load {self._model_path.name} in "
+                                f"{self._start_timeout_s:.0f}s; the machine may be overloaded")
+        if box.error is not None:
+            raise LocalLLMError(f"the embedded LLM server failed to start with {self._model_path}: {box.error}. "
+                                "Check the file is a valid GGUF (delete it to rebuild) and that memory is free")
+        self._server = box.server
+        self._base_url = str(self._server.listening_address).rstrip("/") + "/v1"
+        remaining = self._start_timeout_s - (time.monotonic() - t0)
+        try:
+            self._wait_ready(max(remaining, 5.0))
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_ready(self, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        status: int | str = "no answer"
+        while time.monotonic() < deadline:
+            try:
+                status = httpx.get(f"{self.base_url}/models", timeout=5.0).status_code
+            except httpx.HTTPError as exc:
+                status = type(exc).__name__
+            if status == 200:
+                return
+            time.sleep(_POLL_S)
+        raise LocalLLMError(f"{self.base_url}/models did not become ready within {timeout_s:.0f}s (last: {status})")
+
+    def stop(self) -> None:
+        """Stop serving: drop the server so its destructor ends the loop, closes the port and frees the model."""
+        server, self._server, self._base_url = self._server, None, None
+        if server is not None:
+            del server
+            gc.collect()
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+
+class _StartBox:
+    """Carries the server (or the error) out of the loading thread; frees it if the caller gave up."""
+
+    def __init__(self) -> None:
+        self.server: Any = None
+        self.error: BaseException | None = None
+        self._lock = threading.Lock()
+        self._abandoned = False
+
+    def run(self, params: Any) -> None:
+        try:
+            server = xllamacpp.Server(params)
+        except Exception as exc:  # noqa: BLE001 - reported to the caller by start()
+            self.error = exc
+            return
+        with self._lock:
+            if not self._abandoned:
+                self.server = server
+                return
+        del server
+
+    def abandon(self) -> None:
+        with self._lock:
+            self._abandoned = True
+            server, self.server = self.server, None
+        del server

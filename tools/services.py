@@ -1,0 +1,42 @@
+"""The clients one process shares: stores, chat models and the targeting policy, built once and reused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from langchain_core.language_models import BaseChatModel
+
+from tools.chat_model import LLMEndpoint, make_chat_model
+from tools.history_store import HistoryStore
+from tools.settings import Settings
+from tools.shop_db import ShopDB
+from tools.targeting import TargetingPolicy
+
+
+@dataclass
+class Services:
+    """Everything the agents call that holds a connection or a model."""
+
+    history: HistoryStore
+    shop: ShopDB
+    writer_model: BaseChatModel
+    critic_model: BaseChatModel
+    policy: TargetingPolicy = field(default_factory=TargetingPolicy)
+
+    def close(self) -> None:
+        """Release the database connection."""
+        self.shop.close()
+
+
+def open_services(settings: Settings, endpoint: LLMEndpoint) -> Services:
+    """Build the shared clients from settings, pointed at one OpenAI-compatible endpoint."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    writer = make_chat_model(endpoint.base_url, endpoint.model, settings)
+    # The critic scores, it does not create: a low temperature keeps its scores stable.
+    critic = make_chat_model(endpoint.base_url, endpoint.model, settings, temperature=0.1, max_tokens=120)
+    return Services(
+        history=HistoryStore(settings.chroma_dir),
+        shop=ShopDB(settings.shop_db_path),
+        writer_model=writer,
+        critic_model=critic,
+    )

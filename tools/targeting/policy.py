@@ -1,0 +1,116 @@
+"""The targeting policy: send/no-send against a threshold, and a logged stochastic choice of variant."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.channels import Channel
+from domain.decision import TargetingDecision
+from domain.offer import Campaign
+from domain.people import User
+from domain.profile import UserFeatures
+from tools.targeting.constraints import next_send_time
+from tools.targeting.scoring import DEFAULT_THRESHOLD, score_send
+
+POLICY_VERSION = "prior-v1"
+
+
+@dataclass(frozen=True)
+class VariantCandidate:
+    """An approved variant and its quality (critic's mean score, 1..5)."""
+
+    variant_id: str
+    quality: float
+
+
+@dataclass(frozen=True)
+class TargetingPolicy:
+    """Scores a user, applies the threshold and picks a variant with a known propensity."""
+
+    threshold: float = DEFAULT_THRESHOLD
+    temperature: float = 0.75
+    """Softmax temperature over variant quality: exploration keeps later off-policy evaluation possible."""
+    version: str = POLICY_VERSION
+
+    def __post_init__(self) -> None:
+        if self.temperature <= 0:
+            raise ValueError(f"temperature must be > 0, got {self.temperature}")
+
+    def variant_probabilities(self, candidates: list[VariantCandidate]) -> list[float]:
+        """Softmax of quality / temperature, so better variants are chosen more often but never always."""
+        peak = max(c.quality for c in candidates)
+        weights = [math.exp((c.quality - peak) / self.temperature) for c in candidates]
+        total = sum(weights)
+        return [w / total for w in weights]
+
+    def choose_variant(self, candidates: list[VariantCandidate], seed_key: str) -> tuple[VariantCandidate, float]:
+        """Draw a variant; the draw is seeded by user and campaign so a rerun makes the same choice."""
+        if not candidates:
+            raise ValueError("choose_variant needs at least one approved variant")
+        probabilities = self.variant_probabilities(candidates)
+        seed = int.from_bytes(hashlib.sha256(seed_key.encode()).digest()[:8], "big")
+        index = random.Random(seed).choices(range(len(candidates)), weights=probabilities)[0]
+        return candidates[index], probabilities[index]
+
+    def decide(
+        self,
+        *,
+        user: User,
+        user_ref: str,
+        campaign: Campaign,
+        features: UserFeatures,
+        eligibility_channels: list[Channel],
+        blocked: list[str],
+        channel: Channel | None,
+        candidates: list[VariantCandidate],
+        bought_eligible_last_7d: bool,
+        now: datetime,
+    ) -> TargetingDecision:
+        """The full decision: hard constraints first, then the score against the threshold, then the variant."""
+        score = score_send(features, campaign, bought_eligible_last_7d=bought_eligible_last_7d)
+        reasons = [f"estimated lift {score.lift * 100:.2f} pts vs threshold {self.threshold * 100:.2f} pts"]
+        reasons += [f"driver: {text}" for text in score.top_reasons()]
+        constraints = list(blocked)
+
+        def no_send(why: str) -> TargetingDecision:
+            return TargetingDecision(
+                send=False,
+                score=score.lift,
+                threshold=self.threshold,
+                propensity=1.0,
+                policy_version=self.version,
+                reasons=[why, *reasons],
+                constraints=constraints,
+            )
+
+        if channel is None or channel not in eligibility_channels:
+            return no_send("no send: no channel passes the hard constraints")
+        if not candidates:
+            return no_send("no send: no variant passed the critic")
+        if score.lift < self.threshold:
+            return no_send("no send: estimated lift below threshold")
+        send_at = next_send_time(user, now, campaign)
+        if send_at is None:
+            constraints.append("quiet hours: no allowed send time before the campaign ends")
+            return no_send("no send: campaign ends before the user's quiet hours do")
+        if send_at > now:
+            constraints.append(f"quiet hours {user.quiet_hours.start_hour}-{user.quiet_hours.end_hour}h: delayed")
+        chosen, propensity = self.choose_variant(candidates, f"{user_ref}:{campaign.campaign_id}")
+        reasons.append(f"variant {chosen.variant_id} (quality {chosen.quality:.1f}) drawn with p={propensity:.2f}")
+        reasons.append(f"channel {channel}: consented, ranked first by click history and cost")
+        return TargetingDecision(
+            send=True,
+            channel=channel,
+            variant_id=chosen.variant_id,
+            send_at=send_at,
+            score=score.lift,
+            threshold=self.threshold,
+            propensity=propensity,
+            policy_version=self.version,
+            reasons=reasons,
+            constraints=constraints,
+        )
