@@ -31,12 +31,20 @@ CHANNEL_HINTS: dict[Locale, dict[Channel, str]] = {
 }
 PROFILE_LABELS: dict[Locale, dict[str, str]] = {
     "zh": {
-        "recency": "活跃度", "value_tier": "价值层级", "price_sensitivity": "价格敏感度",
-        "funnel_stage": "购物阶段", "top_categories": "偏好品类", "interests": "近期感兴趣的商品",
+        "recency": "活跃度",
+        "value_tier": "价值层级",
+        "price_sensitivity": "价格敏感度",
+        "funnel_stage": "购物阶段",
+        "top_categories": "偏好品类",
+        "interests": "近期感兴趣的商品",
     },
     "en": {
-        "recency": "activity", "value_tier": "value tier", "price_sensitivity": "price sensitivity",
-        "funnel_stage": "shopping stage", "top_categories": "favourite categories", "interests": "recent interests",
+        "recency": "activity",
+        "value_tier": "value tier",
+        "price_sensitivity": "price sensitivity",
+        "funnel_stage": "shopping stage",
+        "top_categories": "favourite categories",
+        "interests": "recent interests",
     },
 }
 CTA_ALLOWANCE: dict[Locale, int] = {"zh": 8, "en": 20}
@@ -102,13 +110,25 @@ def copywriter_messages(
         "offer_text": describe_offer(campaign.offer, locale),
     }
     system = render_prompt(
-        "copywriter", "system", locale, version,
-        title_max=limits.title_max or 8, body_max=body_budget(channel, locale, campaign.brand.brand_name), **common,
+        "copywriter",
+        "system",
+        locale,
+        version,
+        title_max=limits.title_max or 8,
+        body_max=body_budget(channel, locale, campaign.brand.brand_name),
+        **common,
     )
     user = render_prompt(
-        "copywriter", "user", locale, version,
-        campaign_name=campaign.name, window=window, eligible=eligible_text(campaign, items, locale),
-        channel_hint=CHANNEL_HINTS[locale][channel], profile=render_profile(profile, locale),
-        feedback=feedback, **common,
+        "copywriter",
+        "user",
+        locale,
+        version,
+        campaign_name=campaign.name,
+        window=window,
+        eligible=eligible_text(campaign, items, locale),
+        channel_hint=CHANNEL_HINTS[locale][channel],
+        profile=render_profile(profile, locale),
+        feedback=feedback,
+        **common,
     )
     return [SystemMessage(content=system), HumanMessage(content=user)]

@@ -41,7 +41,9 @@ def critique(model: BaseChatModel, draft: Draft, interests: list[str], version: 
     """Score a rule-passing draft; the critique is advisory, so a failed call yields None, not a block."""
     locale = draft.locale
     system = render_prompt("critic", "system", locale, version, channel_name=CHANNEL_NAMES[locale][draft.channel])
-    user = render_prompt("critic", "user", locale, version, interests=", ".join(interests) or "-", copy=draft.full_text())
+    user = render_prompt(
+        "critic", "user", locale, version, interests=", ".join(interests) or "-", copy=draft.full_text()
+    )
     scorer = model.with_structured_output(Critique, method="json_schema")
     try:
         return cast(Critique, scorer.invoke([SystemMessage(content=system), HumanMessage(content=user)]))

@@ -64,8 +64,12 @@ def run_demo(settings: Settings, options: DemoOptions, console: Console) -> list
             with _progress(console) as progress:
                 task = progress.add_task("writing, reviewing, targeting", total=len(chosen))
                 outcomes = run_many(
-                    chosen, campaign, Context(services=services, now=now), concurrency=settings.embedded_parallel,
-                    on_done=lambda _: progress.advance(task), callbacks=[meter],
+                    chosen,
+                    campaign,
+                    Context(services=services, now=now),
+                    concurrency=settings.embedded_parallel,
+                    on_done=lambda _: progress.advance(task),
+                    callbacks=[meter],
                 )
             for outcome in outcomes:
                 if outcome.result is not None:

@@ -12,6 +12,7 @@ from rich.console import Console
 from cli.campaign_file import CampaignFileError, load_campaign
 from cli.demo import DemoOptions, run_demo
 from cli.render import print_result
+from cli.shop import app as shop_app
 from graphs.batch import run_one
 from graphs.context import Context
 from graphs.promotion import graph
@@ -21,6 +22,7 @@ from tools.services import open_services
 from tools.settings import EmbeddedModel, get_settings
 
 app = typer.Typer(help="promo-agents: personalized promotion copy, reviewed and targeted.", no_args_is_help=True)
+app.add_typer(shop_app, name="shop")
 console = Console()
 
 
@@ -63,8 +65,12 @@ def generate(
         try:
             meter = UsageMeter()
             result = run_one(
-                user, loaded, Context(services=services, n_variants=variants),
-                channel=chosen_channel, locale=chosen_locale, callbacks=[meter],  # type: ignore[arg-type]
+                user,
+                loaded,
+                Context(services=services, n_variants=variants),
+                channel=chosen_channel,
+                locale=chosen_locale,
+                callbacks=[meter],  # type: ignore[arg-type]
             )
         except KeyError as error:
             console.print(f"[red]{error.args[0]}[/red]")
@@ -83,7 +89,9 @@ def mermaid() -> None:
     typer.echo(graph.get_graph().draw_mermaid())
 
 
-def _choice(value: str | None, allowed: tuple[str, ...], flag: str) -> Literal["sms", "push", "email", "zh", "en"] | None:
+def _choice(
+    value: str | None, allowed: tuple[str, ...], flag: str
+) -> Literal["sms", "push", "email", "zh", "en"] | None:
     if value is None:
         return None
     if value not in allowed:

@@ -26,7 +26,9 @@ def build_graph(
     checkpointer: BaseCheckpointSaver[str] | None = None,
 ) -> CompiledStateGraph[PromotionState, Context, PromotionInput, PromotionOutput]:
     """Assemble and compile the graph; compiling builds no clients (they come with the run's context)."""
-    builder = StateGraph(PromotionState, context_schema=Context, input_schema=PromotionInput, output_schema=PromotionOutput)
+    builder = StateGraph(
+        PromotionState, context_schema=Context, input_schema=PromotionInput, output_schema=PromotionOutput
+    )
     builder.add_node("profile", profile_user)
     builder.add_node("write", write_copy)
     builder.add_node("review", review_drafts)

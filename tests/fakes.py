@@ -11,7 +11,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.runnables import Runnable, RunnableLambda
-from pydantic import BaseModel, PrivateAttr
+from pydantic import BaseModel, Field, PrivateAttr
 
 
 class ScriptedChatModel(BaseChatModel):
@@ -23,7 +23,7 @@ class ScriptedChatModel(BaseChatModel):
     _scripts: dict[type[BaseModel], deque[Any]] = PrivateAttr(default_factory=lambda: defaultdict(deque))
     _default: dict[type[BaseModel], Any] = PrivateAttr(default_factory=dict)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
-    calls: list[tuple[str, list[BaseMessage]]] = []
+    calls: list[tuple[str, list[BaseMessage]]] = Field(default_factory=list)
 
     def script(self, schema: type[BaseModel], *outputs: Any, default: Any = None) -> ScriptedChatModel:
         """Queue outputs for a schema; `default` answers once the queue is empty."""

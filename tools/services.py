@@ -24,8 +24,9 @@ class Services:
     policy: TargetingPolicy = field(default_factory=TargetingPolicy)
 
     def close(self) -> None:
-        """Release the database connection."""
+        """Release the database connection and the Chroma client."""
         self.shop.close()
+        self.history.close()
 
 
 def open_services(settings: Settings, endpoint: LLMEndpoint) -> Services:

@@ -19,7 +19,6 @@ from tools.services import Services, open_services
 from tools.settings import Settings
 
 
-
 def _installed(distribution: str) -> bool:
     try:
         version(distribution)
@@ -65,7 +64,9 @@ def assert_all_final_messages_pass(outcomes: list[UserOutcome], services: Servic
         campaign = next(c for c in demo_campaigns(NOW) if c.campaign_id == outcome.result.campaign_id)
         items = services.shop.items_for_campaign(campaign.eligible_categories, campaign.eligible_item_ids)
         blocking = [
-            v for v in check_draft(message, campaign, OfferFacts.from_campaign(campaign, items)) if v.severity == "block"
+            v
+            for v in check_draft(message, campaign, OfferFacts.from_campaign(campaign, items))
+            if v.severity == "block"
         ]
         assert blocking == [], f"{outcome.result.user_ref}: {message} violates {blocking}"
 

@@ -5,6 +5,7 @@ from datetime import datetime
 import pytest
 
 from domain.channels import Locale
+from domain.offer import Campaign
 from tests.unit.test_compliance_support import TZ8, campaign, facts_for
 from tools.compliance.claims import find_claims
 
@@ -14,8 +15,8 @@ SIX_HOURS = campaign(starts=datetime(2026, 11, 11, 18, 0, tzinfo=TZ8), ends=date
 NOV_BLACK_FRIDAY = campaign(starts=datetime(2026, 11, 20, tzinfo=TZ8), ends=datetime(2026, 11, 30, tzinfo=TZ8))
 
 
-def date_codes(text: str, c: object = D11, locale: Locale = "zh") -> list[str]:
-    return [v.code for v in find_claims(text, facts_for(c), locale)]  # type: ignore[arg-type]
+def date_codes(text: str, c: Campaign = D11, locale: Locale = "zh") -> list[str]:
+    return [v.code for v in find_claims(text, facts_for(c), locale)]
 
 
 @pytest.mark.parametrize(
@@ -93,7 +94,7 @@ def test_dates_and_deadlines_the_campaign_does_not_support(text: str, expected: 
         ("Black Friday deals", NOV_BLACK_FRIDAY, []),  # 2026-11-27
     ],
 )
-def test_relative_deadlines_of_short_campaigns(text: str, c: object, expected: list[str]) -> None:
+def test_relative_deadlines_of_short_campaigns(text: str, c: Campaign, expected: list[str]) -> None:
     assert date_codes(text, c) == expected
 
 

@@ -49,7 +49,7 @@ _ZHE = re.compile(
 _HALF = re.compile(r"半价|半折|对折|(?:一半|半)的?(?:钱|价格?)|half[\s-]?(?:price|off)", _I)
 # 优惠3款 counts things, not money: a bare number after 减 / 优惠 must not be followed by a count unit.
 _NOT_UNIT = r"(?![\d.]|\s*(?:款|件|个|种|天|小时|度|次|人|只|台|%|倍|分|[a-z]))"
-_PERCENT = re.compile(r"(?<![\d.])(?P<p>\d+(?:\.\d+)?)\s*%")
+_PERCENT = re.compile(r"(?<![\d.])(?P<p>\d+(?:\.\d+)?)\s*(?:%|per\s?cent\b)", _I)
 _PERCENT_CONTEXT = re.compile(r"off|省|减|降|优惠|折扣|save|saving|discount", _I)
 _AMOUNT_OFF = (
     re.compile(
