@@ -21,7 +21,10 @@ def write_fallback(state: PromotionState, runtime: Runtime[Context]) -> dict[str
         raise ValueError("write_fallback runs only after profiling found a channel")
     items = services.shop.items_for_campaign(state.campaign.eligible_categories, state.campaign.eligible_item_ids)
     facts = OfferFacts.from_campaign(state.campaign, items)
-    variant = fallback_variant(state.campaign, state.write_channel, state.write_locale, facts)
+    try:
+        variant = fallback_variant(state.campaign, state.write_channel, state.write_locale, facts)
+    except ValueError as error:  # no template can pass (e.g. a required phrase is itself banned): send nothing
+        return {"drafts": [], "approved": [], "used_fallback": True, "errors": [f"fallback: {error}"]}
     draft = Draft(
         variant_id="fallback",
         channel=state.write_channel,

@@ -8,6 +8,7 @@ import pytest
 from openai import APITimeoutError
 
 from domain.copy import CopyBatch
+from domain.offer import BrandRules
 from domain.review import Critique
 from graphs.batch import run_many, run_one
 from graphs.context import Context
@@ -153,3 +154,23 @@ def test_unknown_user_fails_in_batch_without_sinking_others(services: Services) 
 def test_context_rejects_bad_options(services: Services, option: str, value: int) -> None:
     with pytest.raises(ValueError, match=option):
         Context(services=services, **{option: value})  # type: ignore[arg-type]
+
+
+def test_batch_and_stream_entry_points(services: Services) -> None:
+    writer(services).script(CopyBatch, default=good_batch())
+    critic(services).script(Critique, default=CRITIQUE)
+    campaign = make_campaign()
+    requests = [{"user_id": uid, "campaign": campaign} for uid in ("u-zh-1", "u-none")]
+    outputs = graph.batch(requests, context=context(services, record_sends=False))  # type: ignore[arg-type]
+    assert [bool(o["result"].decision.send) for o in outputs] == [True, False]
+    steps = [next(iter(chunk)) for chunk in graph.stream(requests[0], context=context(services, record_sends=False))]
+    assert steps == ["profile", "write", "review", "target"]
+
+
+def test_campaign_no_template_can_satisfy_ends_in_no_send(services: Services) -> None:
+    writer(services).script(CopyBatch, default=bad_batch())
+    rules = BrandRules(brand_name="好物铺", banned_words=["保温杯"], required_phrases=["保温杯"])
+    result = run_one("u-zh-1", make_campaign(brand=rules), context(services, max_rewrites=0))
+    assert not result.decision.send
+    assert result.message is None
+    assert any("no variant passed" in reason for reason in result.decision.reasons)

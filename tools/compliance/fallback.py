@@ -40,7 +40,8 @@ def _offer_sentence(campaign: Campaign, locale: Locale, scope: str | None) -> st
         )
         return f"{amount} off {scope + ' ' if scope else ''}orders over {threshold}"
     if offer.kind == "gift":
-        purchase = f"any {scope} purchase" if scope else ("any purchase" if storewide else "purchases of selected items")
+        purchase = "any purchase" if storewide else "purchases of selected items"
+        purchase = f"any {scope} purchase" if scope else purchase
         gift = f": {offer.gift}" if not has_cjk(offer.gift or "") else ""
         return f"Free gift with {purchase}{gift}"
     return f"{text} {what}"
