@@ -39,6 +39,13 @@ async def _batch(model: BaseChatModel, n: int) -> UsageSummary:
     return meter.summary()
 
 
+async def _measure(model: BaseChatModel, n: int) -> None:
+    """One event loop for both runs: the async HTTP client is bound to the loop that first used it."""
+    _report("single", await _batch(model, 1))
+    if n > 0:
+        _report(f"concurrent_{n}", await _batch(model, n))
+
+
 def _report(label: str, s: UsageSummary) -> None:
     print(
         f"{label}: requests={s.calls} completion_tokens={s.completion_tokens} wall_s={s.wall_seconds:.2f} "
@@ -56,9 +63,7 @@ def main() -> None:
         print(f"startup_s={time.perf_counter() - t0:.2f} model={endpoint.model}")
         model = make_chat_model(endpoint.base_url, endpoint.model, settings, max_tokens=args.max_tokens)
         model.invoke([HumanMessage("Say OK.")], config=RunnableConfig(max_concurrency=1))  # warm-up, not counted
-        _report("single", asyncio.run(_batch(model, 1)))
-        if args.requests > 0:
-            _report(f"concurrent_{args.requests}", asyncio.run(_batch(model, args.requests)))
+        asyncio.run(_measure(model, args.requests))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import gc
 import os
 import threading
 import time
+from concurrent.futures import Future
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -32,7 +33,7 @@ def _cpu_count() -> int:
 class LocalLLMServer:
     """One embedded llama.cpp server: ``with LocalLLMServer(path, "name") as srv: use(srv.base_url)``."""
 
-    def __init__(  # noqa: PLR0913 - every knob is a server setting
+    def __init__(
         self,
         model_path: Path,
         model_name: str,
@@ -93,22 +94,20 @@ class LocalLLMServer:
             return
         if not self._model_path.is_file():
             raise LocalLLMError(f"model file {self._model_path} does not exist: run ensure_weights() first")
-        params, box = self._params(), _StartBox()
-        t0 = time.monotonic()
-        worker = threading.Thread(target=box.run, args=(params,), name="llm-server-start", daemon=True)
-        worker.start()
+        t0, loading = time.monotonic(), Future[Any]()
+        threading.Thread(target=_load, args=(self._params(), loading), name="llm-server-load", daemon=True).start()
         try:
-            worker.join(self._start_timeout_s)
-        finally:
-            if worker.is_alive():
-                box.abandon()  # timeout or Ctrl-C: the worker frees the server when loading ends
-        if worker.is_alive():
-            raise LocalLLMError(f"the embedded LLM server did not load {self._model_path.name} in "
-                                f"{self._start_timeout_s:.0f}s; the machine may be overloaded")
-        if box.error is not None:
-            raise LocalLLMError(f"the embedded LLM server failed to start with {self._model_path}: {box.error}. "
-                                "Check the file is a valid GGUF (delete it to rebuild) and that memory is free")
-        self._server = box.server
+            self._server = loading.result(timeout=self._start_timeout_s)
+        except TimeoutError:  # nothing keeps the late server alive: it is freed as soon as it finishes loading
+            raise LocalLLMError(
+                f"the embedded LLM server did not load {self._model_path.name} within "
+                f"{self._start_timeout_s:.0f}s; the machine may be overloaded"
+            ) from None
+        except Exception as exc:
+            raise LocalLLMError(
+                f"the embedded LLM server failed to start with {self._model_path} ({exc}); "
+                "check the file is a valid GGUF (delete it to rebuild) and that memory is free"
+            ) from exc
         self._base_url = str(self._server.listening_address).rstrip("/") + "/v1"
         remaining = self._start_timeout_s - (time.monotonic() - t0)
         try:
@@ -145,29 +144,9 @@ class LocalLLMServer:
         self.stop()
 
 
-class _StartBox:
-    """Carries the server (or the error) out of the loading thread; frees it if the caller gave up."""
-
-    def __init__(self) -> None:
-        self.server: Any = None
-        self.error: BaseException | None = None
-        self._lock = threading.Lock()
-        self._abandoned = False
-
-    def run(self, params: Any) -> None:
-        try:
-            server = xllamacpp.Server(params)
-        except Exception as exc:  # noqa: BLE001 - reported to the caller by start()
-            self.error = exc
-            return
-        with self._lock:
-            if not self._abandoned:
-                self.server = server
-                return
-        del server
-
-    def abandon(self) -> None:
-        with self._lock:
-            self._abandoned = True
-            server, self.server = self.server, None
-        del server
+def _load(params: Any, result: Future[Any]) -> None:
+    """Build the server on a loading thread: ``xllamacpp.Server`` blocks until the model is loaded."""
+    try:
+        result.set_result(xllamacpp.Server(params))
+    except Exception as exc:  # handed to start(), which raises it as LocalLLMError
+        result.set_exception(exc)
