@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, cast
 
 import typer
 from rich.console import Console
@@ -13,6 +13,7 @@ from cli.campaign_file import CampaignFileError, load_campaign
 from cli.demo import DemoOptions, run_demo
 from cli.render import print_result
 from cli.shop import app as shop_app
+from domain.channels import CHANNELS, LOCALES, Channel, Locale
 from graphs.batch import run_one
 from graphs.context import Context
 from graphs.promotion import graph
@@ -57,8 +58,8 @@ def generate(
     except CampaignFileError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(code=2) from error
-    chosen_channel = _choice(channel, ("sms", "push", "email"), "--channel")
-    chosen_locale = _choice(locale, ("zh", "en"), "--locale")
+    chosen_channel = cast(Channel | None, _choice(channel, CHANNELS, "--channel"))
+    chosen_locale = cast(Locale | None, _choice(locale, LOCALES, "--locale"))
     settings = get_settings()
     with llm_endpoint(settings, progress=lambda line: console.print(f"[dim]{line}[/dim]")) as endpoint:
         services = open_services(settings, endpoint)
@@ -70,7 +71,7 @@ def generate(
                 Context(services=services, n_variants=variants),
                 channel=chosen_channel,
                 locale=chosen_locale,
-                callbacks=[meter],  # type: ignore[arg-type]
+                callbacks=[meter],
             )
         except KeyError as error:
             console.print(f"[red]{error.args[0]}[/red]")
@@ -81,6 +82,7 @@ def generate(
         typer.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
         print_result(console, result)
+        console.print(f"LLM as the graph saw it: {meter.summary().line()}")
 
 
 @app.command()
@@ -89,12 +91,9 @@ def mermaid() -> None:
     typer.echo(graph.get_graph().draw_mermaid())
 
 
-def _choice(
-    value: str | None, allowed: tuple[str, ...], flag: str
-) -> Literal["sms", "push", "email", "zh", "en"] | None:
-    if value is None:
-        return None
-    if value not in allowed:
+def _choice(value: str | None, allowed: tuple[str, ...], flag: str) -> str | None:
+    """Validate a free-text option against its allowed values, with an error that lists them."""
+    if value is not None and value not in allowed:
         console.print(f"[red]{flag} must be one of {', '.join(allowed)}; got {value!r}[/red]")
         raise typer.Exit(code=2)
-    return value  # type: ignore[return-value]
+    return value
