@@ -12,6 +12,7 @@ from domain.profile import PromptProfile
 from domain.review import DraftReview
 from prompts import render_prompt
 from tools.compliance import describe_offer
+from tools.copy_fit import body_allowance
 
 CHANNEL_NAMES: dict[Locale, dict[Channel, str]] = {
     "zh": {"sms": "短信", "push": "App 推送", "email": "营销邮件"},
@@ -51,12 +52,8 @@ CTA_ALLOWANCE: dict[Locale, int] = {"zh": 8, "en": 20}
 
 
 def body_budget(channel: Channel, locale: Locale, brand_name: str) -> int:
-    """Characters left for the body once CTA, brand signature and opt-out text are added."""
-    limits = limits_for(channel, locale)
-    overhead = CTA_ALLOWANCE[locale] + 2
-    if channel == "sms":
-        overhead += len(limits.unsubscribe_text) + len(brand_name) + 3
-    return max(20, limits.body_max - overhead)
+    """Characters the prompt allows the body: what is left after a full-length CTA, signature and opt-out."""
+    return max(20, body_allowance(channel, locale, "x" * CTA_ALLOWANCE[locale], brand_name))
 
 
 def render_profile(profile: PromptProfile, locale: Locale) -> str:
@@ -73,7 +70,7 @@ def render_profile(profile: PromptProfile, locale: Locale) -> str:
 
 def eligible_text(campaign: Campaign, items: list[Item], locale: Locale) -> str:
     """What the offer covers, in words the copy may repeat."""
-    names = [item.title(locale) for item in items[:3]]
+    names = [item.title(locale) for item in items[:2]]  # more names invite the model to list them all
     scope = campaign.eligible_categories or (["全场"] if locale == "zh" else ["storewide"])
     return ", ".join([*scope, *names])
 

@@ -10,11 +10,12 @@ from openai import OpenAIError
 from pydantic import ValidationError
 
 from agents.copy_prompt import copywriter_messages, feedback_text
-from domain.copy import CopyBatch, Draft
+from domain.copy import CopyBatch, CopyVariant, Draft
 from domain.people import User
 from graphs.context import Context
 from graphs.state import PromotionState
 from tools.compliance import find_personal_data
+from tools.copy_fit import fit_variant
 
 
 class PersonalDataInPrompt(RuntimeError):
@@ -54,16 +55,20 @@ def write_copy(state: PromotionState, runtime: Runtime[Context]) -> dict[str, An
     except (OpenAIError, OutputParserException, ValidationError) as error:
         # A bad or failed generation costs one attempt; the bounded loop ends in the checked fallback.
         return {"drafts": [], "attempts": attempt + 1, "errors": [f"copywriter attempt {attempt}: {error!r}"[:300]]}
-    drafts = [
-        Draft(
-            variant_id=f"a{attempt}v{index}",
-            channel=channel,
-            locale=state.write_locale,
-            title=variant.title.strip(),
-            body=variant.body.strip(),
-            cta=variant.cta.strip(),
-            attempt=attempt,
+    brand = state.campaign.brand.brand_name
+    drafts = []
+    for index, raw in enumerate(batch.variants[: ctx.n_variants]):
+        stripped = CopyVariant(title=raw.title.strip(), body=raw.body.strip(), cta=raw.cta.strip())
+        variant = fit_variant(stripped, channel, state.write_locale, brand)
+        drafts.append(
+            Draft(
+                variant_id=f"a{attempt}v{index}",
+                channel=channel,
+                locale=state.write_locale,
+                title=variant.title,
+                body=variant.body,
+                cta=variant.cta,
+                attempt=attempt,
+            )
         )
-        for index, variant in enumerate(batch.variants[: ctx.n_variants])
-    ]
     return {"drafts": drafts, "attempts": attempt + 1}

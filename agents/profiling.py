@@ -53,13 +53,16 @@ def profile_user(state: PromotionState, runtime: Runtime[Context]) -> dict[str, 
         channel_clicks=features.channel_clicks,
         requested=state.channel,
     )
+    bought = bought_in_campaign_range(events, state.campaign)
+    score = services.policy.prescreen(features, state.campaign, bought_eligible_last_7d=bought)
     return {
         "user_ref": user_ref(state.user_id),
+        "worth_writing": eligibility.reachable and score.lift >= services.policy.threshold,
         "features": features,
         "profile": to_prompt_profile(features),
         "eligible_channels": eligibility.channels,
         "constraint_notes": eligibility.blocked,
         "write_channel": eligibility.channels[0] if eligibility.channels else None,
         "write_locale": state.locale or user.locale,
-        "bought_eligible_last_7d": bought_in_campaign_range(events, state.campaign),
+        "bought_eligible_last_7d": bought,
     }

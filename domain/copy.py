@@ -50,7 +50,8 @@ class Draft(BaseModel):
             prefix = ""
             if brand_name:
                 prefix = f"【{brand_name}】" if self.locale == "zh" else f"[{brand_name}] "
-            return prefix + sep.join(p for p in [*parts, limits.unsubscribe_text] if p)
+            # A space sets the opt-out apart from the CTA in both scripts: "立即购买 回T退订".
+            return prefix + sep.join(p for p in parts if p) + " " + limits.unsubscribe_text
         if self.channel == "email":
             return sep.join(p for p in parts if p) + "\n\n" + limits.unsubscribe_text
         return sep.join(p for p in parts if p)

@@ -18,8 +18,8 @@ from graphs.state import PromotionInput, PromotionOutput, PromotionState
 
 
 def route_after_profile(state: PromotionState) -> Literal["write", "target"]:
-    """Users no channel may reach go straight to targeting for a reasoned no-send: no LLM work spent."""
-    return "write" if state.write_channel is not None else "target"
+    """Unreachable or below-threshold users go straight to a reasoned no-send: no LLM work spent on them."""
+    return "write" if state.worth_writing and state.write_channel is not None else "target"
 
 
 def build_graph(

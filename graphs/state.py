@@ -38,6 +38,7 @@ class PromotionState(PromotionInput, PromotionOutput):
     profile: PromptProfile | None = Field(default=None, description="The non-identifying view the LLM sees.")
     eligible_channels: list[Channel] = Field(default_factory=list, description="Channels past hard constraints.")
     constraint_notes: list[str] = Field(default_factory=list, description="Why channels or the user were blocked.")
+    worth_writing: bool = Field(default=False, description="Reachable and scored above the send threshold.")
     write_channel: Channel | None = Field(default=None, description="Channel the copy is written for.")
     write_locale: Locale = Field(default="zh", description="Locale the copy is written in.")
     bought_eligible_last_7d: bool = Field(default=False, description="A recent purchase in the campaign's range.")

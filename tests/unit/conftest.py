@@ -52,6 +52,7 @@ USERS = [
         consent={"push": True, "email": True},
         quiet_hours=QuietHours(start_hour=13, end_hour=16),
     ),
+    User(user_id="u-cold", name="赵敏", phone="13700002222", locale="zh", consent={"push": True}),
     User(user_id="u-inject", name="王芳", phone="18600001111", locale="zh", consent={"push": True}),
 ]
 

@@ -56,9 +56,9 @@ def test_text_cut_at_the_schema_bound_is_truncated() -> None:
 @pytest.mark.parametrize(
     ("channel", "locale", "body_len", "ok"),
     [
-        # SMS zh: 70 = 【好物铺】(5) + body + 立即选购(4) + 回T退订(4) → body up to 57
-        ("sms", "zh", 57, True),
-        ("sms", "zh", 58, False),
+        # SMS zh: 70 = 【好物铺】(5) + body + 立即选购(4) + space + 回T退订(4) → body up to 56
+        ("sms", "zh", 56, True),
+        ("sms", "zh", 57, False),
         ("push", "zh", 56, True),  # 60 = body + 立即选购(4)
         ("push", "zh", 57, False),
         ("email", "zh", 394 - 11, True),  # 400 = body + cta(4) + \n\n + 退订请点击邮件底部链接(11)

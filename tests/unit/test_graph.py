@@ -174,3 +174,11 @@ def test_campaign_no_template_can_satisfy_ends_in_no_send(services: Services) ->
     assert not result.decision.send
     assert result.message is None
     assert any("no variant passed" in reason for reason in result.decision.reasons)
+
+
+def test_below_threshold_user_costs_no_llm_call(services: Services) -> None:
+    result = run_one("u-cold", make_campaign(), context(services))
+    assert not result.decision.send
+    assert writer(services).calls == []
+    assert result.decision.score < result.decision.threshold
+    assert any("below threshold" in reason for reason in result.decision.reasons)

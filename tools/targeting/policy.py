@@ -14,7 +14,7 @@ from domain.offer import Campaign
 from domain.people import User
 from domain.profile import UserFeatures
 from tools.targeting.constraints import next_send_time
-from tools.targeting.scoring import DEFAULT_THRESHOLD, score_send
+from tools.targeting.scoring import DEFAULT_THRESHOLD, SendScore, score_send
 
 POLICY_VERSION = "prior-v1"
 
@@ -56,6 +56,10 @@ class TargetingPolicy:
         index = random.Random(seed).choices(range(len(candidates)), weights=probabilities)[0]
         return candidates[index], probabilities[index]
 
+    def prescreen(self, features: UserFeatures, campaign: Campaign, *, bought_eligible_last_7d: bool) -> SendScore:
+        """Score before any copy is written, so users below the line cost no LLM work."""
+        return score_send(features, campaign, bought_eligible_last_7d=bought_eligible_last_7d)
+
     def decide(
         self,
         *,
@@ -89,10 +93,10 @@ class TargetingPolicy:
 
         if channel is None or channel not in eligibility_channels:
             return no_send("no send: no channel passes the hard constraints")
-        if not candidates:
-            return no_send("no send: no variant passed the critic")
         if score.lift < self.threshold:
             return no_send("no send: estimated lift below threshold")
+        if not candidates:
+            return no_send("no send: no variant passed the critic")
         send_at = next_send_time(user, now, campaign)
         if send_at is None:
             constraints.append("quiet hours: no allowed send time before the campaign ends")
