@@ -85,8 +85,8 @@ class Campaign(BaseModel):
 
     @model_validator(mode="after")
     def _window_is_ordered(self) -> Self:
-        if self.ends_at <= self.starts_at:
-            raise ValueError(f"ends_at ({self.ends_at:%Y-%m-%d}) must be after starts_at ({self.starts_at:%Y-%m-%d})")
         if self.starts_at.tzinfo is None or self.ends_at.tzinfo is None:
             raise ValueError("starts_at and ends_at need a time zone, e.g. 2026-11-11T00:00:00+08:00")
+        if self.ends_at <= self.starts_at:
+            raise ValueError(f"ends_at ({self.ends_at:%Y-%m-%d}) must be after starts_at ({self.starts_at:%Y-%m-%d})")
         return self
