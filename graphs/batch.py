@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ class UserOutcome:
     user_id: str
     result: PromotionResult | None
     error: str | None = None
+    seconds: float = 0.0
+    """Wall time of this user's request, from start to result or error."""
 
 
 def run_one(
@@ -44,6 +47,17 @@ def run_one(
     return output.result
 
 
+def _timed(
+    user_id: str, campaign: Campaign, context: Context, callbacks: list[BaseCallbackHandler] | None
+) -> UserOutcome:
+    started = time.perf_counter()
+    try:
+        result = run_one(user_id, campaign, context, callbacks=callbacks)
+    except (KeyError, ValueError, RuntimeError) as error:  # one bad user must not sink the batch
+        return UserOutcome(user_id, None, f"{type(error).__name__}: {error}", time.perf_counter() - started)
+    return UserOutcome(user_id, result, None, time.perf_counter() - started)
+
+
 def run_many(
     user_ids: Sequence[str],
     campaign: Campaign,
@@ -58,14 +72,10 @@ def run_many(
         raise ValueError(f"concurrency must be >= 1, got {concurrency}")
     outcomes: dict[str, UserOutcome] = {}
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="promo-user") as pool:
-        futures = {pool.submit(run_one, uid, campaign, context, callbacks=callbacks): uid for uid in user_ids}
+        futures = {pool.submit(_timed, uid, campaign, context, callbacks): uid for uid in user_ids}
         for future in as_completed(futures):
-            uid = futures[future]
-            try:
-                outcome = UserOutcome(uid, future.result())
-            except (KeyError, ValueError, RuntimeError) as error:  # one bad user must not sink the batch
-                outcome = UserOutcome(uid, None, f"{type(error).__name__}: {error}")
-            outcomes[uid] = outcome
+            outcome = future.result()
+            outcomes[outcome.user_id] = outcome
             if on_done is not None:
                 on_done(outcome)
     return [outcomes[uid] for uid in user_ids]
