@@ -72,7 +72,12 @@ def import_taobao(path: Annotated[Path, typer.Argument(help="UserBehavior CSV (n
 
 
 @app.command()
-def profile(user: Annotated[str, typer.Option(help="User id.")]) -> None:
+def profile(
+    user: Annotated[str, typer.Option(help="User id.")],
+    as_of: Annotated[
+        datetime | None, typer.Option(help="Clock for recency, e.g. 2017-12-04 for the Taobao sample (UTC).")
+    ] = None,
+) -> None:
     """Print a user's derived features and the non-identifying view the LLM would see."""
     settings = get_settings()
     with HistoryStore(settings.chroma_dir) as history:
@@ -80,7 +85,8 @@ def profile(user: Annotated[str, typer.Option(help="User id.")]) -> None:
     if not events:
         console.print(f"[red]no history for user {user!r}: run `promo shop build` or `import-taobao` first[/red]")
         raise typer.Exit(code=2)
-    features = derive_features(events, datetime.now(UTC))
+    now = (as_of.replace(tzinfo=UTC) if as_of.tzinfo is None else as_of) if as_of else datetime.now(UTC)
+    features = derive_features(events, now)
     view = {
         "user_ref": user_ref(user),
         "features": features.model_dump(mode="json"),
