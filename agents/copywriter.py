@@ -33,10 +33,9 @@ def write_copy(state: PromotionState, runtime: Runtime[Context]) -> dict[str, An
     channel, profile = state.write_channel, state.profile
     if channel is None or profile is None:
         raise ValueError("write_copy runs only after profiling found a channel")
-    items = ctx.services.shop.items_for_campaign(state.campaign.eligible_categories, state.campaign.eligible_item_ids)
     messages = copywriter_messages(
         campaign=state.campaign,
-        items=items,
+        items=state.campaign_items,
         profile=profile,
         channel=channel,
         locale=state.write_locale,

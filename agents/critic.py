@@ -54,8 +54,7 @@ def critique(model: BaseChatModel, draft: Draft, interests: list[str], version: 
 def review_drafts(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Review every draft of the latest attempt; keep all reviews; collect the approved drafts."""
     ctx = runtime.context
-    items = ctx.services.shop.items_for_campaign(state.campaign.eligible_categories, state.campaign.eligible_item_ids)
-    facts = OfferFacts.from_campaign(state.campaign, items)
+    facts = OfferFacts.from_campaign(state.campaign, state.campaign_items)
     personal = personal_values(ctx.services.shop.get_user(state.user_id))
     interests = state.profile.interests if state.profile else []
     reviews: list[DraftReview] = []

@@ -19,8 +19,7 @@ def write_fallback(state: PromotionState, runtime: Runtime[Context]) -> dict[str
     services = runtime.context.services
     if state.write_channel is None:
         raise ValueError("write_fallback runs only after profiling found a channel")
-    items = services.shop.items_for_campaign(state.campaign.eligible_categories, state.campaign.eligible_item_ids)
-    facts = OfferFacts.from_campaign(state.campaign, items)
+    facts = OfferFacts.from_campaign(state.campaign, state.campaign_items)
     try:
         variant = fallback_variant(state.campaign, state.write_channel, state.write_locale, facts)
     except ValueError as error:  # no template can pass (e.g. a required phrase is itself banned): send nothing

@@ -60,6 +60,9 @@ def profile_user(state: PromotionState, runtime: Runtime[Context]) -> dict[str, 
         "worth_writing": eligibility.reachable and score.lift >= services.policy.threshold,
         "features": features,
         "profile": to_prompt_profile(features),
+        "campaign_items": services.shop.items_for_campaign(
+            state.campaign.eligible_categories, state.campaign.eligible_item_ids
+        ),
         "eligible_channels": eligibility.channels,
         "constraint_notes": eligibility.blocked,
         "write_channel": eligibility.channels[0] if eligibility.channels else None,

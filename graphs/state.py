@@ -11,6 +11,7 @@ from domain.channels import Channel, Locale
 from domain.copy import Draft
 from domain.decision import PromotionResult, TargetingDecision
 from domain.offer import Campaign
+from domain.people import Item
 from domain.profile import PromptProfile, UserFeatures
 from domain.review import DraftReview
 
@@ -36,6 +37,7 @@ class PromotionState(PromotionInput, PromotionOutput):
     user_ref: str = Field(default="", description="Pseudonym used in logs, results and prompts' seeds.")
     features: UserFeatures | None = Field(default=None, description="Derived by profiling from history.")
     profile: PromptProfile | None = Field(default=None, description="The non-identifying view the LLM sees.")
+    campaign_items: list[Item] = Field(default_factory=list, description="Catalog items the offer covers.")
     eligible_channels: list[Channel] = Field(default_factory=list, description="Channels past hard constraints.")
     constraint_notes: list[str] = Field(default_factory=list, description="Why channels or the user were blocked.")
     worth_writing: bool = Field(default=False, description="Reachable and scored above the send threshold.")
