@@ -15,8 +15,9 @@ class CampaignFileError(ValueError):
     """A campaign file that cannot be read or does not validate."""
 
 
-def load_campaign(path: Path) -> Campaign:
+def load_campaign(path: Path | str) -> Campaign:
     """Parse and validate one campaign file."""
+    path = Path(path)
     if not path.is_file():
         raise CampaignFileError(f"campaign file not found: {path}")
     text = path.read_text(encoding="utf-8")
