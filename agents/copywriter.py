@@ -70,4 +70,4 @@ def write_copy(state: PromotionState, runtime: Runtime[Context]) -> dict[str, An
                 attempt=attempt,
             )
         )
-    return {"drafts": drafts, "attempts": attempt + 1}
+    return {"drafts": drafts, "all_drafts": drafts, "attempts": attempt + 1}

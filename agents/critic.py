@@ -68,10 +68,12 @@ def review_drafts(state: PromotionState, runtime: Runtime[Context]) -> dict[str,
     return {"reviews": reviews, "approved": [d for d in state.drafts if d.variant_id in passed]}
 
 
-def route_after_review(state: PromotionState, runtime: Runtime[Context]) -> Literal["target", "rewrite", "fallback"]:
-    """Approved copy goes to targeting; otherwise rewrite while attempts remain, then the fallback."""
+def route_after_review(
+    state: PromotionState, runtime: Runtime[Context]
+) -> Literal["target", "rewrite", "fallback", "human_review"]:
+    """Approved copy goes to targeting; otherwise rewrite while attempts remain, then fallback or a human."""
     if state.approved:
         return "target"
     if state.attempts <= runtime.context.max_rewrites:
         return "rewrite"
-    return "fallback"
+    return "human_review" if state.campaign.on_exhausted == "human" else "fallback"

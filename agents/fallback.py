@@ -36,4 +36,4 @@ def write_fallback(state: PromotionState, runtime: Runtime[Context]) -> dict[str
     )
     review = review_by_rules(draft, state.campaign, facts, personal_values(services.shop.get_user(state.user_id)))
     approved = [draft] if review.verdict == "PASS" else []
-    return {"drafts": [draft], "reviews": [review], "approved": approved, "used_fallback": True}
+    return {"drafts": [draft], "all_drafts": [draft], "reviews": [review], "approved": approved, "used_fallback": True}

@@ -62,5 +62,6 @@ def target(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:
             targeting_reasons=decision.reasons + decision.constraints,
         ),
         reviews=state.reviews,
+        drafts=state.all_drafts,
     )
     return {"decision": decision, "result": result}

@@ -16,7 +16,7 @@ def result_panel(result: PromotionResult) -> Panel:
     parts: list[Text | Table] = []
     if result.message is not None:
         msg = result.message
-        head = f"[{msg.channel} · {msg.locale} · {msg.variant_id}{' · fallback' if msg.source == 'fallback' else ''}]"
+        head = f"[{msg.channel} · {msg.locale} · {msg.variant_id} · {msg.source}]"
         parts.append(Text(head, style="dim"))
         if msg.channel != "sms":
             parts.append(Text(msg.title, style="bold"))

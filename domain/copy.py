@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.channels import Channel, Locale, limits_for
 
-DraftSource = Literal["llm", "fallback"]
+DraftSource = Literal["llm", "fallback", "human"]
 
 
 class CopyVariant(BaseModel):

@@ -49,3 +49,4 @@ class PromotionResult(BaseModel):
     decision: TargetingDecision
     explanation: Explanation
     reviews: list[DraftReview] = Field(default_factory=list)
+    drafts: list[Draft] = Field(default_factory=list, description="Every draft of every attempt, in order.")

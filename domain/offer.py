@@ -82,6 +82,10 @@ class Campaign(BaseModel):
     )
     frequency_cap: int = Field(default=2, ge=1, description="At most this many promotions per user per 7 days.")
     brand: BrandRules = Field(default_factory=BrandRules)
+    on_exhausted: Literal["fallback", "human"] = Field(
+        default="fallback",
+        description="When rewrites run out: the checked template fallback, or pause for a human reviewer.",
+    )
 
     @model_validator(mode="after")
     def _window_is_ordered(self) -> Self:

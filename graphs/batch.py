@@ -6,15 +6,18 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from typing import Any
 
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.runnables import RunnableConfig
+from langgraph.types import Command
 
+from domain.approval import ApprovalAnswer, ApprovalRequest
 from domain.channels import Channel, Locale
 from domain.decision import PromotionResult
 from domain.offer import Campaign
 from graphs.context import Context
-from graphs.promotion import graph
+from graphs.promotion import PromotionGraph, graph
 from graphs.state import PromotionInput, PromotionOutput
 
 
@@ -29,6 +32,34 @@ class UserOutcome:
     """Wall time of this user's request, from start to result or error."""
 
 
+class AwaitingApproval(RuntimeError):
+    """The run paused for a human reviewer; resume it with `resume_one(thread_id, answer, ...)`."""
+
+    def __init__(self, thread_id: str, request: ApprovalRequest) -> None:
+        super().__init__(f"awaiting human approval on thread {thread_id!r} ({request.campaign_id})")
+        self.thread_id = thread_id
+        self.request = request
+
+
+def _result(output: dict[str, Any], thread_id: str | None) -> PromotionResult:
+    interrupts = output.get("__interrupt__") or []
+    if interrupts:
+        if thread_id is None:
+            raise RuntimeError("the graph paused for approval but has no checkpointer/thread to resume from")
+        raise AwaitingApproval(thread_id, ApprovalRequest.model_validate(interrupts[0].value))
+    result = PromotionOutput.model_validate(output).result
+    if result is None:
+        raise RuntimeError("graph ended without a result")
+    return result
+
+
+def _config(callbacks: list[BaseCallbackHandler] | None, thread_id: str | None) -> RunnableConfig:
+    config: RunnableConfig = {"callbacks": callbacks or [], "run_name": "promotion"}
+    if thread_id is not None:
+        config["configurable"] = {"thread_id": thread_id}
+    return config
+
+
 def run_one(
     user_id: str,
     campaign: Campaign,
@@ -37,14 +68,32 @@ def run_one(
     channel: Channel | None = None,
     locale: Locale | None = None,
     callbacks: list[BaseCallbackHandler] | None = None,
+    compiled: PromotionGraph | None = None,
+    thread_id: str | None = None,
 ) -> PromotionResult:
-    """Invoke the graph for one user and return the validated result."""
+    """Invoke the graph for one user and return the validated result.
+
+    Pass a graph compiled with a checkpointer and a thread_id to allow human-approval pauses
+    (raised as AwaitingApproval); the default graph has no checkpointer.
+    """
     request = PromotionInput(user_id=user_id, campaign=campaign, channel=channel, locale=locale)
-    config: RunnableConfig = {"callbacks": callbacks or [], "run_name": "promotion"}
-    output = PromotionOutput.model_validate(graph.invoke(request, config=config, context=context))
-    if output.result is None:
-        raise RuntimeError(f"graph ended without a result for user {user_id!r}")
-    return output.result
+    runner = compiled or graph
+    return _result(runner.invoke(request, config=_config(callbacks, thread_id), context=context), thread_id)
+
+
+def resume_one(
+    thread_id: str,
+    answer: ApprovalAnswer,
+    context: Context,
+    compiled: PromotionGraph,
+    *,
+    callbacks: list[BaseCallbackHandler] | None = None,
+) -> PromotionResult:
+    """Resume a paused run with the reviewer's answer."""
+    output = compiled.invoke(
+        Command(resume=answer.model_dump(mode="json")), config=_config(callbacks, thread_id), context=context
+    )
+    return _result(output, thread_id)
 
 
 def _timed(

@@ -1,4 +1,4 @@
-"""The promotion graph: profile → write → review → (rewrite | fallback) → target."""
+"""The promotion graph: profile → write → review → (rewrite | fallback | human review) → target."""
 
 from __future__ import annotations
 
@@ -11,10 +11,13 @@ from langgraph.graph.state import CompiledStateGraph
 from agents.copywriter import write_copy
 from agents.critic import review_drafts, route_after_review
 from agents.fallback import write_fallback
+from agents.human_review import request_approval
 from agents.profiling import profile_user
 from agents.targeting import target
 from graphs.context import Context
 from graphs.state import PromotionInput, PromotionOutput, PromotionState
+
+PromotionGraph = CompiledStateGraph[PromotionState, Context, PromotionInput, PromotionOutput]
 
 
 def route_after_profile(state: PromotionState) -> Literal["write", "target"]:
@@ -22,9 +25,7 @@ def route_after_profile(state: PromotionState) -> Literal["write", "target"]:
     return "write" if state.worth_writing and state.write_channel is not None else "target"
 
 
-def build_graph(
-    checkpointer: BaseCheckpointSaver[str] | None = None,
-) -> CompiledStateGraph[PromotionState, Context, PromotionInput, PromotionOutput]:
+def build_graph(checkpointer: BaseCheckpointSaver[str] | None = None) -> PromotionGraph:
     """Assemble and compile the graph; compiling builds no clients (they come with the run's context)."""
     builder = StateGraph(
         PromotionState, context_schema=Context, input_schema=PromotionInput, output_schema=PromotionOutput
@@ -33,12 +34,15 @@ def build_graph(
     builder.add_node("write", write_copy)
     builder.add_node("review", review_drafts)
     builder.add_node("fallback", write_fallback)
+    builder.add_node("human_review", request_approval, destinations=("fallback", "target"))
     builder.add_node("target", target)
     builder.add_edge(START, "profile")
     builder.add_conditional_edges("profile", route_after_profile, {"write": "write", "target": "target"})
     builder.add_edge("write", "review")
     builder.add_conditional_edges(
-        "review", route_after_review, {"target": "target", "rewrite": "write", "fallback": "fallback"}
+        "review",
+        route_after_review,
+        {"target": "target", "rewrite": "write", "fallback": "fallback", "human_review": "human_review"},
     )
     builder.add_edge("fallback", "target")
     builder.add_edge("target", END)

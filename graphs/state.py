@@ -45,6 +45,9 @@ class PromotionState(PromotionInput, PromotionOutput):
     write_locale: Locale = Field(default="zh", description="Locale the copy is written in.")
     bought_eligible_last_7d: bool = Field(default=False, description="A recent purchase in the campaign's range.")
     drafts: list[Draft] = Field(default_factory=list, description="Drafts of the latest attempt.")
+    all_drafts: Annotated[list[Draft], operator.add] = Field(
+        default_factory=list, description="Every draft of every attempt, kept for the explanation and reviewers."
+    )
     reviews: Annotated[list[DraftReview], operator.add] = Field(
         default_factory=list, description="Every review of every attempt, kept for the explanation."
     )

@@ -5,16 +5,28 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from langgraph.checkpoint.memory import InMemorySaver
 from openai import APITimeoutError
 
+from domain.approval import ApprovalAnswer
 from domain.copy import CopyBatch
 from domain.offer import BrandRules
 from domain.review import Critique
-from graphs.batch import run_many, run_one
+from graphs.batch import AwaitingApproval, resume_one, run_many, run_one
 from graphs.context import Context
-from graphs.promotion import graph
+from graphs.promotion import PromotionGraph, build_graph, graph
 from tests.fakes import ScriptedChatModel
-from tests.unit.conftest import CRITIQUE, GOOD_EN, NOW, USERS, bad_batch, good_batch, make_campaign
+from tests.unit.conftest import (
+    BAD_ZH,
+    CRITIQUE,
+    GOOD_EN,
+    GOOD_ZH,
+    NOW,
+    USERS,
+    bad_batch,
+    good_batch,
+    make_campaign,
+)
 from tools.compliance import OfferFacts, check_draft
 from tools.services import Services
 
@@ -182,3 +194,59 @@ def test_below_threshold_user_costs_no_llm_call(services: Services) -> None:
     assert writer(services).calls == []
     assert result.decision.score < result.decision.threshold
     assert any("below threshold" in reason for reason in result.decision.reasons)
+
+
+@pytest.fixture
+def paused(services: Services) -> tuple[PromotionGraph, str]:
+    writer(services).script(CopyBatch, default=bad_batch())
+    compiled = build_graph(checkpointer=InMemorySaver())
+    with pytest.raises(AwaitingApproval) as waiting:
+        run_one(
+            "u-zh-1",
+            make_campaign(on_exhausted="human"),
+            context(services, max_rewrites=1),
+            compiled=compiled,
+            thread_id="t-1",
+        )
+    assert waiting.value.request.drafts, "the reviewer must see the failed drafts"
+    assert all(r.verdict == "BLOCK" for r in waiting.value.request.reviews)
+    return compiled, waiting.value.thread_id
+
+
+def test_human_edit_is_checked_and_sent(services: Services, paused: tuple[PromotionGraph, str]) -> None:
+    compiled, thread = paused
+    answer = ApprovalAnswer(action="edit", reviewer="legal@shop", edited=GOOD_ZH)
+    result = resume_one(thread, answer, context(services), compiled)
+    assert result.decision.send
+    assert result.message is not None and result.message.source == "human"
+    assert [d.source for d in result.drafts][-1] == "human"
+
+
+def test_human_edit_that_breaks_a_rule_is_not_sent(services: Services, paused: tuple[PromotionGraph, str]) -> None:
+    compiled, thread = paused
+    answer = ApprovalAnswer(action="edit", reviewer="legal@shop", edited=BAD_ZH)
+    result = resume_one(thread, answer, context(services), compiled)
+    assert not result.decision.send
+    assert result.message is None
+
+
+@pytest.mark.parametrize(("action", "sent"), [("reject", False), ("approve_fallback", True)])
+def test_reviewer_can_reject_or_take_the_fallback(
+    services: Services, paused: tuple[PromotionGraph, str], action: str, sent: bool
+) -> None:
+    compiled, thread = paused
+    answer = ApprovalAnswer.model_validate({"action": action, "reviewer": "ops"})
+    result = resume_one(thread, answer, context(services), compiled)
+    assert result.decision.send is sent
+    assert (result.message is not None and result.message.source == "fallback") is sent
+
+
+def test_approval_answer_validates_edit_copy() -> None:
+    with pytest.raises(ValueError, match="needs 'edited'"):
+        ApprovalAnswer(action="edit", reviewer="x")
+
+
+def test_pause_without_checkpointer_says_what_to_do(services: Services) -> None:
+    writer(services).script(CopyBatch, default=bad_batch())
+    with pytest.raises(RuntimeError, match="checkpointer"):
+        run_one("u-zh-1", make_campaign(on_exhausted="human"), context(services, max_rewrites=0))
