@@ -13,6 +13,7 @@ from domain.copy import CopyBatch
 from domain.offer import BrandRules
 from domain.review import Critique
 from graphs.batch import AwaitingApproval, resume_one, run_many, run_one
+from graphs.checkpoints import sqlite_checkpointer
 from graphs.context import Context
 from graphs.promotion import PromotionGraph, build_graph, graph
 from tests.fakes import ScriptedChatModel
@@ -250,3 +251,24 @@ def test_pause_without_checkpointer_says_what_to_do(services: Services) -> None:
     writer(services).script(CopyBatch, default=bad_batch())
     with pytest.raises(RuntimeError, match="checkpointer"):
         run_one("u-zh-1", make_campaign(on_exhausted="human"), context(services, max_rewrites=0))
+
+
+def test_pause_survives_a_restart_with_the_sqlite_checkpointer(services: Services, tmp_path: Path) -> None:
+    writer(services).script(CopyBatch, default=bad_batch())
+    first = sqlite_checkpointer(tmp_path / "ckpt.sqlite")
+    with pytest.raises(AwaitingApproval) as waiting:
+        run_one(
+            "u-zh-1",
+            make_campaign(on_exhausted="human"),
+            context(services, max_rewrites=0),
+            compiled=build_graph(first),
+            thread_id="t-restart",
+        )
+    first.conn.close()
+    second = sqlite_checkpointer(tmp_path / "ckpt.sqlite")  # as a new process would open it
+    answer = ApprovalAnswer(action="edit", reviewer="legal@shop", edited=GOOD_ZH)
+    result = resume_one(waiting.value.thread_id, answer, context(services), build_graph(second))
+    assert result.decision.send
+    assert result.message is not None
+    assert result.message.source == "human"
+    second.conn.close()
