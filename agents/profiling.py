@@ -11,9 +11,11 @@ from domain.offer import Campaign
 from domain.people import Event
 from graphs.context import Context
 from graphs.state import PromotionState
+from tools.compliance import OfferFacts
 from tools.features import derive_features, to_prompt_profile
 from tools.pseudonym import user_ref
 from tools.targeting import eligible_channels
+from tools.untrusted_text import safe_interests
 
 RELATED_HISTORY_K = 5
 
@@ -54,18 +56,21 @@ def profile_user(state: PromotionState, runtime: Runtime[Context]) -> dict[str, 
         requested=state.channel,
     )
     bought = bought_in_campaign_range(events, state.campaign)
+    items = services.shop.items_for_campaign(state.campaign.eligible_categories, state.campaign.eligible_item_ids)
+    locale = state.locale or user.locale
+    profile = to_prompt_profile(features)
+    facts = OfferFacts.from_campaign(state.campaign, items)
+    profile = profile.model_copy(update={"interests": safe_interests(profile.interests, facts, locale)})
     score = services.policy.prescreen(features, state.campaign, bought_eligible_last_7d=bought)
     return {
         "user_ref": user_ref(state.user_id),
         "worth_writing": eligibility.reachable and score.lift >= services.policy.threshold,
         "features": features,
-        "profile": to_prompt_profile(features),
-        "campaign_items": services.shop.items_for_campaign(
-            state.campaign.eligible_categories, state.campaign.eligible_item_ids
-        ),
+        "profile": profile,
+        "campaign_items": items,
         "eligible_channels": eligibility.channels,
         "constraint_notes": eligibility.blocked,
         "write_channel": eligibility.channels[0] if eligibility.channels else None,
-        "write_locale": state.locale or user.locale,
+        "write_locale": locale,
         "bought_eligible_last_7d": bought,
     }
