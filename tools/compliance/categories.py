@@ -31,3 +31,8 @@ def all_labels(category: str) -> tuple[str, ...]:
     """The category id and every label it has."""
     labels = [category, *_labels().get(category, {}).values()]
     return tuple(dict.fromkeys(labels))
+
+
+def known_categories() -> tuple[str, ...]:
+    """Every category id the label file names."""
+    return tuple(_labels())

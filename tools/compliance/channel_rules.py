@@ -1,7 +1,8 @@
-"""Rule family channel, per message: length limits, the unsubscribe text and empty parts, on the rendered form."""
+"""Rule family channel, per message: lengths, the unsubscribe text, empty parts and SMS emoji, on the rendered form."""
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from domain.channels import limits_for
@@ -11,9 +12,17 @@ from domain.review import Severity, Violation
 FieldName = Literal["title", "body", "cta", "rendered"]
 
 _CITATION = "Channel limits (domain/channels.py); MIIT 通信短信息服务管理规定 Art. 20: marketing SMS must offer opt-out"
+_EMOJI_WHY = (
+    "SMS gateways and older handsets drop or mangle emoji (shown as ? or boxes), and one emoji turns an English "
+    "SMS from GSM-7 into UCS-2 (70 instead of 160 characters a segment)"
+)
+# Pictographs, dingbats and symbols that render as emoji, plus the joiner and variation selector they use.
+EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\uFE0F\u200D]+")
 
 
-def _hit(code: str, message: str, span: str, field: FieldName, hint: str, severity: Severity = "block") -> Violation:
+def _hit(
+    code: str, message: str, span: str, field: FieldName, hint: str, severity: Severity = "block", why: str = _CITATION
+) -> Violation:
     return Violation(
         code=code,
         family="channel",
@@ -22,17 +31,27 @@ def _hit(code: str, message: str, span: str, field: FieldName, hint: str, severi
         span=span,
         field=field,
         fix_hint=hint,
-        citation=_CITATION,
+        citation=why,
     )
 
 
+def _emoji(parts: list[tuple[FieldName, str]]) -> list[Violation]:
+    """SMS only: every emoji in the delivered parts."""
+    found = []
+    for name, text in parts:
+        for m in EMOJI.finditer(text):
+            message, hint = f"Emoji “{m[0]}” in an SMS {name}.", f"Remove “{m[0]}”; SMS carries plain text only."
+            found.append(_hit("CH_EMOJI", message, m[0], name, hint, why=_EMOJI_WHY))
+    return found
+
+
 def check_channel(draft: Draft, rendered: str) -> list[Violation]:
-    """Check the delivered message against its channel: lengths, unsubscribe text, no empty parts."""
+    """Check the delivered message against its channel: lengths, unsubscribe text, no empty parts, no SMS emoji."""
     limits = limits_for(draft.channel, draft.locale)
     parts: list[tuple[FieldName, str]] = [("body", draft.body), ("cta", draft.cta)]
     if limits.title_max:  # SMS shows no title
         parts.append(("title", draft.title))
-    found = []
+    found = _emoji(parts) if draft.channel == "sms" else []
     for name, text in parts:
         if not text.strip():
             found.append(_hit("CH_EMPTY", f"The {name} is empty.", "", name, f"Write a short {name}."))

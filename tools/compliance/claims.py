@@ -1,4 +1,4 @@
-"""Rule family claims: every discount, price, date and offer term must follow from the campaign."""
+"""Rule family claims: every discount, price, date, offer term and category must follow from the campaign."""
 
 from __future__ import annotations
 
@@ -7,15 +7,21 @@ from domain.review import Violation
 from tools.compliance.claims_dates import check_dates
 from tools.compliance.claims_money import check_money
 from tools.compliance.claims_offer import check_offer_terms
+from tools.compliance.claims_scope import check_scope
 from tools.compliance.facts import OfferFacts
 from tools.compliance.textutil import Claimed, fold
 
 
-def find_claims(text: str, facts: OfferFacts, locale: Locale) -> list[Violation]:
+def find_claims(
+    text: str, facts: OfferFacts, locale: Locale, *, threshold_stated: bool | None = None
+) -> list[Violation]:
     """Every unsupported claim in one piece of copy.
 
     Offer terms run first, then dates, then money, and each span is judged once: 第二件半价 is a
     multi-buy claim (not also half price) and 11.11 is a date (not also an amount).
+
+    threshold_stated: whether the whole draft states the offer's threshold (a title may say 立减50元 when
+    the body says 满300减50); None looks in this text only.
     """
     folded, claimed = fold(text), Claimed()
     gift = fold(facts.offer.gift or "")
@@ -27,5 +33,6 @@ def find_claims(text: str, facts: OfferFacts, locale: Locale) -> list[Violation]
     return [
         *check_offer_terms(text, folded, facts, locale, claimed),
         *check_dates(text, folded, facts, locale, claimed),
-        *check_money(text, folded, facts, locale, claimed),
+        *check_money(text, folded, facts, locale, claimed, stated=threshold_stated),
+        *check_scope(text, folded, facts, locale),
     ]

@@ -11,9 +11,11 @@ from tools.compliance.absolute_terms import find_absolute_terms
 from tools.compliance.brand_rules import check_brand
 from tools.compliance.channel_rules import check_channel
 from tools.compliance.claims import find_claims
+from tools.compliance.claims_money import threshold_stated
 from tools.compliance.facts import OfferFacts
 from tools.compliance.personal_data import find_personal_data
 from tools.compliance.text_hygiene import Field, check_text_hygiene
+from tools.compliance.textutil import fold
 
 
 def check_draft(
@@ -27,11 +29,12 @@ def check_draft(
     rendered = draft.rendered_body(campaign.brand.brand_name)
     fields: tuple[tuple[Field, str], ...] = (("title", draft.title), ("body", draft.body), ("cta", draft.cta))
     fixed = [campaign.brand.brand_name, *campaign.brand.required_phrases, campaign.offer.gift or ""]
+    stated = facts.offer.kind == "threshold" and threshold_stated(fold(draft.full_text()))
     found: list[Violation] = []
     for name, text in fields:
         hits = [
             *find_absolute_terms(text),
-            *find_claims(text, facts, draft.locale),
+            *find_claims(text, facts, draft.locale, threshold_stated=stated),
             *find_personal_data(text, personal_data),
             *check_text_hygiene(text, draft.locale, name, fixed),
         ]

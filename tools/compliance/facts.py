@@ -48,6 +48,10 @@ class OfferFacts:
     """Money amounts copy may state: offer amounts, threshold, eligible prices, prices after the offer, savings."""
     amounts_off: frozenset[float] = frozenset()
     """Amounts copy may present as a saving (立减 / 省 / off): the offer's amount and per-item savings."""
+    prices: frozenset[float] = frozenset()
+    """Amounts copy may present as what an item costs (到手价 / 只要 / now): eligible prices, before and after."""
+    from_prices: frozenset[float] = frozenset()
+    """Amounts copy may present as a lowest price (起 / 低至 / from): the lowest eligible price, before or after."""
     percents: frozenset[float] = frozenset()
     """Percent-off values (20 for 八折)."""
     zhe: frozenset[float] = frozenset()
@@ -67,6 +71,7 @@ class OfferFacts:
         prices = [item.price for item in eligible]
         after = [_price_after(offer, price) for price in prices]
         savings = [price - a for price, a in zip(prices, after, strict=True) if a is not None]
+        final = [price if a is None else a for price, a in zip(prices, after, strict=True)]
         percent = offer.percent_off if offer.kind == "percent_off" else None
         categories = [*campaign.eligible_categories, *(item.category for item in eligible)]
         if not campaign.eligible_categories and not campaign.eligible_item_ids:
@@ -77,6 +82,8 @@ class OfferFacts:
             ends_at=campaign.ends_at,
             amounts=_keys([offer.amount_off, offer.threshold, *prices, *after, *savings]),
             amounts_off=_keys([offer.amount_off, *savings]),
+            prices=_keys([*prices, *after]),
+            from_prices=_keys([min(prices), min(final)] if prices else []),
             percents=_keys([percent]),
             zhe=_keys([None if percent is None else (100 - percent) / 10]),
             item_titles=tuple(dict.fromkeys(t for item in eligible for t in (item.title_zh, item.title_en))),
@@ -91,6 +98,10 @@ class OfferFacts:
     def allows_amount_off(self, value: float) -> bool:
         """Whether copy may present this amount as money off."""
         return _key(value) in self.amounts_off
+
+    def allows_price(self, value: float, *, lowest: bool = False) -> bool:
+        """Whether copy may say an item costs this much (lowest: as the lowest price, 起 / from)."""
+        return _key(value) in (self.from_prices if lowest else self.prices)
 
     def allows_percent(self, value: float) -> bool:
         """Whether copy may state this percent off."""

@@ -20,7 +20,7 @@ _POST = r"(?:元|块钱|块(?![\u4e00-\u9fff])|美元|美金|rmb|cny|usd|yuan|do
 _I = re.IGNORECASE
 _THRESHOLD = (
     re.compile(
-        rf"每?满\s*(?P<c1>{_PRE})?\s*(?P<t>{_AMT})\s*(?P<u1>{_POST})?\s*,?\s*(?:立|再|可|即|就)?[减省]\s*"
+        rf"(?P<each>每)?满\s*(?P<c1>{_PRE})?\s*(?P<t>{_AMT})\s*(?P<u1>{_POST})?\s*[,，]?\s*(?:立|再|可|即|就)?[减省]\s*"
         rf"(?P<c2>{_PRE})?\s*(?P<a>{_AMT})\s*(?P<u2>{_POST})?",
         _I,
     ),
@@ -30,7 +30,8 @@ _THRESHOLD = (
         _I,
     ),
     re.compile(
-        rf"(?P<c2>[¥$])\s*(?P<a>{NUM})\s*off\b[^.;!?\n]{{0,40}}?\b(?:over|above|of at least)\s*"
+        rf"(?P<c2>[¥$])\s*(?P<a>{NUM})\s*off\b[^.;!?\n]{{0,40}}?\b(?:over|above|of at least|(?:when|if) you spend"
+        rf"|with a (?:minimum )?spend of)\s*"
         rf"(?P<c1>[¥$])\s*(?P<t>{NUM})",
         _I,
     ),
@@ -40,8 +41,9 @@ _THRESHOLD = (
         _I,
     ),
 )
-# 300-50: a threshold pair unless it reads as a date (11-11), a range with a unit (8-12小时) or part of more.
-_DASH = re.compile(r"(?<![\d.:/-])(?P<c1>[¥$])?(?P<t>\d{2,5})\s*-\s*(?P<a>\d{1,4})(?P<u2>元)?(?![\d.:/-])")
+# 300-50: a threshold pair unless it reads as a date (11-11), a range with a unit (8-12小时) or part of more;
+# amounts never start with 0 (555-0134 is a phone number).
+_DASH = re.compile(r"(?<![\d.:/-])(?P<c1>[¥$])?(?P<t>[1-9]\d{1,4})\s*-\s*(?P<a>[1-9]\d{0,3})(?P<u2>元)?(?![\d.:/-])")
 _DASH_UNIT = re.compile(r"\s*(?:小时|天|日|号|月|点|岁|年|度|℃|°|人|个|件|款|cm|mm|ml|kg|g|l|h|min|days?|hours?)", _I)
 _ZHE = re.compile(
     r"(?P<z>\d+(?:\.\d+)?|[一二三四五六七八九](?:点?[一二三四五六七八九])?)\s*折(?!叠|页|纸|痕|射|服|腾|返|线|角|断)"
@@ -79,6 +81,8 @@ class MoneyClaim:
     threshold: float | None = None
     markers: tuple[str, ...] = ()
     """Currency markers written with the amounts (¥, $, 元, 美元 ...)."""
+    stacking: bool = False
+    """A threshold that repeats (每满300减50: 100 off at 600), a different offer from a single 满300减50."""
 
 
 def _markers(m: re.Match[str], *names: str) -> tuple[str, ...]:
@@ -93,6 +97,15 @@ def _dash_is_threshold(m: re.Match[str], text: str) -> bool:
     return m["u2"] is not None or not _DASH_UNIT.match(text, m.end())
 
 
+def _clause(text: str, lo: int, start: int, end: int, hi: int) -> str:
+    """text[lo:hi], cut to the clause that holds text[start:end] (满300减50，内胆100%: the 减 is not the 100%'s)."""
+    left = text[lo:start]
+    right = text[end:hi]
+    cut = max(left.rfind(c) for c in "，,。！!？?；;")
+    stop = min((i for i in (right.find(c) for c in "，,。！!？?；;") if i >= 0), default=len(right))
+    return left[cut + 1 :] + text[start:end] + right[:stop]
+
+
 def scan_money(text: str, claimed: Claimed) -> list[MoneyClaim]:
     """Find money and discount claims in folded text, most specific pattern first, each span once."""
     found: list[MoneyClaim] = []
@@ -105,7 +118,8 @@ def scan_money(text: str, claimed: Claimed) -> list[MoneyClaim]:
         for m in pattern.finditer(text):
             t, a = parse_amount(m["t"]), parse_amount(m["a"])
             if t is not None and a is not None:
-                add(m, MoneyClaim("threshold", m.start(), m.end(), a, t, _markers(m, "c1", "u1", "c2", "u2")))
+                each = bool(m.groupdict().get("each"))
+                add(m, MoneyClaim("threshold", m.start(), m.end(), a, t, _markers(m, "c1", "u1", "c2", "u2"), each))
     for m in _DASH.finditer(text):
         if _dash_is_threshold(m, text):
             add(m, MoneyClaim("threshold", m.start(), m.end(), float(m["a"]), float(m["t"]), _markers(m, "c1", "u2")))
@@ -115,7 +129,7 @@ def scan_money(text: str, claimed: Claimed) -> list[MoneyClaim]:
     for m in _HALF.finditer(text):
         add(m, MoneyClaim("half", m.start(), m.end(), 50.0))
     for m in _PERCENT.finditer(text):
-        if _PERCENT_CONTEXT.search(text[max(0, m.start() - 6) : m.end() + 8]):
+        if _PERCENT_CONTEXT.search(_clause(text, max(0, m.start() - 6), m.start(), m.end(), m.end() + 8)):
             add(m, MoneyClaim("percent", m.start(), m.end(), float(m["p"])))
     for pattern in _AMOUNT_OFF:
         for m in pattern.finditer(text):

@@ -1,7 +1,7 @@
 """Rule family channel, per field: what small models leave in copy (URLs, hashtags, prompt echoes, cut text ...).
 
 Decisions: a deliberate ellipsis (… or ...) is a fine ending; text cut at the schema's hard length bound,
-or ending on a comma, colon, open bracket or an English function word, counts as truncated.
+or ending on a comma, colon, open bracket, an English function word or a Chinese conjunction, counts as truncated.
 """
 
 from __future__ import annotations
@@ -33,7 +33,13 @@ _ECHO = re.compile(
     _I,
 )
 _REPEAT = re.compile(r"(.{3,20}?)\1{2,}", re.DOTALL)
-_DANGLING = re.compile(r"(?:[,、:;\-–—/(\[【「“《]|\b(?:and|or|the|a|an|to|of|for|with|on|at|in|your|our|&))\s*$", _I)
+_DANGLING = re.compile(
+    r"(?:[,，、:;\-–—/(\[【「“《]|\b(?:and|or|the|a|an|to|of|for|with|on|at|in|your|our|&)"
+    r"|(?<![暖温柔平随祥谦缓饱总])和|(?<!来得)(?<!来不)(?<![涉普波])及|(?<![参给赋])与"  # not 暖和, 来得及, 参与
+    r"|还有|并且|而且|或者|但是|因为|所以|如果)\s*$",
+    _I,
+)
+_EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 _FINAL = "。！？!?.…~）)】」”\"'"
 _PAIRS = (("【", "】"), ("「", "」"), ("“", "”"), ("(", ")"), ("《", "》"))
 
@@ -95,7 +101,7 @@ def check_text_hygiene(text: str, locale: Locale, name: Field, fixed: Sequence[s
         found.append(
             _hit("CH_TRUNCATED", f"The {name} looks cut off: “…{tail}”.", tail, f"Finish the {name}; keep it short.")
         )
-    own = _URL.sub("", folded)  # a URL is reported once, as a URL
+    own = _URL.sub("", _EMAIL.sub("", folded))  # a URL is reported as a URL, an e-mail as personal data
     for phrase in filter(None, map(fold, fixed)):
         own = own.replace(phrase, "")
     if _wrong_language(own, locale):

@@ -5,8 +5,14 @@ from __future__ import annotations
 import re
 
 # Full-width ASCII (！ to ～), the ideographic space and ￥ fold 1:1 to ASCII, so spans found in the
-# folded text index the original text unchanged.
-_FOLD: dict[int, int] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xFFE5: 0xA5}
+# folded text index the original text unchanged. The full-width comma stays: in Chinese it separates
+# clauses, never thousands, and folding it would read 满300减50，500ml as the amount 50,500.
+_FOLD: dict[int, int] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if cp != 0xFF0C} | {
+    0x3000: 0x20,
+    0xFFE5: 0xA5,
+}
+CLAUSE_END = "，,。.！!？?；;：:\n"
+"""Characters that end a clause, in both scripts."""
 
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 """Chinese, Japanese and Korean letters (not punctuation)."""

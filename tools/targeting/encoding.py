@@ -120,8 +120,9 @@ class FeatureEncoder:
             values = table.numbers(name)
             means[name] = float(values.mean())
             scales[name] = float(values.std()) or 1.0
-            inner = np.quantile(values, np.linspace(0, 1, self.n_bins + 1)[1:-1]) if self.n_bins else []
-            edges[name] = sorted({float(edge) for edge in inner})
+            inner = np.quantile(values, np.linspace(0, 1, self.n_bins + 1)[1:-1]) if self.n_bins else np.zeros(0)
+            # Drop edges at the maximum: "x > max" is never true and would add a constant-zero column.
+            edges[name] = sorted({float(edge) for edge in inner if edge < values.max()})
         for name in self.categorical:
             levels[name] = sorted(set(table.columns[name]))
         return FeatureEncoder(self.numeric, self.categorical, self.n_bins, means, scales, edges, levels)

@@ -31,7 +31,9 @@ class PolicyValue:
 
     def scaled(self, factor: float) -> PolicyValue:
         """The same estimate in other units, e.g. per 1,000 customers."""
-        return PolicyValue(self.estimator, self.value * factor, self.ci_low * factor, self.ci_high * factor, self.n_rounds)
+        return PolicyValue(
+            self.estimator, self.value * factor, self.ci_low * factor, self.ci_high * factor, self.n_rounds
+        )
 
 
 @dataclass(frozen=True)
@@ -95,9 +97,7 @@ class OffPolicyEstimator(ABC):
             rows = rng.integers(0, n, size=(size, n))
             den = denominator[rows].sum(axis=1)
             # A resample whose weights all vanish has no defined ratio; count it as zero value.
-            out[start : start + size] = np.divide(
-                numerator[rows].sum(axis=1), den, out=np.zeros(size), where=den != 0
-            )
+            out[start : start + size] = np.divide(numerator[rows].sum(axis=1), den, out=np.zeros(size), where=den != 0)
         return out
 
 

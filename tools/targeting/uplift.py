@@ -38,7 +38,9 @@ def outcome_model(binary: bool, kind: OutcomeModel, calibration: Calibration, ra
                                                  random_state=random_state)  # fmt: skip
         return Ridge(alpha=1.0)
     base: BaseEstimator = (
-        HistGradientBoostingClassifier(max_iter=150, learning_rate=0.05, min_samples_leaf=100, random_state=random_state)
+        HistGradientBoostingClassifier(
+            max_iter=150, learning_rate=0.05, min_samples_leaf=100, random_state=random_state
+        )
         if kind == "gbm"
         else LogisticRegression(C=1.0, max_iter=2000)
     )
