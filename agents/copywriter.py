@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from langchain_core.exceptions import OutputParserException
+from langchain_core.messages import BaseMessage
 from langgraph.runtime import Runtime
 from openai import OpenAIError
 from pydantic import ValidationError
@@ -16,6 +17,7 @@ from graphs.context import Context
 from graphs.state import PromotionState
 from tools.compliance import find_personal_data
 from tools.copy_fit import fit_variant
+from tools.generation_cache import request_key
 
 
 class PersonalDataInPrompt(RuntimeError):
@@ -25,6 +27,21 @@ class PersonalDataInPrompt(RuntimeError):
 def personal_values(user: User) -> list[str]:
     """The user's identifying values that must never reach the LLM."""
     return [v for v in (user.user_id, user.name, user.phone, user.email, user.address) if v]
+
+
+def generate(ctx: Context, messages: list[BaseMessage]) -> CopyBatch:
+    """One structured generation, answered from the shared cache when the identical prompt was seen."""
+    cache, key = ctx.services.generation_cache, ""
+    if cache is not None:
+        key = request_key(ctx.services.model_name, CopyBatch.__name__, messages)
+        cached = cache.get(key)
+        if cached is not None:
+            return CopyBatch.model_validate_json(cached)
+    writer = ctx.services.writer_model.with_structured_output(CopyBatch, method="json_schema")
+    batch = cast(CopyBatch, writer.invoke(messages))
+    if cache is not None:
+        cache.put(key, batch.model_dump_json())
+    return batch
 
 
 def write_copy(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -48,9 +65,8 @@ def write_copy(state: PromotionState, runtime: Runtime[Context]) -> dict[str, An
     if leaks:
         raise PersonalDataInPrompt(f"prompt holds personal data ({leaks[0].code}); refusing to send it to the LLM")
     attempt = state.attempts
-    writer = ctx.services.writer_model.with_structured_output(CopyBatch, method="json_schema")
     try:
-        batch = cast(CopyBatch, writer.invoke(messages))
+        batch = generate(ctx, messages)
     except (OpenAIError, OutputParserException, ValidationError) as error:
         # A bad or failed generation costs one attempt; the bounded loop ends in the checked fallback.
         return {"drafts": [], "attempts": attempt + 1, "errors": [f"copywriter attempt {attempt}: {error!r}"[:300]]}

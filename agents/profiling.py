@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from langgraph.runtime import Runtime
 
+from domain.channels import Channel, Locale
 from domain.offer import Campaign
-from domain.people import Event
+from domain.people import Event, Item, User
+from domain.profile import PromptProfile, UserFeatures
 from graphs.context import Context
 from graphs.state import PromotionState
 from tools.compliance import OfferFacts
 from tools.features import derive_features, to_prompt_profile
 from tools.pseudonym import user_ref
-from tools.targeting import eligible_channels
+from tools.services import Services
+from tools.targeting import ChannelEligibility, eligible_channels
 from tools.untrusted_text import safe_interests
 
 RELATED_HISTORY_K = 5
@@ -40,37 +44,83 @@ def bought_in_campaign_range(events: list[Event], campaign: Campaign, since_days
     )
 
 
-def profile_user(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Load history, derive features, and apply the hard constraints before any LLM work is spent."""
-    services, now = runtime.context.services, runtime.context.now
-    user = services.shop.get_user(state.user_id)
-    events = services.history.events_for(state.user_id)
-    related = services.history.search(state.user_id, campaign_query(state.campaign), k=RELATED_HISTORY_K)
+@dataclass(frozen=True)
+class Assessment:
+    """Everything decided about a user before any LLM work: features, reachability and the send score."""
+
+    user: User
+    features: UserFeatures
+    profile: PromptProfile
+    items: list[Item]
+    eligibility: ChannelEligibility
+    lift: float
+    worth_writing: bool
+    bought_eligible_last_7d: bool
+
+
+def assess(
+    services: Services,
+    user_id: str,
+    campaign: Campaign,
+    now: datetime,
+    *,
+    channel: Channel | None = None,
+    locale: Locale | None = None,
+) -> Assessment:
+    """Load history, derive features, apply the hard constraints and score, before any LLM work.
+
+    The graph's profiling node and a campaign's audience selection both call this, so they agree on who
+    is worth writing for.
+    """
+    user = services.shop.get_user(user_id)
+    events = services.history.events_for(user_id)
+    related = services.history.search(user_id, campaign_query(campaign), k=RELATED_HISTORY_K)
     features = derive_features(events, now, related)
     eligibility = eligible_channels(
         user,
-        state.campaign,
-        sends_last_7d=services.shop.count_sends_since(state.user_id, now - timedelta(days=7)),
-        campaign_sends=services.shop.count_campaign_sends(state.campaign.campaign_id),
+        campaign,
+        sends_last_7d=services.shop.count_sends_since(user_id, now - timedelta(days=7)),
+        campaign_sends=services.shop.count_campaign_sends(campaign.campaign_id),
         channel_clicks=features.channel_clicks,
-        requested=state.channel,
+        requested=channel,
     )
-    bought = bought_in_campaign_range(events, state.campaign)
-    items = services.shop.items_for_campaign(state.campaign.eligible_categories, state.campaign.eligible_item_ids)
-    locale = state.locale or user.locale
+    bought = bought_in_campaign_range(events, campaign)
+    items = services.shop.items_for_campaign(campaign.eligible_categories, campaign.eligible_item_ids)
     profile = to_prompt_profile(features)
-    facts = OfferFacts.from_campaign(state.campaign, items)
-    profile = profile.model_copy(update={"interests": safe_interests(profile.interests, facts, locale)})
-    score = services.policy.prescreen(features, state.campaign, bought_eligible_last_7d=bought)
+    facts = OfferFacts.from_campaign(campaign, items)
+    profile = profile.model_copy(update={"interests": safe_interests(profile.interests, facts, locale or user.locale)})
+    score = services.policy.prescreen(features, campaign, bought_eligible_last_7d=bought)
+    return Assessment(
+        user=user,
+        features=features,
+        profile=profile,
+        items=items,
+        eligibility=eligibility,
+        lift=score.lift,
+        worth_writing=eligibility.reachable and score.lift >= services.policy.threshold,
+        bought_eligible_last_7d=bought,
+    )
+
+
+def profile_user(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Profile the user and apply the hard constraints before any LLM work is spent."""
+    found = assess(
+        runtime.context.services,
+        state.user_id,
+        state.campaign,
+        runtime.context.now,
+        channel=state.channel,
+        locale=state.locale,
+    )
     return {
         "user_ref": user_ref(state.user_id),
-        "worth_writing": eligibility.reachable and score.lift >= services.policy.threshold,
-        "features": features,
-        "profile": profile,
-        "campaign_items": items,
-        "eligible_channels": eligibility.channels,
-        "constraint_notes": eligibility.blocked,
-        "write_channel": eligibility.channels[0] if eligibility.channels else None,
-        "write_locale": locale,
-        "bought_eligible_last_7d": bought,
+        "worth_writing": found.worth_writing,
+        "features": found.features,
+        "profile": found.profile,
+        "campaign_items": found.items,
+        "eligible_channels": found.eligibility.channels,
+        "constraint_notes": found.eligibility.blocked,
+        "write_channel": found.eligibility.channels[0] if found.eligibility.channels else None,
+        "write_locale": state.locale or found.user.locale,
+        "bought_eligible_last_7d": found.bought_eligible_last_7d,
     }

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from langchain_core.language_models import BaseChatModel
 
 from tools.chat_model import LLMEndpoint, make_chat_model
+from tools.generation_cache import GenerationCache
 from tools.history_store import HistoryStore
 from tools.settings import Settings
 from tools.shop_db import ShopDB
@@ -22,14 +23,20 @@ class Services:
     writer_model: BaseChatModel
     critic_model: BaseChatModel
     policy: TargetingPolicy = field(default_factory=TargetingPolicy)
+    generation_cache: GenerationCache | None = None
+    """Shared generations for identical prompts (campaign runs); None calls the LLM every time."""
+    model_name: str = ""
+    """The served model's name, part of the cache key."""
 
     def close(self) -> None:
-        """Release the database connection and the Chroma client."""
+        """Release the database connections and the Chroma client."""
         self.shop.close()
         self.history.close()
+        if self.generation_cache is not None:
+            self.generation_cache.close()
 
 
-def open_services(settings: Settings, endpoint: LLMEndpoint) -> Services:
+def open_services(settings: Settings, endpoint: LLMEndpoint, *, cache_generations: bool = False) -> Services:
     """Build the shared clients from settings, pointed at one OpenAI-compatible endpoint."""
     settings.home.mkdir(parents=True, exist_ok=True)
     writer = make_chat_model(endpoint.base_url, endpoint.model, settings)
@@ -40,4 +47,6 @@ def open_services(settings: Settings, endpoint: LLMEndpoint) -> Services:
         shop=ShopDB(settings.shop_db_path),
         writer_model=writer,
         critic_model=critic,
+        generation_cache=GenerationCache(settings.home / "generations.sqlite") if cache_generations else None,
+        model_name=endpoint.model,
     )

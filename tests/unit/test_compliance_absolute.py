@@ -47,6 +47,14 @@ from tools.compliance.absolute_terms import find_absolute_terms, load_terms
         ("100% steel", "ABS_GUARANTEE", "100%"),
         ("the perfect gift", "ABS_SUPERLATIVE", "perfect"),
         ("exclusive deal", "ABS_EXCLUSIVE", "exclusive"),
+        ("冬天最爱的保温杯", "ABS_SUPERLATIVE", "最"),  # decided: 最爱 ranks the product
+        ("100%食品级不锈钢", "ABS_GUARANTEE", "100%"),
+        ("百分百安心", "ABS_GUARANTEE", "百分百"),
+        ("全球首发", "ABS_RANK", "首发"),
+        ("性价比之王", "ABS_RANK", "之王"),
+        ("最高品质", "ABS_SUPERLATIVE", "最高"),
+        ("Our most popular thermos", "ABS_SUPERLATIVE", "most popular"),
+        ("the lightest thermos", "ABS_SUPERLATIVE", "lightest"),
     ],
 )
 def test_restricted_terms_are_flagged(text: str, code: str, span: str) -> None:
@@ -76,6 +84,16 @@ def test_restricted_terms_are_flagged(text: str, code: str, span: str) -> None:
         "Warm drinks all day",
         "Keeps drinks hot for 12 hours",
         "first order",
+        "100%纯棉面料",  # fibre-content label (GB/T 29862)
+        "精选百分百的纯棉面料",
+        "The cover is 100% cotton",
+        "遮掩不完美的身形",
+        "最重要的是，它很轻",
+        "最多减50元",  # a bound, judged by the claims family
+        "最高立减50元",
+        "Most orders ship in two days",
+        "Best regards, the team",
+        "Top up your playlist",
     ],
 )
 def test_allowed_phrases_are_not_flagged(text: str) -> None:

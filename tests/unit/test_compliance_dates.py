@@ -42,6 +42,8 @@ def date_codes(text: str, c: Campaign = D11, locale: Locale = "zh") -> list[str]
         "下单24小时内发货",
         "评分4.9分",
         "1.5L大容量",
+        "11月11日最后一天",  # a relative deadline next to the real end date
+        "最后一天：11月11日",
     ],
 )
 def test_dates_inside_the_window_pass(text: str) -> None:
@@ -74,6 +76,13 @@ def test_dates_inside_the_window_pass(text: str) -> None:
         ("Last day to save", ["CLAIM_DEADLINE_RELATIVE"]),
         ("Only 3 hours left", ["CLAIM_DEADLINE_RELATIVE"]),
         ("8.5折", ["CLAIM_ZHE"]),  # a discount (wrong for 满300减50), not the date August 5
+        ("国庆特惠", ["CLAIM_DATE"]),
+        ("元旦前都有效", ["CLAIM_DATE"]),
+        ("Christmas treat", ["CLAIM_DATE"]),
+        ("仅剩3天", ["CLAIM_DEADLINE_RELATIVE"]),
+        ("3 days only", ["CLAIM_DEADLINE_RELATIVE"]),
+        ("仅限周末", ["CLAIM_DEADLINE_RELATIVE"]),
+        ("this weekend only", ["CLAIM_DEADLINE_RELATIVE"]),
     ],
 )
 def test_dates_and_deadlines_the_campaign_does_not_support(text: str, expected: list[str]) -> None:
@@ -92,6 +101,7 @@ def test_dates_and_deadlines_the_campaign_does_not_support(text: str, expected: 
         ("最后6小时", SIX_HOURS, []),
         ("Only 6 hours left", SIX_HOURS, []),
         ("Black Friday deals", NOV_BLACK_FRIDAY, []),  # 2026-11-27
+        ("Cyber Monday", D11, ["CLAIM_DATE"]),
     ],
 )
 def test_relative_deadlines_of_short_campaigns(text: str, c: Campaign, expected: list[str]) -> None:

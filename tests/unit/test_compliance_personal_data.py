@@ -19,6 +19,15 @@ from tools.compliance import find_personal_data
         ("寄到长宁路100号", "PD_ADDRESS", "寄到长宁路100号"),  # up to 6 characters before the street are kept
         ("3栋2单元", "PD_ADDRESS", "3栋2单元"),
         ("ship to 12 Baker Street today", "PD_ADDRESS", "12 Baker Street"),
+        ("张先生，您好", "PD_NAME", "张先生"),
+        ("欧阳娜娜小姐", "PD_NAME", "欧阳娜娜小姐"),
+        ("张伟同学，你好", "PD_NAME", "张伟同学"),
+        ("王女士您好", "PD_NAME", "王女士"),
+        ("Hi Mr. Smith, welcome", "PD_NAME", "Mr. Smith"),
+        ("Dear Alice, welcome", "PD_NAME", "Alice"),
+        ("Call (415) 555-0134", "PD_PHONE", "(415) 555-0134"),
+        ("Call 415-555-0134", "PD_PHONE", "415-555-0134"),
+        ("加微信号haowu_2026咨询", "PD_ACCOUNT", "微信号haowu_2026"),
     ],
 )
 def test_pattern_rules(text: str, code: str, span: str) -> None:
@@ -41,6 +50,14 @@ def test_pattern_rules(text: str, code: str, span: str) -> None:
         "Unsubscribe via the link at the bottom of this e-mail",
         "3 styles, 12 hours hot",
         "第1件",
+        "送给先生的礼物",
+        "女士们先生们",
+        "高冷小姐姐",
+        "白色女士衬衫",  # 女士 before a product means "women's"
+        "Dear customer, welcome",
+        "Hi there",
+        "Dear Customer,",
+        "400ml",
     ],
 )
 def test_ordinary_copy_and_prompts_hold_no_personal_data(text: str) -> None:

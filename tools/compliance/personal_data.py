@@ -37,7 +37,7 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         "Messenger account",
         re.compile(
             r"(?:微信号?|vx|v信|wx|QQ号?|抖音号|微博|wechat(?:\s+id)?|whatsapp|telegram|line\s+id)\s*[:：]?\s*"
-            r"[A-Za-z][\w.-]{3,19}",
+            r"[A-Za-z][A-Za-z0-9_.-]{3,19}",
             _I,
         ),
     ),

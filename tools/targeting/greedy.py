@@ -102,6 +102,7 @@ def allocate_greedy(problem: AllocationProblem, *, max_rounds: int = 64) -> Allo
             moves[channel] = np.cumsum((enters - leaves)[order])
             over |= moves[channel] > cap_left[channel] + _TOL
         stop = int(np.argmax(over)) if over.any() else order.size
+        print("ROUND", order.size, stop, budget_left, cap_left, over_budget[stop] if stop < order.size else None)
         taken = order[:stop]
         for lv in range(k):  # apply level by level so a user's later upgrade overrides the earlier one
             sel = taken[level[taken] == lv]

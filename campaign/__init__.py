@@ -1,0 +1,1 @@
+"""Campaign runs: audience under budget, concurrent generation, exactly-once resumable, delivery plan."""
