@@ -86,7 +86,9 @@ class RunStore:
         ).fetchall()
         return [str(r[0]) for r in rows]
 
-    def finish(self, run_id: str, user_id: str, result: PromotionResult | None, error: str | None, seconds: float) -> None:
+    def finish(
+        self, run_id: str, user_id: str, result: PromotionResult | None, error: str | None, seconds: float
+    ) -> None:
         """Commit one user's outcome."""
         status = "done" if result is not None else "failed"
         payload = result.model_dump_json() if result is not None else None
@@ -106,7 +108,9 @@ class RunStore:
     def progress(self, run_id: str) -> RunProgress:
         """Counts by status."""
         rows = dict(
-            self._db.execute("SELECT status, COUNT(*) FROM run_users WHERE run_id = ? GROUP BY status", (run_id,)).fetchall()
+            self._db.execute(
+                "SELECT status, COUNT(*) FROM run_users WHERE run_id = ? GROUP BY status", (run_id,)
+            ).fetchall()
         )
         return RunProgress(total=sum(rows.values()), done=rows.get("done", 0), failed=rows.get("failed", 0))
 

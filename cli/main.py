@@ -7,7 +7,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cli.campaign import app as campaign_app
 from cli.demo import DemoOptions, run_demo
+from cli.evaluate import app as eval_app
 from cli.generate import approve, generate
 from cli.shop import app as shop_app
 from graphs.promotion import graph
@@ -15,6 +17,8 @@ from tools.settings import EmbeddedModel, get_settings
 
 app = typer.Typer(help="promo-agents: personalized promotion copy, reviewed and targeted.", no_args_is_help=True)
 app.add_typer(shop_app, name="shop")
+app.add_typer(eval_app, name="eval")
+app.add_typer(campaign_app, name="campaign")
 app.command()(generate)
 app.command()(approve)
 console = Console()

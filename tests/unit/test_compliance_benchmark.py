@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -78,3 +79,14 @@ def test_advertisegen_script_skips_without_data(
     monkeypatch.setattr(sys, "argv", ["advertisegen_flags.py", "--path", "/nonexistent/adgen.jsonl"])
     advertisegen_main()
     assert "skipped: AdvertiseGen data not found" in capsys.readouterr().out
+
+
+def test_every_rule_code_is_in_the_legal_catalogue() -> None:
+    root = Path(__file__).parents[2]
+    sources = [*(root / "tools" / "compliance").glob("*.py"), root / "tools/compliance/data/absolute_terms.yaml"]
+    codes = {
+        code for path in sources for code in re.findall(r"\b(?:ABS|CLAIM|PD|CH|BRAND)_[A-Z_]+\b", path.read_text())
+    }
+    catalogue = (root / "docs" / "compliance.md").read_text("utf-8")
+    assert len(codes) >= 45
+    assert sorted(code for code in codes if f"| {code} |" not in catalogue) == []

@@ -34,8 +34,9 @@ def outcome_model(binary: bool, kind: OutcomeModel, calibration: Calibration, ra
     """An outcome model: calibrated probabilities for 0/1 outcomes, a regressor for amounts."""
     if not binary:
         if kind == "gbm":
-            return HistGradientBoostingRegressor(max_iter=150, learning_rate=0.05, min_samples_leaf=100,
-                                                 random_state=random_state)  # fmt: skip
+            return HistGradientBoostingRegressor(
+                max_iter=150, learning_rate=0.05, min_samples_leaf=100, random_state=random_state
+            )
         return Ridge(alpha=1.0)
     base: BaseEstimator = (
         HistGradientBoostingClassifier(

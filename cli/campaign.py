@@ -1,0 +1,139 @@
+"""`promo campaign ...`: run a campaign over an audience, resumably, and write its delivery plan."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from campaign.plan import write_plan
+from campaign.runner import UserDone, process_run, start_run
+from campaign.store import RunInfo, RunStore
+from cli.campaign_file import CampaignFileError, load_campaign
+from graphs.checkpoints import sqlite_checkpointer
+from graphs.context import Context
+from graphs.promotion import PromotionGraph, build_graph
+from tools.chat_model import llm_endpoint
+from tools.llm_usage import UsageMeter
+from tools.services import open_services
+from tools.settings import get_settings
+
+app = typer.Typer(help="Campaign runs: audience under budget, copy for the selected, delivery plan.")
+console = Console()
+
+
+def _columns() -> tuple[TextColumn | BarColumn | MofNCompleteColumn | TimeElapsedColumn | TimeRemainingColumn, ...]:
+    return (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[stats]}"),
+    )
+
+
+@app.command()
+def run(
+    campaign: Annotated[Path, typer.Option(help="Campaign YAML/JSON file.")],
+    run_id: Annotated[str, typer.Option(help="Names the run; rerun the same id to resume it.")],
+    users_file: Annotated[Path | None, typer.Option(help="One user id per line; default: every shop user.")] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the delivery plan.")] = Path("plans"),
+    concurrency: Annotated[int | None, typer.Option(min=1, max=64, help="Users in flight; default: LLM slots.")] = None,
+) -> None:
+    """Select the audience under the budget, write and review copy for it, and write the delivery plan."""
+    try:
+        loaded = load_campaign(campaign)
+    except CampaignFileError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from error
+    settings = get_settings()
+    store = RunStore(settings.home / "runs.sqlite")
+    with llm_endpoint(settings, progress=lambda line: console.print(f"[dim]{line}[/dim]")) as endpoint:
+        services = open_services(settings, endpoint, cache_generations=True)
+        saver = sqlite_checkpointer(settings.checkpoint_db_path)
+        try:
+            candidates = _candidates(users_file) if users_file else services.shop.list_user_ids()
+            with Progress(*_columns(), console=console) as progress:
+                task = progress.add_task("selecting audience", total=len(candidates), stats="")
+                info, choice = start_run(
+                    store,
+                    run_id,
+                    loaded,
+                    candidates,
+                    services,
+                    datetime.now(UTC),
+                    progress=lambda done, _total: progress.update(task, completed=done),
+                )
+            if choice is None:
+                console.print(f"resuming run {run_id}: {store.progress(run_id).pending} users left")
+            else:
+                console.print(
+                    f"audience: {len(choice.selected)} selected; left out {choice.unreachable} unreachable, "
+                    f"{choice.below_threshold} below threshold, {choice.over_budget} over budget"
+                )
+            meter = UsageMeter()
+            context = Context(services=services, now=info.clock)
+            _process(store, info, context, build_graph(saver), concurrency or settings.embedded_parallel, meter)
+        finally:
+            saver.conn.close()
+            services.close()
+    _report(store, run_id, out, meter, services.generation_cache.hit_rate if services.generation_cache else 0.0)
+
+
+def _process(
+    store: RunStore, info: RunInfo, context: Context, compiled: PromotionGraph, concurrency: int, meter: UsageMeter
+) -> None:
+    """Process the pending users with a live bar: done, rate, ETA and LLM tokens/s."""
+    counts = store.progress(info.run_id)
+    with Progress(*_columns(), console=console) as progress:
+        task = progress.add_task("writing", total=counts.total, completed=counts.done, stats="")
+
+        def advance(done: UserDone) -> None:
+            usage = meter.summary()
+            mark = "" if done.ok else " (last user failed)"
+            progress.update(task, advance=1, stats=f"{usage.tokens_per_s:.1f} tok/s, {usage.calls} LLM calls{mark}")
+
+        process_run(store, info, context, compiled, concurrency=concurrency, callbacks=[meter], on_done=advance)
+
+
+def _report(store: RunStore, run_id: str, out: Path, meter: UsageMeter, hit_rate: float) -> None:
+    counts = store.progress(run_id)
+    jsonl, table, rows = write_plan(store.results(run_id), out, run_id)
+    console.print(
+        f"run {run_id}: {counts.done} done, {counts.failed} failed, {counts.pending} pending; "
+        f"{rows} sends planned → {jsonl}, {table}"
+    )
+    console.print(f"LLM: {meter.summary().line()}; prompt cache hit rate {hit_rate:.0%}")
+    store.close()
+    if counts.failed:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def status(run_id: str) -> None:
+    """Show a run's progress."""
+    store = RunStore(get_settings().home / "runs.sqlite")
+    if store.get(run_id) is None:
+        console.print(f"[red]no run {run_id!r}[/red]")
+        raise typer.Exit(code=2)
+    counts = store.progress(run_id)
+    console.print(
+        f"{run_id}: {counts.total} users, {counts.done} done, {counts.failed} failed, {counts.pending} pending"
+    )
+
+
+def _candidates(path: Path) -> list[str]:
+    if not path.is_file():
+        console.print(f"[red]users file not found: {path}[/red]")
+        raise typer.Exit(code=2)
+    ids = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not ids:
+        console.print(f"[red]{path} holds no user ids (one per line)[/red]")
+        raise typer.Exit(code=2)
+    return list(dict.fromkeys(ids))  # duplicates in the input must not become duplicate sends

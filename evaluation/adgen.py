@@ -1,0 +1,127 @@
+"""AdvertiseGen (attributes → human ad copy) rows as scenarios.
+
+Each row ``{"content": "类型#上衣*材质#牛仔布*颜色#白色", "summary": "..."}`` becomes: items whose titles
+carry the attribute values (at most MAX_TITLE characters each, the length the profile keeps), a synthetic
+zh user who viewed them all and carted the first, an e-mail campaign (八折) on the row's 类型 category,
+and the summary as the reference copy. The data stays outside the repository: pass its path.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evaluation.scenario import Scenario
+
+DEFAULT_ADGEN_PATH = Path("../shared/data/advertisegen/adgen_dev_public.jsonl")
+MAX_TITLE = 24
+MAX_ITEMS = 3
+FALLBACK_CATEGORY = "服饰"
+ITEM_PRICE = 199.0
+
+
+@dataclass(frozen=True)
+class AdgenImport:
+    """Scenarios made from the rows, and the rows skipped with why (line numbers are 1-based)."""
+
+    scenarios: list[Scenario]
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+
+def parse_content(content: str) -> list[tuple[str, str]]:
+    """``类型#上衣*材质#牛仔布`` → [("类型", "上衣"), ("材质", "牛仔布")]; raises ValueError on a bad pair."""
+    pairs = []
+    for part in content.split("*"):
+        key, sep, value = part.partition("#")
+        if not sep or not key.strip() or not value.strip():
+            raise ValueError(f"attribute {part!r} is not key#value")
+        pairs.append((key.strip(), value.strip()))
+    return pairs
+
+
+def item_titles(values: list[str], category: str) -> list[str]:
+    """Attribute values packed, in order, into at most MAX_ITEMS titles of ≤ MAX_TITLE chars, each ending in the category."""
+    titles: list[str] = []
+    chunk: list[str] = []
+    for value in values:
+        if len(" ".join([*chunk, value, category])) > MAX_TITLE and chunk:
+            titles.append(" ".join([*chunk, category]))
+            chunk = []
+        chunk.append(value)
+    if chunk or not titles:
+        titles.append(" ".join([*chunk, category])[: MAX_TITLE + 8])
+    return titles[:MAX_ITEMS]
+
+
+def row_scenario(line: int, row: dict[str, Any]) -> Scenario:
+    """One AdvertiseGen row as a scenario (see the module docstring); raises ValueError on a bad row."""
+    content, summary = row.get("content"), row.get("summary")
+    if not isinstance(content, str) or not isinstance(summary, str) or not summary.strip():
+        raise ValueError("needs string fields content and summary")
+    pairs = parse_content(content)
+    category = next((v for k, v in pairs if k == "类型"), FALLBACK_CATEGORY)
+    values = list(dict.fromkeys(v for k, v in pairs if v != category))
+    sid = f"adgen-{line:04d}"
+    items = [
+        {
+            "item_id": f"{sid}-{n}",
+            "title_zh": title,
+            "title_en": f"AdvertiseGen {line} item {n}",
+            "category": category,
+            "price": ITEM_PRICE,
+        }
+        for n, title in enumerate(item_titles(values, category), start=1)
+    ]
+    events = [{"kind": "view", "item": item["item_id"], "days_ago": 1 + n} for n, item in enumerate(items)]
+    events.append({"kind": "cart", "item": items[0]["item_id"], "days_ago": 0.5})
+    return Scenario.model_validate(
+        {
+            "id": sid,
+            "description": f"AdvertiseGen dev row {line}: {content}",
+            "tags": ["adgen"],
+            "user": {"locale": "zh", "consent": {"email": True, "push": True}, "events": events},
+            "items": items,
+            "campaign": {
+                "campaign_id": sid,
+                "name": f"{category}专场",
+                "offer": {"kind": "percent_off", "percent_off": 20},
+                "eligible_categories": [category],
+                "channels": ["email"],
+                "locale": "zh",
+                "brand": {"brand_name": "好物铺"},
+            },
+            "channel": "email",
+            "locale": "zh",
+            "attributes": list(dict.fromkeys(v for _, v in pairs)),
+            "expect": {"decision": "send", "reference": summary.strip()},
+        }
+    )
+
+
+def import_adgen(path: Path | str = DEFAULT_ADGEN_PATH, limit: int | None = None) -> AdgenImport:
+    """Read the first ``limit`` rows (all when None); raises FileNotFoundError with the expected path."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"AdvertiseGen file not found: {path} (expected ../shared/data/advertisegen/...)")
+    scenarios: list[Scenario] = []
+    skipped: list[tuple[int, str]] = []
+    with path.open(encoding="utf-8") as rows:
+        for line, text in enumerate(rows, start=1):
+            if limit is not None and len(scenarios) >= limit:
+                break
+            if not text.strip():
+                continue
+            try:
+                scenarios.append(row_scenario(line, json.loads(text)))
+            except ValueError as error:  # JSONDecodeError and pydantic's ValidationError are ValueErrors
+                skipped.append((line, str(error).splitlines()[0]))
+    return AdgenImport(scenarios=scenarios, skipped=skipped)
+
+
+def write_jsonl(scenarios: list[Scenario], path: Path) -> None:
+    """Write scenarios one per line (defaults left out), readable by evaluation.load.load_scenarios."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = (json.dumps(s.model_dump(mode="json", exclude_defaults=True), ensure_ascii=False) for s in scenarios)
+    path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
