@@ -20,6 +20,7 @@ from graphs.batch import UserOutcome, run_many
 from graphs.context import Context
 from shopdata.demo_shop import build_demo_shop, demo_campaigns
 from tools.chat_model import llm_endpoint
+from tools.compliance import OfferFacts, check_draft
 from tools.llm_usage import UsageMeter
 from tools.services import open_services
 from tools.settings import EmbeddedModel, get_settings
@@ -88,6 +89,15 @@ def main() -> None:
         p95 = latencies[max(0, round(0.95 * len(latencies)) - 1)]
         print(f"per-user latency (written): p50 {statistics.median(latencies):.1f}s p95 {p95:.1f}s")
     print(f"outcomes: {outcome_shares(outcomes)}")
+    facts = OfferFacts.from_campaign(campaign, shop.items)
+    violating = [
+        o.result.user_ref
+        for o in outcomes
+        if o.result is not None
+        and o.result.message is not None
+        and any(v.severity == "block" for v in check_draft(o.result.message, campaign, facts))
+    ]
+    print(f"final messages with a blocking rule violation: {len(violating)} {violating}")
     print(f"LLM as the graph saw it: {usage.line()}")
     print(f"wall {wall:.1f}s, {len(written) / wall * 60:.1f} written messages/min")
 

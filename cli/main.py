@@ -11,12 +11,14 @@ from cli.campaign import app as campaign_app
 from cli.demo import DemoOptions, run_demo
 from cli.evaluate import app as eval_app
 from cli.generate import approve, generate
+from cli.policy import app as policy_app
 from cli.shop import app as shop_app
 from graphs.promotion import graph
 from tools.settings import EmbeddedModel, get_settings
 
 app = typer.Typer(help="promo-agents: personalized promotion copy, reviewed and targeted.", no_args_is_help=True)
 app.add_typer(shop_app, name="shop")
+app.add_typer(policy_app, name="policy")
 app.add_typer(eval_app, name="eval")
 app.add_typer(campaign_app, name="campaign")
 app.command()(generate)

@@ -112,7 +112,7 @@ def load_scenarios(path: Path | str) -> ScenarioSet:
     if not path.is_file():
         raise ScenarioFileError(f"scenario file not found: {path}")
     text = path.read_text(encoding="utf-8")
-    entries, clock = _jsonl_entries(path, text) if path.suffix == ".jsonl" else _yaml_entries(path, text)
+    entries, clock = (_jsonl_entries(path, text), None) if path.suffix == ".jsonl" else _yaml_entries(path, text)
     catalog_ids = {item.item_id for item in load_catalog().items}
     scenarios: list[Scenario] = []
     problems: list[str] = []

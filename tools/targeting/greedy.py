@@ -21,112 +21,11 @@ takes no one new until users leave it. The a-priori bound does not cover this ca
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
 from tools.targeting.allocation import Allocation, AllocationProblem, summarize
+from tools.targeting.hull import lp_greedy
 from tools.targeting.logs import FloatArray, IntArray
-
-_TOL = 1e-9
-_MAX_ROUNDS = 64  # each round ends at a full channel or a budget break; real instances need a handful
-
-
-class Steps(NamedTuple):
-    """Upgrade steps, one row per (user, hull level): move `user` from option `frm` (-1: none) to `to`."""
-
-    user: IntArray
-    to: IntArray
-    frm: IntArray
-    extra_cost: FloatArray
-    gain: FloatArray
-    slope: FloatArray
-    """Gain per extra cost; non-increasing along one user's levels (the hull is concave)."""
-    level: IntArray
-
-
-def hull_steps(
-    options: FloatArray, costs: FloatArray, current: IntArray, cur_v: FloatArray, cur_c: FloatArray
-) -> Steps:
-    """Each user's upgrade steps from their current choice along the upper convex hull of their options.
-
-    `options` holds each pair's value, -inf where the pair is not allowed. Because one user's slopes do not
-    increase from level to level, a stable global sort by slope keeps each user's steps in order.
-    """
-    n, k = options.shape
-    value, cost, at = cur_v.copy(), cur_c.copy(), current.copy()
-    live = np.ones(n, dtype=bool)
-    parts: list[Steps] = []
-    rows = np.arange(n)
-    for level in range(k):
-        gain = options - value[:, None]
-        extra = costs - cost[:, None]
-        slope = np.full((n, k), -np.inf)
-        np.divide(gain, extra, out=slope, where=(gain > 0) & (extra > 0) & live[:, None])
-        best = slope.argmax(axis=1)
-        live = np.isfinite(slope[rows, best])
-        users = np.flatnonzero(live)
-        if users.size == 0:
-            break
-        to = best[users]
-        levels = np.full(users.size, level, dtype=np.int64)
-        parts.append(Steps(users, to, at[users], extra[users, to], gain[users, to], slope[users, to], levels))
-        value[users], cost[users], at[users] = options[users, to], costs[users, to], to
-    if not parts:
-        no_int, no_float = np.zeros(0, dtype=np.int64), np.zeros(0)
-        return Steps(no_int, no_int, no_int, no_float, no_float, no_float, no_int)
-    return Steps(*(np.concatenate(column) for column in zip(*parts, strict=True)))
-
-
-def _lp_greedy(
-    options: FloatArray, costs: FloatArray, channels: IntArray, capacities: FloatArray, budget: float
-) -> tuple[IntArray, float, float]:
-    """Hull steps by slope until the budget breaks, then fill; caps enforced. Returns (choice, break, line).
-
-    `options` are the (priced) values, -inf where a pair is not allowed.
-    """
-    n, k = options.shape
-    current = np.full(n, -1, dtype=np.int64)
-    cur_v, cur_c, cap_left = np.zeros(n), np.zeros(n), capacities.astype(np.float64).copy()
-    budget_left, line, first_break = budget, 0.0, 0.0
-    for _ in range(_MAX_ROUNDS):
-        # A full channel takes no one new this round; users leaving it free room for the next round.
-        closed = cap_left < 1 - _TOL
-        allowed = ~closed[channels][None, :] & (costs - cur_c[:, None] <= budget_left + _TOL)
-        users, to, frm, extra, _, slope, level = hull_steps(
-            np.where(allowed, options, -np.inf), costs, current, cur_v, cur_c
-        )
-        if users.size == 0:
-            break
-        order = np.argsort(-slope, kind="stable")  # stable: ties keep level order, so steps stay in sequence
-        spent = np.cumsum(extra[order])
-        over_budget = spent > budget_left + _TOL
-        budget_stop = int(np.argmax(over_budget)) if over_budget.any() else order.size
-        # The taken prefix is applied at once, so only its end state must respect the caps: a channel may
-        # overflow mid-way while later upgrades move users out of it again.
-        fits = np.ones(order.size + 1, dtype=bool)
-        usage: dict[int, IntArray] = {}
-        for channel in np.flatnonzero(np.isfinite(cap_left)).tolist():
-            enters = (channels[to] == channel).astype(np.int64)
-            leaves = (frm >= 0) & (channels[np.maximum(frm, 0)] == channel)
-            usage[channel] = np.concatenate(([0], np.cumsum((enters - leaves)[order])))
-            fits &= usage[channel] <= cap_left[channel] + _TOL
-        stop = int(np.flatnonzero(fits[: budget_stop + 1])[-1])
-        taken = order[:stop]
-        for lv in range(k):  # level by level, so a user's later upgrade overrides the earlier one
-            sel = taken[level[taken] == lv]
-            who, what = users[sel], to[sel]
-            current[who], cur_v[who], cur_c[who] = what, options[who, what], costs[who, what]
-        if stop:
-            line = float(slope[order[stop - 1]])
-            budget_left -= float(spent[stop - 1])
-            for channel, used in usage.items():
-                cap_left[channel] -= used[stop]
-        if stop == order.size:
-            break
-        if stop == budget_stop and not first_break:
-            first_break = float(slope[order[stop]])
-    return current, first_break, line
 
 
 def channel_prices(problem: AllocationProblem, *, sample: int = 20_000, random_state: int = 0) -> FloatArray:
@@ -144,7 +43,7 @@ def channel_prices(problem: AllocationProblem, *, sample: int = 20_000, random_s
     top = float(np.max(values[np.isfinite(values)], initial=0.0))
 
     def usage(trial: FloatArray) -> IntArray:
-        choice, _, _ = _lp_greedy(
+        choice, _, _ = lp_greedy(
             values - trial[channels], costs, channels, np.full_like(trial, np.inf), problem.budget * share
         )
         return np.bincount(channels[choice[choice >= 0]], minlength=prices.shape[0])
@@ -178,7 +77,13 @@ def allocate_greedy(problem: AllocationProblem, *, sample: int = 20_000, random_
         trials.append(channel_prices(problem, sample=sample, random_state=random_state))
     for prices in trials:
         options = np.where(candidates, values - prices[channels][None, :], -np.inf)
-        choice, first_break, line = _lp_greedy(options, costs, channels, capacities, problem.budget)
+        # The priced LP-greedy without caps first: with good prices it already fits them, and its budget
+        # break is the multiplier of the bound. If a cap is exceeded, drop the excess and refill with caps.
+        uncapped = np.full_like(capacities, np.inf)
+        choice, first_break, line = lp_greedy(options, costs, channels, uncapped, problem.budget)
+        if _over_capacity(choice, channels, capacities):
+            start = _drop_excess(choice, options, costs, channels, capacities)
+            choice, _, line = lp_greedy(options, costs, channels, capacities, problem.budget, start)
         value, _ = summarize(problem, choice)
         if value > best[0]:
             best = (value, choice, line)
@@ -186,6 +91,27 @@ def allocate_greedy(problem: AllocationProblem, *, sample: int = 20_000, random_
     value, choice, line = best
     _, cost = summarize(problem, choice)
     return Allocation(choice, value, cost, max(value, bound), line, "greedy")
+
+
+def _over_capacity(choice: IntArray, channels: IntArray, capacities: FloatArray) -> bool:
+    used = np.bincount(channels[choice[choice >= 0]], minlength=capacities.shape[0])
+    return bool((used > capacities).any())
+
+
+def _drop_excess(
+    choice: IntArray, options: FloatArray, costs: FloatArray, channels: IntArray, capacities: FloatArray
+) -> IntArray:
+    """Unassign the least efficient users of each over-full channel until it fits."""
+    kept = choice.copy()
+    held = np.flatnonzero(kept >= 0)
+    efficiency = options[held, kept[held]] / costs[held, kept[held]]
+    for channel in np.flatnonzero(np.isfinite(capacities)).tolist():
+        inside = channels[choice[held]] == channel
+        excess = int(inside.sum()) - int(np.floor(capacities[channel]))
+        if excess > 0:
+            ranked = held[inside][np.argsort(efficiency[inside], kind="stable")]
+            kept[ranked[:excess]] = -1
+    return kept
 
 
 def lagrangian_bound(problem: AllocationProblem, lam: float, prices: FloatArray) -> float:

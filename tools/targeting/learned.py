@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 
 from tools.targeting.effects import LinearEffects
-from tools.targeting.encoding import FeatureEncoder, Table, TableError
+from tools.targeting.encoding import FeatureEncoder
 from tools.targeting.logs import FloatArray
+from tools.targeting.table import Table, TableError
 from tools.targeting.uplift import Calibration, DRLearner, OutcomeModel, Progress
 
 POLICY_FORMAT = "promo-uplift-policy/1"

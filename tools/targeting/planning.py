@@ -10,10 +10,10 @@ import numpy as np
 
 from tools.targeting.allocation import Allocation, AllocationProblem
 from tools.targeting.eligibility import Eligibility
-from tools.targeting.encoding import Table
 from tools.targeting.learned import UpliftPolicy
 from tools.targeting.logs import FloatArray, IntArray
 from tools.targeting.solve import Method, allocate
+from tools.targeting.table import Table
 
 
 @dataclass(frozen=True)

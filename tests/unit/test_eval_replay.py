@@ -1,0 +1,138 @@
+"""Replay with scripted models: records per scenario, resume, refusal to mix configurations, report and CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from domain.copy import CopyBatch, CopyVariant
+from evaluation.load import load_scenarios
+from evaluation.records import RunDirError, read_manifest, read_records
+from evaluation.replay import ReplayOptions, run_scenarios
+from evaluation.report import REPORT, SUMMARY, build_report
+from tests.fakes import ScriptedChatModel
+from tools.history_store import HistoryStore
+from tools.services import Services
+from tools.shop_db import ShopDB
+
+GATE = Path(__file__).parents[2] / "eval" / "scenarios" / "gate.yaml"
+GOOD = CopyVariant(title="暖冬好物", body="暖冬好物：你常看的不锈钢保温杯参加双十一，满300减50。", cta="去看看")
+OPTIONS = ReplayOptions(n_variants=1, max_rewrites=1, llm_critique=False, concurrency=3)
+
+
+def services(root: Path, variant: CopyVariant = GOOD, name: str = "fake-model") -> Services:
+    writer = ScriptedChatModel().script(CopyBatch, default=CopyBatch(variants=[variant]))
+    return Services(
+        history=HistoryStore(root / "chroma"),
+        shop=ShopDB(root / "unused.sqlite"),
+        writer_model=writer,
+        critic_model=ScriptedChatModel(),
+        model_name=name,
+    )
+
+
+@pytest.fixture(scope="module")
+def gate_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = tmp_path_factory.mktemp("eval")
+    bundle = services(root)
+    run_scenarios(load_scenarios(GATE), root / "run", bundle, OPTIONS)
+    bundle.close()
+    yield root / "run"
+
+
+def test_every_scenario_gets_a_record_and_the_expected_decision(gate_run: Path) -> None:
+    records = read_records(gate_run)
+    assert set(records) == {s.id for s in load_scenarios(GATE).scenarios}
+    assert all(r.error is None for r in records.values())
+    assert all(r.metrics.decision_agrees for r in records.values())
+    sent = {sid for sid, r in records.items() if r.metrics.sent}
+    assert sent == {"zh-push-thermos-fan", "zh-sms-opt-out", "zh-injected-search", "zh-required-phrase", "en-coffee-email"}
+    assert records["no-consent"].usage.calls == 0  # hard constraints cost no LLM call
+
+
+def test_report_files_are_self_contained(gate_run: Path) -> None:
+    summary = build_report(gate_run)
+    assert summary.metrics["scenarios"] == 9 and summary.metrics["targeting_agreement"] == 1.0
+    html = (gate_run / REPORT).read_text(encoding="utf-8")
+    assert html.count("<svg") == 3 and "Scenario latency" in html and "ROUGE-L" in html
+    lowered = html.lower()
+    for external in ("http://", "https://", "src=", "<script", "<link", "@import", "url("):
+        assert external not in lowered
+    assert '"schema": "promo-eval-summary/1"' in (gate_run / SUMMARY).read_text(encoding="utf-8")
+
+
+def test_rerun_skips_done_scenarios_and_reruns_changed_ones(tmp_path: Path) -> None:
+    scenarios = load_scenarios(GATE)
+    bundle = services(tmp_path)
+    try:
+        first = run_scenarios(scenarios, tmp_path / "run", bundle, ReplayOptions(limit=3, **_knobs()))
+        again = run_scenarios(scenarios, tmp_path / "run", bundle, ReplayOptions(limit=4, **_knobs()))
+        assert (first.ran, first.skipped) == (3, 0)
+        assert (again.ran, again.skipped) == (1, 3)
+        changed = scenarios.scenarios[0].model_copy(update={"description": "edited"})
+        edited = type(scenarios)(path=scenarios.path, scenarios=[changed, *scenarios.scenarios[1:]])
+        third = run_scenarios(edited, tmp_path / "run", bundle, ReplayOptions(limit=4, **_knobs()))
+        assert (third.ran, third.skipped) == (1, 3)
+        manifest = read_manifest(tmp_path / "run")
+        assert manifest is not None and len(manifest.sessions) == 3 and len(manifest.scenario_ids) == 4
+        with pytest.raises(RunDirError, match="another configuration"):
+            run_scenarios(scenarios, tmp_path / "run", bundle, ReplayOptions(n_variants=3, limit=4))
+    finally:
+        bundle.close()
+
+
+def flat(output: str) -> str:
+    """CLI output with rich's line wrapping undone."""
+    return " ".join(output.split())
+
+
+def _knobs() -> dict[str, object]:
+    return {"n_variants": 1, "max_rewrites": 1, "llm_critique": False}
+
+
+def test_gate_cli_passes_and_fails_with_named_thresholds(gate_run: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    thresholds = Path(__file__).parents[2] / "eval" / "scenarios" / "gate_thresholds.yaml"
+    passed = runner.invoke(app, ["eval", "gate", str(gate_run), "--thresholds", str(thresholds)])
+    assert passed.exit_code == 0, passed.output
+    assert "gate passed" in flat(passed.output)
+    strict = tmp_path / "strict.yaml"
+    strict.write_text("thresholds:\n  personalization_rate: {min: 1.01}\n  rouge_l: {min: 0.2}\n", encoding="utf-8")
+    failed = runner.invoke(app, ["eval", "gate", str(gate_run), "--thresholds", str(strict)])
+    assert failed.exit_code == 1
+    assert "personalization_rate" in flat(failed.output) and "< min 1.01" in flat(failed.output)
+    assert "rouge_l was not measured" in flat(failed.output)
+
+
+def test_compare_cli_flags_a_regression(gate_run: Path, tmp_path: Path) -> None:
+    worse_run = tmp_path / "worse"
+    bundle = services(tmp_path, CopyVariant(title="最低价", body="史上最低价，仅剩3件！", cta="抢"), name="worse-model")
+    try:
+        run_scenarios(load_scenarios(GATE), worse_run, bundle, OPTIONS)
+    finally:
+        bundle.close()
+    html = tmp_path / "diff.html"
+    result = CliRunner().invoke(
+        app, ["eval", "compare", str(gate_run), str(worse_run), "--html", str(html), "--fail-on-regression"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "llm_copy_rate" in flat(result.output) and "regression" in flat(result.output)
+    assert "model: fake-model → worse-model" in flat(result.output)
+    assert 'class="bad"' in html.read_text(encoding="utf-8")
+
+
+def test_run_cli_refuses_a_bad_scenario_file(tmp_path: Path) -> None:
+    bad = tmp_path / "s.yaml"
+    bad.write_text("- {id: x, campaign: nope, user: {}}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "run", str(bad), "--out", str(tmp_path / "run")])
+    assert result.exit_code == 2
+    assert "unknown demo campaign" in flat(result.output)
+
+
+def test_report_cli_on_a_folder_without_a_run(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "report", str(tmp_path)])
+    assert result.exit_code == 2 and "holds no evaluation run" in flat(result.output)
