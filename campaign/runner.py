@@ -8,6 +8,7 @@ checkpoint, and starts the rest, so the final plan has every selected user exact
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -45,15 +46,27 @@ def start_run(
     services: Services,
     clock: datetime,
     progress: Callable[[int, int], None] | None = None,
+    holdout_share: float = 0.0,
 ) -> tuple[RunInfo, AudienceChoice | None]:
-    """Create the run with its audience, or return the existing one untouched (a resume)."""
+    """Create the run with its audience, or return the existing one untouched (a resume).
+
+    A seeded `holdout_share` of the selected audience gets no message, so the effect can be measured.
+    """
+    if not 0.0 <= holdout_share < 1.0:
+        raise ValueError(f"holdout_share must be in [0, 1), got {holdout_share}")
     existing = store.get(run_id)
     if existing is not None:
         if existing.campaign != campaign:
             raise ValueError(f"run {run_id!r} exists with a different campaign; use a new --run-id")
         return existing, None
     choice = select_audience(services, campaign, candidates, clock, progress)
-    return store.create(run_id, campaign, clock, choice.selected), choice
+    holdout = frozenset(uid for uid in choice.selected if _unit_hash(f"{run_id}:{uid}") < holdout_share)
+    return store.create(run_id, campaign, clock, choice.selected, holdout), choice
+
+
+def _unit_hash(key: str) -> float:
+    """A stable uniform draw in [0, 1) per key: the same user lands in the same arm on every resume."""
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big") / 2**64
 
 
 def _finish_user(

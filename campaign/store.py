@@ -39,11 +39,12 @@ class RunProgress:
     total: int
     done: int
     failed: int
+    holdout: int = 0
 
     @property
     def pending(self) -> int:
         """Users still to process."""
-        return self.total - self.done - self.failed
+        return self.total - self.done - self.failed - self.holdout
 
 
 class RunStore:
@@ -56,8 +57,18 @@ class RunStore:
         self._db.executescript(SCHEMA)
         self._lock = threading.Lock()
 
-    def create(self, run_id: str, campaign: Campaign, clock: datetime, audience: list[str]) -> RunInfo:
-        """Record a new run and its audience in one transaction; an existing run is returned unchanged."""
+    def create(
+        self,
+        run_id: str,
+        campaign: Campaign,
+        clock: datetime,
+        audience: list[str],
+        holdout: frozenset[str] = frozenset(),
+    ) -> RunInfo:
+        """Record a new run and its audience in one transaction; an existing run is returned unchanged.
+
+        Holdout users are selected like the others but get no message: they measure the campaign's effect.
+        """
         existing = self.get(run_id)
         if existing is not None:
             return existing
@@ -67,8 +78,8 @@ class RunStore:
                 (run_id, campaign.model_dump_json(), clock.isoformat(), datetime.now(UTC).isoformat()),
             )
             self._db.executemany(
-                "INSERT INTO run_users (run_id, position, user_id) VALUES (?, ?, ?)",
-                [(run_id, i, uid) for i, uid in enumerate(audience)],
+                "INSERT INTO run_users (run_id, position, user_id, status) VALUES (?, ?, ?, ?)",
+                [(run_id, i, uid, "holdout" if uid in holdout else "pending") for i, uid in enumerate(audience)],
             )
         return RunInfo(run_id, campaign, clock)
 
@@ -82,7 +93,8 @@ class RunStore:
     def pending(self, run_id: str) -> list[str]:
         """Users not yet done, in audience order (failed users are retried on resume)."""
         rows = self._db.execute(
-            "SELECT user_id FROM run_users WHERE run_id = ? AND status != 'done' ORDER BY position", (run_id,)
+            "SELECT user_id FROM run_users WHERE run_id = ? AND status IN ('pending', 'failed') ORDER BY position",
+            (run_id,),
         ).fetchall()
         return [str(r[0]) for r in rows]
 
@@ -112,7 +124,26 @@ class RunStore:
                 "SELECT status, COUNT(*) FROM run_users WHERE run_id = ? GROUP BY status", (run_id,)
             ).fetchall()
         )
-        return RunProgress(total=sum(rows.values()), done=rows.get("done", 0), failed=rows.get("failed", 0))
+        return RunProgress(
+            total=sum(rows.values()),
+            done=rows.get("done", 0),
+            failed=rows.get("failed", 0),
+            holdout=rows.get("holdout", 0),
+        )
+
+    def arms(self, run_id: str) -> dict[str, str]:
+        """user_id → 'treated' (planned a message) or 'holdout', for effect estimation."""
+        rows = self._db.execute(
+            "SELECT user_id, status, result FROM run_users WHERE run_id = ? AND status IN ('done', 'holdout')",
+            (run_id,),
+        ).fetchall()
+        arms: dict[str, str] = {}
+        for user_id, status, result in rows:
+            if status == "holdout":
+                arms[str(user_id)] = "holdout"
+            elif result is not None and PromotionResult.model_validate_json(result).decision.send:
+                arms[str(user_id)] = "treated"
+        return arms
 
     def close(self) -> None:
         """Close the database."""

@@ -10,6 +10,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from campaign.effect import estimate_effect
+from campaign.feedback import FeedbackLog
+from campaign.ingest import ingest_feedback
 from campaign.plan import write_plan
 from campaign.runner import UserDone, process_run, start_run
 from campaign.store import RunInfo, RunStore
@@ -21,6 +24,7 @@ from tools.chat_model import llm_endpoint
 from tools.llm_usage import UsageMeter
 from tools.services import open_services
 from tools.settings import get_settings
+from tools.shop_db import ShopDB
 
 app = typer.Typer(help="Campaign runs: audience under budget, copy for the selected, delivery plan.")
 console = Console()
@@ -45,6 +49,7 @@ def run(
     users_file: Annotated[Path | None, typer.Option(help="One user id per line; default: every shop user.")] = None,
     out: Annotated[Path, typer.Option(help="Folder for the delivery plan.")] = Path("plans"),
     concurrency: Annotated[int | None, typer.Option(min=1, max=64, help="Users in flight; default: LLM slots.")] = None,
+    holdout: Annotated[float, typer.Option(min=0.0, max=0.5, help="Share of the audience held out.")] = 0.1,
 ) -> None:
     """Select the audience under the budget, write and review copy for it, and write the delivery plan."""
     try:
@@ -69,13 +74,16 @@ def run(
                     services,
                     datetime.now(UTC),
                     progress=lambda done, _total: progress.update(task, completed=done),
+                    holdout_share=holdout,
                 )
             if choice is None:
                 console.print(f"resuming run {run_id}: {store.progress(run_id).pending} users left")
             else:
+                held = store.progress(run_id).holdout
                 console.print(
-                    f"audience: {len(choice.selected)} selected; left out {choice.unreachable} unreachable, "
-                    f"{choice.below_threshold} below threshold, {choice.over_budget} over budget"
+                    f"audience: {len(choice.selected)} selected ({held} held out); left out "
+                    f"{choice.unreachable} unreachable, {choice.below_threshold} below threshold, "
+                    f"{choice.over_budget} over budget"
                 )
             meter = UsageMeter()
             context = Context(services=services, now=info.clock)
@@ -137,3 +145,50 @@ def _candidates(path: Path) -> list[str]:
         console.print(f"[red]{path} holds no user ids (one per line)[/red]")
         raise typer.Exit(code=2)
     return list(dict.fromkeys(ids))  # duplicates in the input must not become duplicate sends
+
+
+@app.command()
+def feedback(path: Annotated[Path, typer.Argument(help="CSV with header, or JSONL, of feedback events.")]) -> None:
+    """Ingest impressions, clicks, conversions and unsubscribes (idempotent by event_id)."""
+    settings = get_settings()
+    log, shop = FeedbackLog(settings.home / "feedback.sqlite"), ShopDB(settings.shop_db_path)
+    try:
+        report = ingest_feedback(path, log, shop)
+    except FileNotFoundError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from error
+    finally:
+        log.close()
+        shop.close()
+    for line, reason in report.bad_rows:
+        console.print(f"[yellow]line {line} refused: {reason}[/yellow]")
+    console.print(f"{report.added} events added, {report.duplicates} already logged, {len(report.bad_rows)} refused")
+    if report.bad_rows:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def effect(
+    run_id: str,
+    outcome: Annotated[str, typer.Option(help="conversion (value), click or impression.")] = "conversion",
+) -> None:
+    """Estimate the campaign's effect on an outcome against its randomized holdout."""
+    if outcome not in ("conversion", "click", "impression"):
+        console.print("[red]--outcome must be conversion, click or impression[/red]")
+        raise typer.Exit(code=2)
+    settings = get_settings()
+    store, log = RunStore(settings.home / "runs.sqlite"), FeedbackLog(settings.home / "feedback.sqlite")
+    try:
+        measured = estimate_effect(store.arms(run_id), log.outcomes(run_id, outcome))  # type: ignore[arg-type]
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from error
+    finally:
+        store.close()
+        log.close()
+    verdict = "significant" if measured.significant else "not significant"
+    console.print(
+        f"{run_id} {outcome}: treated {measured.treated_mean:.4f} (n={measured.n_treated}) vs holdout "
+        f"{measured.holdout_mean:.4f} (n={measured.n_holdout}); lift {measured.lift:+.4f} "
+        f"[{measured.ci_low:+.4f}, {measured.ci_high:+.4f}] 95 % CI, {verdict}"
+    )

@@ -25,9 +25,19 @@ from tools.settings import EmbeddedModel, get_settings
 app = typer.Typer(help="Evaluate: replay scenarios, report, compare runs, gate on thresholds.", no_args_is_help=True)
 console = Console()
 HEADLINE = (
-    "completed", "error_rate", "targeting_agreement", "blocking_violations", "must_not_mention_pass_rate",
-    "personalization_rate", "rouge_l", "bleu4", "fallback_rate", "latency_p50_s", "latency_p95_s", "tokens_per_s",
-)  # fmt: skip
+    "completed",
+    "error_rate",
+    "targeting_agreement",
+    "blocking_violations",
+    "must_not_mention_pass_rate",
+    "personalization_rate",
+    "rouge_l",
+    "bleu4",
+    "fallback_rate",
+    "latency_p50_s",
+    "latency_p95_s",
+    "tokens_per_s",
+)
 DEFAULT_THRESHOLDS = Path("eval/scenarios/gate_thresholds.yaml")
 
 
@@ -90,9 +100,14 @@ def run(
 
         try:
             report = replay_live(
-                loaded, out, settings, options, say=lambda m: progress.console.print(f"[dim]{m}[/dim]"),
-                on_start=started, on_done=done,
-            )  # fmt: skip
+                loaded,
+                out,
+                settings,
+                options,
+                say=lambda m: progress.console.print(f"[dim]{m}[/dim]"),
+                on_start=started,
+                on_done=done,
+            )
         except RunDirError as error:
             raise fail(str(error)) from error
     console.print(f"ran {report.ran}, skipped {report.skipped}, {report.errors} errors in {report.wall_seconds:.1f}s")
@@ -115,7 +130,9 @@ def compare_runs(
     run_a: Annotated[Path, typer.Argument(help="Baseline run folder (or summary.json).")],
     run_b: Annotated[Path, typer.Argument(help="Candidate run folder (or summary.json).")],
     html: Annotated[Path | None, typer.Option(help="Write the diff as HTML here.")] = None,
-    tolerance: Annotated[float, typer.Option(min=0, help="Allowed worsening of shares and scores.")] = DEFAULT_TOLERANCE,
+    tolerance: Annotated[
+        float, typer.Option(min=0, help="Allowed worsening of shares and scores.")
+    ] = DEFAULT_TOLERANCE,
     rel_tolerance: Annotated[float, typer.Option(min=0, help="Allowed relative worsening of times, counts.")] = (
         DEFAULT_REL_TOLERANCE
     ),
@@ -155,10 +172,14 @@ def gate(
     except (GateFileError, RunDirError) as error:
         raise fail(str(error)) from error
     for result in results:
-        console.print(f"[{'green' if result.passed else 'red'}]{'PASS' if result.passed else 'FAIL'}[/] {result.message}")
+        console.print(
+            f"[{'green' if result.passed else 'red'}]{'PASS' if result.passed else 'FAIL'}[/] {result.message}"
+        )
     failed = [r for r in results if not r.passed]
     if failed:
-        raise fail(f"gate failed: {len(failed)} of {len(results)} thresholds: {'; '.join(r.message for r in failed)}", 1)
+        raise fail(
+            f"gate failed: {len(failed)} of {len(results)} thresholds: {'; '.join(r.message for r in failed)}", 1
+        )
     console.print(f"[green]gate passed: {len(results)} thresholds[/green]")
 
 

@@ -42,7 +42,7 @@ def parse_content(content: str) -> list[tuple[str, str]]:
 
 
 def item_titles(values: list[str], category: str) -> list[str]:
-    """Attribute values packed, in order, into at most MAX_ITEMS titles of ≤ MAX_TITLE chars, each ending in the category."""
+    """Attribute values packed, in order, into at most MAX_ITEMS titles of ≤ MAX_TITLE chars, ending in the category."""
     titles: list[str] = []
     chunk: list[str] = []
     for value in values:

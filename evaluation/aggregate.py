@@ -1,5 +1,7 @@
-"""Aggregate per-scenario records into the run summary: the metrics of evaluation.definitions, per rule counts
-and the distributions the report plots."""
+"""Aggregate per-scenario records into the run summary.
+
+The summary holds the metrics of evaluation.definitions, per-rule counts and the distributions the report plots.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +26,9 @@ class Summary(BaseModel):
     config: RunConfig
     scenarios_file: str
     metrics: dict[str, float | int | None]
-    per_rule: dict[str, dict[str, int]] = Field(description="Rule code → {'block': n, 'warn': n} in final copy.")
+    per_rule: dict[str, dict[str, int]] = Field(
+        description="Rule code → {'block': n, 'warn': n} in final copy, and 'drafts': blocking finds in LLM drafts."
+    )
     distributions: dict[str, list[float]] = Field(description="latency_s and rouge_l values, for the plots.")
 
 
@@ -35,7 +39,8 @@ def _round(value: float | None) -> float | None:
 def _copy_metrics(done: list[ScenarioRecord]) -> dict[str, Any]:
     scored = [r.metrics for r in done if r.metrics.copy_text is not None]
     tokens = [tokenize(m.copy_text or "", m.locale) for m in scored]
-    written = [r.metrics for r in done if r.metrics.attempts > 0]
+    done_metrics = [r.metrics for r in done]
+    written = [m for m in done_metrics if m.attempts > 0]
     return {
         "messages": len(scored),
         "blocking_violations": sum(len(m.blocking) for m in scored),
@@ -49,6 +54,10 @@ def _copy_metrics(done: list[ScenarioRecord]) -> dict[str, Any]:
         "distinct_2": distinct_n(tokens, 2),
         "rouge_l": mean([m.rouge_l for m in scored if m.rouge_l is not None]),
         "bleu4": mean([m.bleu4 for m in scored if m.bleu4 is not None]),
+        "draft_pass_rate": rate(
+            sum(m.drafts_reviewed - m.drafts_blocked for m in done_metrics),
+            sum(m.drafts_reviewed for m in done_metrics),
+        ),
         "llm_copy_rate": rate(sum(m.source == "llm" for m in scored), len(scored)),
         "first_pass_rate": rate(sum(m.attempts == 1 and not m.used_fallback for m in written), len(written)),
         "rewrite_rate": rate(sum(m.attempts > 1 for m in written), len(written)),
@@ -85,14 +94,14 @@ def summarize(manifest: RunManifest, records: list[ScenarioRecord]) -> Summary:
     }
     per_rule: dict[str, Counter[str]] = {}
     for m in metrics:
-        for severity, codes in (("block", m.blocking), ("warn", m.warnings)):
+        for severity, codes in (("block", m.blocking), ("warn", m.warnings), ("drafts", m.draft_blocking)):
             for code in codes:
                 per_rule.setdefault(code, Counter())[severity] += 1
     return Summary(
         config=manifest.config,
         scenarios_file=manifest.scenarios_file,
         metrics={k: _round(v) if isinstance(v, float) else v for k, v in values.items()},
-        per_rule={code: {"block": c["block"], "warn": c["warn"]} for code, c in sorted(per_rule.items())},
+        per_rule={code: {k: c[k] for k in ("block", "warn", "drafts")} for code, c in sorted(per_rule.items())},
         distributions={
             "latency_s": [round(v, 3) for v in latencies],
             "rouge_l": [round(m.rouge_l, 4) for m in metrics if m.rouge_l is not None],

@@ -44,6 +44,7 @@ _ROWS: tuple[tuple[str, Better, bool, str], ...] = (
     ("distinct_2", "higher", True, "unique bigrams / bigrams over all final messages"),
     ("rouge_l", "higher", True, "mean ROUGE-L F1 of the body against the reference"),
     ("bleu4", "higher", True, "mean sentence BLEU-4 of the body against the reference"),
+    ("draft_pass_rate", "higher", True, "LLM drafts with no blocking violation / LLM drafts reviewed, all attempts"),
     ("llm_copy_rate", "higher", True, "final messages written by the LLM (not the fallback) / messages"),
     ("first_pass_rate", "higher", True, "written scenarios approved at the first attempt"),
     ("rewrite_rate", "lower", True, "written scenarios that needed at least one rewrite"),
@@ -56,4 +57,6 @@ _ROWS: tuple[tuple[str, Better, bool, str], ...] = (
     ("tokens_per_s", "higher", False, "completion tokens / wall seconds of the sessions that ran them"),
     ("tokens_per_s_per_call", "higher", False, "completion tokens / summed per-call LLM seconds"),
 )
-METRICS: dict[str, MetricDef] = {name: MetricDef(name, better, bounded, meaning) for name, better, bounded, meaning in _ROWS}
+METRICS: dict[str, MetricDef] = {
+    name: MetricDef(name, better, bounded, meaning) for name, better, bounded, meaning in _ROWS
+}

@@ -130,11 +130,15 @@ def load_scenarios(path: Path | str) -> ScenarioSet:
             loc = tuple(int(p) if p.isdigit() else p for p in where.split("."))
             problems.append(f"{path}:{_line_of(entry.node, loc, entry.line)}: {name}: {where}: {problem}")
         if scenario.id in first_line:
-            problems.append(f"{path}:{entry.line}: duplicate id {scenario.id!r} (first at line {first_line[scenario.id]})")
+            problems.append(
+                f"{path}:{entry.line}: duplicate id {scenario.id!r} (first at line {first_line[scenario.id]})"
+            )
         first_line.setdefault(scenario.id, entry.line)
         scenarios.append(scenario)
     if problems:
-        shown = problems[:MAX_SHOWN] + ([f"... and {len(problems) - MAX_SHOWN} more"] if len(problems) > MAX_SHOWN else [])
+        shown = problems[:MAX_SHOWN] + (
+            [f"... and {len(problems) - MAX_SHOWN} more"] if len(problems) > MAX_SHOWN else []
+        )
         raise ScenarioFileError(f"{len(problems)} problem(s) in {path}:\n" + "\n".join(shown))
     if not scenarios:
         raise ScenarioFileError(f"{path}: no scenarios")

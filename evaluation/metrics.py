@@ -41,6 +41,9 @@ class ScenarioMetrics(BaseModel):
     rouge_l: float | None = None
     bleu4: float | None = None
     copy_text: str | None = Field(default=None, description="Title, body and CTA of the final message.")
+    drafts_reviewed: int = Field(default=0, description="LLM drafts the critic reviewed, all attempts.")
+    drafts_blocked: int = Field(default=0, description="Of those, drafts with a blocking violation.")
+    draft_blocking: list[str] = Field(default_factory=list, description="Blocking codes the critic found in drafts.")
 
 
 def delivered_text(result: PromotionResult) -> str:
@@ -107,7 +110,12 @@ def score_scenario(m: Materialized, result: PromotionResult | None) -> ScenarioM
     if result is None:
         expected = m.scenario.expect.decision
         return ScenarioMetrics(expected_send=None if expected is None else expected == "send")
+    llm_drafts = {(d.variant_id, d.attempt) for d in result.drafts if d.source == "llm"}
+    reviews = [r for r in result.reviews if (r.variant_id, r.attempt) in llm_drafts]
     fields: dict[str, object] = {
+        "drafts_reviewed": len(reviews),
+        "drafts_blocked": sum(bool(r.blocking) for r in reviews),
+        "draft_blocking": [v.code for r in reviews for v in r.blocking],
         "sent": result.decision.send,
         "attempts": result.explanation.attempts,
         "used_fallback": result.explanation.used_fallback,

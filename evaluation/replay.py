@@ -77,7 +77,7 @@ def _open_run(out_dir: Path, config: RunConfig, scenarios: ScenarioSet, ids: lis
             f"this one is {config.model_dump_json()}: use a new --out folder"
         )
     sessions = manifest.sessions if manifest else []
-    return RunManifest(config=config, scenarios_file=str(scenarios.path), scenario_ids=ids, sessions=sessions)
+    return RunManifest(config=config, scenarios_file=str(scenarios.path.resolve()), scenario_ids=ids, sessions=sessions)
 
 
 def _run_one(m: Materialized, base: Services, config: RunConfig, db_dir: Path) -> ScenarioRecord:
@@ -98,7 +98,12 @@ def _run_one(m: Materialized, base: Services, config: RunConfig, db_dir: Path) -
         started = time.perf_counter()
         try:
             result = run_one(
-                m.user.user_id, m.campaign, context, channel=m.scenario.channel, locale=m.scenario.locale, callbacks=[meter]
+                m.user.user_id,
+                m.campaign,
+                context,
+                channel=m.scenario.channel,
+                locale=m.scenario.locale,
+                callbacks=[meter],
             )
         except (KeyError, ValueError, RuntimeError, OpenAIError) as exc:  # one bad scenario must not sink the run
             error = f"{type(exc).__name__}: {exc}"

@@ -8,6 +8,7 @@ from pathlib import Path
 from evaluation.aggregate import Summary, summarize
 from evaluation.definitions import METRICS
 from evaluation.records import MANIFEST, ScenarioRecord, require_manifest, scoped_records
+from evaluation.rescore import rescored
 from evaluation.svg import bar_chart, histogram
 
 SUMMARY = "summary.json"
@@ -69,21 +70,27 @@ def _scenario_rows(records: list[ScenarioRecord]) -> str:
 
 
 def render_html(summary: Summary, records: list[ScenarioRecord]) -> str:
-    """The report page: configuration, headline metrics, three plots and the per-scenario table."""
+    """The report page: configuration, headline metrics, four plots and the per-scenario table."""
     c = summary.config
     config = (
         f"<p>model <b>{escape(c.model)}</b>, {c.n_variants} variants, ≤ {c.max_rewrites} rewrites, critique "
         f"{'on' if c.llm_critique else 'off'}, prompts {escape(c.prompt_version)}, clock {c.clock.isoformat()}; "
         f"scenarios from {escape(summary.scenarios_file)}</p>"
     )
-    codes = list(summary.per_rule)
+    final = [c for c, n in summary.per_rule.items() if n["block"] or n["warn"]]
+    drafts = [c for c, n in summary.per_rule.items() if n["drafts"]]
     plots = "".join(
         [
             histogram(summary.distributions["latency_s"], title="Scenario latency", x_label="seconds"),
             bar_chart(
-                codes,
-                {sev: [summary.per_rule[c][sev] for c in codes] for sev in ("block", "warn")},
+                final,
+                {sev: [summary.per_rule[c][sev] for c in final] for sev in ("block", "warn")},
                 title="Violations in final copy, by rule",
+            ),
+            bar_chart(
+                drafts,
+                {"caught": [summary.per_rule[c]["drafts"] for c in drafts]},
+                title="Blocking violations caught in LLM drafts, by rule",
             ),
             histogram(summary.distributions["rouge_l"], title="ROUGE-L vs reference", x_label="F1", lo=0.0, hi=1.0),
         ]
@@ -94,9 +101,9 @@ def render_html(summary: Summary, records: list[ScenarioRecord]) -> str:
 
 
 def build_report(run_dir: Path) -> Summary:
-    """Summarize a run folder and write summary.json and report.html into it."""
+    """Summarize a run folder (results scored again with the current metrics); write summary.json, report.html."""
     manifest = require_manifest(run_dir)
-    records = scoped_records(run_dir, manifest)
+    records = rescored(manifest, scoped_records(run_dir, manifest))
     summary = summarize(manifest, records)
     (run_dir / SUMMARY).write_text(summary.model_dump_json(indent=2, by_alias=True), encoding="utf-8")
     (run_dir / REPORT).write_text(render_html(summary, records), encoding="utf-8")

@@ -36,7 +36,13 @@ def bin_counts(values: Sequence[float], bins: int, lo: float, hi: float) -> list
 
 
 def histogram(
-    values: Sequence[float], *, title: str, x_label: str, bins: int = 12, lo: float | None = None, hi: float | None = None
+    values: Sequence[float],
+    *,
+    title: str,
+    x_label: str,
+    bins: int = 12,
+    lo: float | None = None,
+    hi: float | None = None,
 ) -> str:
     """A histogram of ``values``; the range defaults to [min, max]."""
     if not values:
@@ -61,7 +67,8 @@ def histogram(
         f'<line x1="{LEFT}" y1="{base}" x2="{WIDTH - RIGHT}" y2="{base}" stroke="#333"/>',
         f'<text x="{LEFT}" y="{base + 14}" font-size="11">{_fmt(low)}</text>',
         f'<text x="{WIDTH - RIGHT}" y="{base + 14}" font-size="11" text-anchor="end">{_fmt(high)}</text>',
-        f'<text x="{LEFT + plot_w / 2:.0f}" y="{base + 30}" font-size="11" text-anchor="middle">{escape(x_label)}</text>',
+        f'<text x="{LEFT + plot_w / 2:.0f}" y="{base + 30}" font-size="11" text-anchor="middle">'
+        f"{escape(x_label)}</text>",
         f'<text x="{LEFT - 6}" y="{TOP + 10}" font-size="11" text-anchor="end">{peak}</text>',
         f'<text x="{LEFT - 6}" y="{base}" font-size="11" text-anchor="end">0</text>',
     ]

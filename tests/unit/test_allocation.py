@@ -67,8 +67,14 @@ def test_greedy_close_to_milp_on_a_larger_capped_instance() -> None:
     rng = np.random.default_rng(5)
     n = 3000
     values = rng.gamma(2, 0.01, (n, 3)) * rng.lognormal(0, 0.5, (n, 1))
-    problem = AllocationProblem(values, 180.0, np.array([0.05, 0.3, 0.02]), rng.random((n, 3)) > 0.2,
-                                np.array([0, 1, 2]), np.array([np.inf, 300.0, 450.0]))
+    problem = AllocationProblem(
+        values,
+        180.0,
+        np.array([0.05, 0.3, 0.02]),
+        rng.random((n, 3)) > 0.2,
+        np.array([0, 1, 2]),
+        np.array([np.inf, 300.0, 450.0]),
+    )
     greedy, exact = allocate_greedy(problem), allocate_exact(problem)
     check_feasible(problem, greedy)
     assert greedy.value >= 0.99 * exact.value

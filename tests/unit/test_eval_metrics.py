@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from domain.channels import Channel
 from domain.copy import Draft
 from domain.decision import Explanation, PromotionResult, TargetingDecision
 from domain.profile import PromptProfile
@@ -37,10 +38,12 @@ def scenario(**expect: Any) -> Materialized:
     return materialize(Scenario.model_validate(spec), DEFAULT_CLOCK, lambda: demo_shop_at(DEFAULT_CLOCK))
 
 
-def result(body: str | None, *, send: bool = True, title: str = "保温杯好价", channel: str = "push") -> PromotionResult:
+def result(
+    body: str | None, *, send: bool = True, title: str = "保温杯好价", channel: Channel = "push"
+) -> PromotionResult:
     draft = None
     if body is not None:
-        draft = Draft(variant_id="v1", channel=channel, locale="zh", title=title, body=body, cta="去看看", attempt=1)  # type: ignore[arg-type]
+        draft = Draft(variant_id="v1", channel=channel, locale="zh", title=title, body=body, cta="去看看", attempt=1)
     return PromotionResult(
         user_ref="r1",
         campaign_id="double11-thermos",
@@ -78,7 +81,9 @@ def test_mentions_fold_width_and_case() -> None:
 
 def test_a_good_message_scores_clean() -> None:
     body = "你常看的不锈钢保温杯参加双十一，满300减50。"
-    m = scenario(decision="send", must_mention=["满300减50"], must_not_mention=["最低价"], max_length=60, reference=body)
+    m = scenario(
+        decision="send", must_mention=["满300减50"], must_not_mention=["最低价"], max_length=60, reference=body
+    )
     scored = score_scenario(m, result(body))
     assert scored.sent is True and scored.decision_agrees is True
     assert scored.blocking == [] and scored.claim_ok is True and scored.channel_ok is True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -36,12 +36,12 @@ def services(root: Path, variant: CopyVariant = GOOD, name: str = "fake-model") 
 
 
 @pytest.fixture(scope="module")
-def gate_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def gate_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("eval")
     bundle = services(root)
     run_scenarios(load_scenarios(GATE), root / "run", bundle, OPTIONS)
     bundle.close()
-    yield root / "run"
+    return root / "run"
 
 
 def test_every_scenario_gets_a_record_and_the_expected_decision(gate_run: Path) -> None:
@@ -50,7 +50,13 @@ def test_every_scenario_gets_a_record_and_the_expected_decision(gate_run: Path) 
     assert all(r.error is None for r in records.values())
     assert all(r.metrics.decision_agrees for r in records.values())
     sent = {sid for sid, r in records.items() if r.metrics.sent}
-    assert sent == {"zh-push-thermos-fan", "zh-sms-opt-out", "zh-injected-search", "zh-required-phrase", "en-coffee-email"}
+    assert sent == {
+        "zh-push-thermos-fan",
+        "zh-sms-opt-out",
+        "zh-injected-search",
+        "zh-required-phrase",
+        "en-coffee-email",
+    }
     assert records["no-consent"].usage.calls == 0  # hard constraints cost no LLM call
 
 
@@ -58,7 +64,7 @@ def test_report_files_are_self_contained(gate_run: Path) -> None:
     summary = build_report(gate_run)
     assert summary.metrics["scenarios"] == 9 and summary.metrics["targeting_agreement"] == 1.0
     html = (gate_run / REPORT).read_text(encoding="utf-8")
-    assert html.count("<svg") == 3 and "Scenario latency" in html and "ROUGE-L" in html
+    assert html.count("<svg") == 4 and "Scenario latency" in html and "ROUGE-L" in html
     lowered = html.lower()
     for external in ("http://", "https://", "src=", "<script", "<link", "@import", "url("):
         assert external not in lowered
@@ -69,13 +75,13 @@ def test_rerun_skips_done_scenarios_and_reruns_changed_ones(tmp_path: Path) -> N
     scenarios = load_scenarios(GATE)
     bundle = services(tmp_path)
     try:
-        first = run_scenarios(scenarios, tmp_path / "run", bundle, ReplayOptions(limit=3, **_knobs()))
-        again = run_scenarios(scenarios, tmp_path / "run", bundle, ReplayOptions(limit=4, **_knobs()))
+        first = run_scenarios(scenarios, tmp_path / "run", bundle, replace(OPTIONS, limit=3))
+        again = run_scenarios(scenarios, tmp_path / "run", bundle, replace(OPTIONS, limit=4))
         assert (first.ran, first.skipped) == (3, 0)
         assert (again.ran, again.skipped) == (1, 3)
         changed = scenarios.scenarios[0].model_copy(update={"description": "edited"})
         edited = type(scenarios)(path=scenarios.path, scenarios=[changed, *scenarios.scenarios[1:]])
-        third = run_scenarios(edited, tmp_path / "run", bundle, ReplayOptions(limit=4, **_knobs()))
+        third = run_scenarios(edited, tmp_path / "run", bundle, replace(OPTIONS, limit=4))
         assert (third.ran, third.skipped) == (1, 3)
         manifest = read_manifest(tmp_path / "run")
         assert manifest is not None and len(manifest.sessions) == 3 and len(manifest.scenario_ids) == 4
@@ -88,10 +94,6 @@ def test_rerun_skips_done_scenarios_and_reruns_changed_ones(tmp_path: Path) -> N
 def flat(output: str) -> str:
     """CLI output with rich's line wrapping undone."""
     return " ".join(output.split())
-
-
-def _knobs() -> dict[str, object]:
-    return {"n_variants": 1, "max_rewrites": 1, "llm_critique": False}
 
 
 def test_gate_cli_passes_and_fails_with_named_thresholds(gate_run: Path, tmp_path: Path) -> None:

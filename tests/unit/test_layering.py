@@ -13,8 +13,9 @@ FORBIDDEN: dict[str, set[str]] = {
     "tools": {"agents", "graphs", "cli"},
     "prompts": {"tools", "agents", "graphs", "cli"},
     "shopdata": {"agents", "graphs", "cli"},
-    "agents": {"cli"},
-    "graphs": {"cli"},
+    "agents": {"cli", "campaign"},
+    "campaign": {"cli"},
+    "graphs": {"cli", "campaign"},
 }
 # Agents are nodes typed against the graph's state and context schemas; nothing else from graphs/.
 ALLOWED_EXCEPTIONS = {("agents", "graphs.state"), ("agents", "graphs.context")}

@@ -16,7 +16,9 @@ from tools.targeting.uplift import DRLearner, TLearner
 FAST: dict[str, Any] = {"outcome_model": "linear", "calibration": "none", "n_folds": 2}
 
 
-def randomized(n: int = 3000, seed: int = 0, binary: bool = False) -> tuple[FloatArray, IntArray, FloatArray, FloatArray]:
+def randomized(
+    n: int = 3000, seed: int = 0, binary: bool = False
+) -> tuple[FloatArray, IntArray, FloatArray, FloatArray]:
     """Three arms at 1/3 each; treatment 1 helps when x0 > 0, treatment 2 when x1 > 0."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n, 3))

@@ -1,0 +1,107 @@
+"""The feedback log: impressions, clicks, conversions and unsubscribes, idempotent by event id.
+
+Bad rows are reported with their line and reason, never dropped silently. Unsubscribes also revoke the
+user's consent for that channel in the shop database, so the next run cannot reach them there.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+from domain.channels import Channel
+
+FeedbackKind = Literal["impression", "click", "conversion", "unsubscribe"]
+
+
+class FeedbackEvent(BaseModel):
+    """One thing that happened after a send."""
+
+    event_id: str = Field(min_length=1, max_length=128)
+    run_id: str = Field(min_length=1, max_length=128)
+    user_id: str = Field(min_length=1, max_length=64)
+    kind: FeedbackKind
+    ts: datetime
+    channel: Channel | None = None
+    value: float = Field(default=0.0, ge=0, description="Order value for conversions.")
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did: new events, duplicates skipped, and every refused row with why."""
+
+    added: int = 0
+    duplicates: int = 0
+    bad_rows: list[tuple[int, str]] = field(default_factory=list)
+
+
+class FeedbackLog:
+    """SQLite table of feedback events."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS feedback (event_id TEXT PRIMARY KEY NOT NULL, run_id TEXT NOT NULL, "
+            "user_id TEXT NOT NULL, kind TEXT NOT NULL, ts TEXT NOT NULL, channel TEXT, value REAL NOT NULL)"
+        )
+        self._lock = threading.Lock()
+
+    def add(self, events: list[FeedbackEvent]) -> tuple[int, int]:
+        """Insert events; returns (added, duplicates)."""
+        with self._lock, self._db:
+            before = self._db.total_changes
+            self._db.executemany(
+                "INSERT OR IGNORE INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(e.event_id, e.run_id, e.user_id, e.kind, e.ts.isoformat(), e.channel, e.value) for e in events],
+            )
+            added = self._db.total_changes - before
+        return added, len(events) - added
+
+    def outcomes(self, run_id: str, kind: FeedbackKind) -> dict[str, float]:
+        """Per user of a run: 1.0 if any event of that kind, plus value for conversions (summed)."""
+        rows = self._db.execute(
+            "SELECT user_id, COUNT(*), SUM(value) FROM feedback WHERE run_id = ? AND kind = ? GROUP BY user_id",
+            (run_id, kind),
+        ).fetchall()
+        return {str(uid): (float(total) if kind == "conversion" and total else 1.0) for uid, _n, total in rows}
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+
+def read_feedback_file(path: Path) -> tuple[list[FeedbackEvent], list[tuple[int, str]]]:
+    """Parse a CSV (with header) or JSONL file into events and (line, reason) for each bad row."""
+    if not path.is_file():
+        raise FileNotFoundError(f"feedback file not found: {path}")
+    events: list[FeedbackEvent] = []
+    bad: list[tuple[int, str]] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        if path.suffix == ".jsonl":
+            rows: list[tuple[int, object]] = []
+            for line_no, line in enumerate(handle, start=1):
+                if line.strip():
+                    try:
+                        rows.append((line_no, json.loads(line)))
+                    except json.JSONDecodeError as error:
+                        bad.append((line_no, f"not JSON: {error.msg}"))
+        else:
+            rows = [(i, row) for i, row in enumerate(csv.DictReader(handle), start=2)]
+    for line_no, row in rows:
+        try:
+            cleaned = {k: v for k, v in row.items() if v not in ("", None)} if isinstance(row, dict) else row
+            events.append(FeedbackEvent.model_validate(cleaned))
+        except ValidationError as error:
+            reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+            bad.append((line_no, reasons))
+    return events, bad
