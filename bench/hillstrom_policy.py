@@ -149,7 +149,7 @@ def main() -> None:
         print(f"split seed {args.seed}: fit on {train.size:,} rows, evaluate on {test.size:,}")
         checks = report(evaluate(table, test, policies(table, train, test, args), args), args.budget_share)
         for name, passed in checks.items():
-            tally[name] = tally.get(name, 0) + passed
+            tally[name] = tally.get(name, 0) + int(passed)
     print(f"\ngoal checks over {args.repeats} split(s):")
     for name, passed in tally.items():
         print(f"  {name}: {passed}/{args.repeats}")
