@@ -16,7 +16,7 @@ from campaign.ingest import ingest_feedback
 from campaign.plan import write_plan
 from campaign.runner import UserDone, process_run, start_run
 from campaign.store import RunInfo, RunStore
-from cli.campaign_file import CampaignFileError, load_campaign
+from cli.campaign_file import load_campaign_or_exit
 from graphs.checkpoints import sqlite_checkpointer
 from graphs.context import Context
 from graphs.promotion import PromotionGraph, build_graph
@@ -52,11 +52,7 @@ def run(
     holdout: Annotated[float, typer.Option(min=0.0, max=0.5, help="Share of the audience held out.")] = 0.1,
 ) -> None:
     """Select the audience under the budget, write and review copy for it, and write the delivery plan."""
-    try:
-        loaded = load_campaign(campaign)
-    except CampaignFileError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(code=2) from error
+    loaded = load_campaign_or_exit(campaign, console)
     settings = get_settings()
     store = RunStore(settings.home / "runs.sqlite")
     with llm_endpoint(settings, progress=lambda line: console.print(f"[dim]{line}[/dim]")) as endpoint:

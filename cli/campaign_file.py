@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import typer
 import yaml
 from pydantic import ValidationError
+from rich.console import Console
 
 from domain.offer import Campaign
 
@@ -32,3 +34,12 @@ def load_campaign(path: Path | str) -> Campaign:
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'campaign'}: {e['msg']}" for e in error.errors())
         raise CampaignFileError(f"{path}: invalid campaign: {problems}") from error
+
+
+def load_campaign_or_exit(path: Path, console: Console) -> Campaign:
+    """For commands: load the campaign, or print what is wrong with it and exit with status 2."""
+    try:
+        return load_campaign(path)
+    except CampaignFileError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from error

@@ -12,7 +12,7 @@ from typing import Annotated, cast
 import typer
 from rich.console import Console
 
-from cli.campaign_file import CampaignFileError, load_campaign
+from cli.campaign_file import load_campaign_or_exit
 from cli.render import print_result
 from domain.approval import ApprovalAnswer
 from domain.channels import CHANNELS, LOCALES, Channel, Locale
@@ -78,11 +78,7 @@ def generate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Write, review and target one promotion for one user."""
-    try:
-        loaded = load_campaign(campaign)
-    except CampaignFileError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(code=2) from error
+    loaded = load_campaign_or_exit(campaign, console)
     chosen_channel = cast(Channel | None, _choice(channel, CHANNELS, "--channel"))
     chosen_locale = cast(Locale | None, _choice(locale, LOCALES, "--locale"))
     thread_id = f"{loaded.campaign_id}:{user_ref(user)}:{uuid.uuid4().hex[:8]}"

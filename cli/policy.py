@@ -145,9 +145,10 @@ def plan(
     allocation = result.allocation
     counts = {t: sum(r.treatment == t for r in result.rows) for t in policy.treatments[1:]}
     console.print(f"{allocation.sends:,} of {len(result.rows):,} customers get a send: {counts}")
+    score = " + ".join(f"{w:g} x {o}" for o, w in policy.weights.items())
     console.print(
-        f"expected gain {allocation.value:,.4g} (proven within {allocation.optimality_gap:.2%} of the best "
-        f"possible, {allocation.method}); cost {allocation.cost:,.4g}"
+        f"expected gain {allocation.value:,.4g} in {score} (proven within {allocation.optimality_gap:.2%} of the "
+        f"best possible allocation, {allocation.method}); cost {allocation.cost:,.4g}"
     )
     console.print(f"wrote {out}")
 
