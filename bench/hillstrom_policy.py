@@ -22,6 +22,7 @@ from tools.targeting.learned import LogColumns, fit_uplift_policy
 from tools.targeting.logs import FloatArray, IntArray, LoggedFeedback
 from tools.targeting.ope import InverseProbabilityWeighting, PolicyValue, deterministic_dist
 from tools.targeting.planning import Budget, plan_campaign
+from tools.targeting.selection import select_policy
 from tools.targeting.table import Table, read_table
 from tools.targeting.uplift import OutcomeModel, TLearner
 
@@ -94,29 +95,39 @@ def evaluate(table: Table, test: IntArray, dists: dict[str, FloatArray], args: a
     return out
 
 
-def report(results: Results, budget_share: float) -> dict[str, bool]:
-    """Print the table and the goal checks; return the checks."""
+def select(table: Table, test: IntArray, dists: dict[str, FloatArray], args: argparse.Namespace) -> None:
+    """Safe selection on visits, the random men's e-mail as incumbent: does the learned policy qualify."""
+    actions = np.asarray([ARMS.index(s) for s in np.asarray(table.columns["segment"])[test]], dtype=np.int64)
+    log = LoggedFeedback(actions, table.numbers("visit")[test], np.full(test.size, 1 / 3), n_actions=3)
+    incumbent = f"random {args.budget_share:.0%} Mens E-Mail"
+    estimator = InverseProbabilityWeighting(n_bootstrap=args.bootstrap, random_state=args.seed)
+    choice = select_policy(log, dists, incumbent, estimator=estimator)
+    print(f"safe selection on visits (incumbent {incumbent}): {choice.reasons[-1]}")
+
+
+def report(results: Results, budget_share: float) -> dict[str, tuple[bool, float]]:
+    """Print the table and the goal checks; return each check's outcome and margin."""
     print(f"\n{'policy':<28}" + "".join(f"{o + ' /1000':>26}" for o in OUTCOMES))
     for name, by_outcome in results.items():
         cells = [f"{v.value:8.2f} [{v.ci_low:7.2f},{v.ci_high:7.2f}]" for v, _ in by_outcome.values()]
         print(f"{name:<28}" + "".join(f"{c:>26}" for c in cells))
     ours = f"DR-learner policy {budget_share:.0%}"
     simple = [n for n in results if n.startswith(("send nobody", "random"))]
-    checks: dict[str, bool] = {}
+    checks: dict[str, tuple[bool, float]] = {}
     print()
     for name in results:
         if name != ours:
             gap = results[ours]["visit"][1] - results[name]["visit"][1]
             diff = results[ours]["visit"][0].value - results[name]["visit"][0].value
             low, high = np.quantile(gap, [0.025, 0.975])
-            checks[f"visits > {name}"] = diff > 0
+            checks[f"visits > {name}"] = (diff > 0, diff)
             print(f"visits, ours - {name}: {diff:+.2f} [{low:+.2f}, {high:+.2f}]")
     for outcome in ("conversion", "spend"):
         best = max(simple, key=lambda n: results[n][outcome][0].value)
         gap = results[ours][outcome][1] - results[best][outcome][1]
         diff = results[ours][outcome][0].value - results[best][outcome][0].value
         low, high = np.quantile(gap, [0.025, 0.975])
-        checks[f"{outcome} not significantly worse than {best}"] = high >= 0
+        checks[f"{outcome} not significantly worse than {best}"] = (high >= 0, diff)
         print(f"{outcome}, ours - best simple ({best}): {diff:+.2f} [{low:+.2f}, {high:+.2f}]")
     return checks
 
@@ -139,7 +150,7 @@ def main() -> None:
     table = read_table(args.data)
     outcome_model: OutcomeModel = args.outcome_model
     args.outcome_model = outcome_model
-    tally: dict[str, int] = {}
+    tally: dict[str, list[tuple[bool, float]]] = {}
     base_seed = args.seed
     for repeat in range(args.repeats):
         args.seed = base_seed + repeat
@@ -147,12 +158,15 @@ def main() -> None:
         cut = round((1 - args.test_share) * table.n_rows)
         train, test = np.sort(order[:cut]), np.sort(order[cut:])
         print(f"split seed {args.seed}: fit on {train.size:,} rows, evaluate on {test.size:,}")
-        checks = report(evaluate(table, test, policies(table, train, test, args), args), args.budget_share)
-        for name, passed in checks.items():
-            tally[name] = tally.get(name, 0) + int(passed)
-    print(f"\ngoal checks over {args.repeats} split(s):")
-    for name, passed in tally.items():
-        print(f"  {name}: {passed}/{args.repeats}")
+        dists = policies(table, train, test, args)
+        checks = report(evaluate(table, test, dists, args), args.budget_share)
+        select(table, test, dists, args)
+        for name, outcome in checks.items():
+            tally.setdefault(name, []).append(outcome)
+    print(f"\ngoal checks over {args.repeats} split(s) (passed; mean margin per 1,000 customers):")
+    for name, outcomes in tally.items():
+        passed = sum(ok for ok, _ in outcomes)
+        print(f"  {name}: {passed}/{len(outcomes)}; {np.mean([m for _, m in outcomes]):+.2f}")
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ _ROWS: tuple[tuple[str, Better, bool, str], ...] = (
     ("latency_p50_s", "lower", False, "median scenario wall time, seconds (nearest rank)"),
     ("latency_p95_s", "lower", False, "95th percentile scenario wall time, seconds (nearest rank)"),
     ("latency_mean_s", "lower", False, "mean scenario wall time, seconds"),
+    ("run_wall_s", "none", False, "wall seconds of every session of the run, summed"),
     ("llm_calls", "none", False, "LLM calls, summed over scenarios"),
     ("completion_tokens", "none", False, "completion tokens, summed over scenarios"),
     ("tokens_per_s", "higher", False, "completion tokens / wall seconds of the sessions that ran them"),

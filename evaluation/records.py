@@ -95,6 +95,18 @@ def write_manifest(run_dir: Path, manifest: RunManifest) -> None:
     tmp.replace(run_dir / MANIFEST)
 
 
+def drop_torn_tail(run_dir: Path) -> bool:
+    """Cut a partial last line (a run killed mid-write) so later appends start on a line of their own."""
+    path = run_dir / RESULTS
+    if not path.is_file():
+        return False
+    data = path.read_bytes()
+    if not data or data.endswith(b"\n"):
+        return False
+    path.write_bytes(data[: data.rfind(b"\n") + 1])
+    return True
+
+
 def append_record(run_dir: Path, record: ScenarioRecord) -> None:
     """Append one record and flush it to disk."""
     with (run_dir / RESULTS).open("a", encoding="utf-8") as out:

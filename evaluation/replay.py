@@ -12,34 +12,27 @@ import functools
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from openai import OpenAIError
-
-from domain.decision import PromotionResult
 from evaluation.load import ScenarioSet
-from evaluation.materialize import Materialized, demo_shop_at, materialize
-from evaluation.metrics import score_scenario
+from evaluation.materialize import demo_shop_at, materialize
 from evaluation.records import (
     RunConfig,
     RunDirError,
     RunManifest,
     ScenarioRecord,
     Session,
-    Usage,
     append_record,
+    drop_torn_tail,
     read_manifest,
     read_records,
     write_manifest,
 )
 from evaluation.scenario import DEFAULT_CLOCK
-from graphs.batch import run_one
-from graphs.context import Context
-from tools.llm_usage import UsageMeter
+from evaluation.single import run_in_own_shop
 from tools.services import Services
-from tools.shop_db import ShopDB
 
 
 @dataclass(frozen=True)
@@ -70,6 +63,7 @@ class ReplayReport:
 def _open_run(out_dir: Path, config: RunConfig, scenarios: ScenarioSet, ids: list[str]) -> RunManifest:
     """The folder's manifest for this session; refuses a folder that holds a run with another configuration."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    drop_torn_tail(out_dir)
     manifest = read_manifest(out_dir)
     if manifest is not None and manifest.config != config:
         raise RunDirError(
@@ -78,59 +72,6 @@ def _open_run(out_dir: Path, config: RunConfig, scenarios: ScenarioSet, ids: lis
         )
     sessions = manifest.sessions if manifest else []
     return RunManifest(config=config, scenarios_file=str(scenarios.path.resolve()), scenario_ids=ids, sessions=sessions)
-
-
-def _run_one(m: Materialized, base: Services, config: RunConfig, db_dir: Path) -> ScenarioRecord:
-    """Run one scenario in its own shop database and score it."""
-    meter, result, error = UsageMeter(), None, None
-    with ShopDB(db_dir / f"{m.scenario.id}.sqlite") as shop:
-        shop.upsert_items(m.items)
-        shop.upsert_users([m.user])
-        context = Context(
-            services=replace(base, shop=shop),
-            n_variants=config.n_variants,
-            max_rewrites=config.max_rewrites,
-            llm_critique=config.llm_critique,
-            prompt_version=config.prompt_version,
-            record_sends=False,
-            now=config.clock,
-        )
-        started = time.perf_counter()
-        try:
-            result = run_one(
-                m.user.user_id,
-                m.campaign,
-                context,
-                channel=m.scenario.channel,
-                locale=m.scenario.locale,
-                callbacks=[meter],
-            )
-        except (KeyError, ValueError, RuntimeError, OpenAIError) as exc:  # one bad scenario must not sink the run
-            error = f"{type(exc).__name__}: {exc}"
-        seconds = time.perf_counter() - started
-    return _record(m, result, error, seconds, meter)
-
-
-def _record(
-    m: Materialized, result: PromotionResult | None, error: str | None, seconds: float, meter: UsageMeter
-) -> ScenarioRecord:
-    usage = meter.summary()
-    return ScenarioRecord(
-        scenario_id=m.scenario.id,
-        fingerprint=m.scenario.fingerprint(),
-        finished_at=datetime.now(UTC),
-        seconds=round(seconds, 3),
-        error=error,
-        usage=Usage(
-            calls=usage.calls,
-            errors=usage.errors,
-            prompt_tokens=usage.prompt_tokens,
-            completion_tokens=usage.completion_tokens,
-            llm_seconds=round(usage.total_seconds, 3),
-        ),
-        result=result,
-        metrics=score_scenario(m, result),
-    )
 
 
 def run_scenarios(
@@ -177,7 +118,7 @@ def run_scenarios(
     db_dir = out_dir / "shop" / "db"
     try:
         with ThreadPoolExecutor(max_workers=options.concurrency, thread_name_prefix="promo-eval") as pool:
-            futures = [pool.submit(_run_one, m, base, config, db_dir) for m in prepared]
+            futures = [pool.submit(run_in_own_shop, m, base, config, db_dir) for m in prepared]
             try:
                 for future in as_completed(futures):
                     record = future.result()

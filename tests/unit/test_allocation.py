@@ -81,12 +81,16 @@ def test_greedy_close_to_milp_on_a_larger_capped_instance() -> None:
     assert greedy.optimality_gap < 0.01
 
 
-def test_auto_picks_milp_for_small_and_greedy_for_large() -> None:
-    small = random_problem(0, costs=False, caps=False)
-    large = AllocationProblem(np.random.default_rng(0).random((30_000, 3)), 1000.0)
-    assert allocate(small).method == "milp"
+def test_auto_uses_milp_only_where_the_greedy_is_not_provably_optimal() -> None:
+    sends = random_problem(0, costs=False, caps=False)
+    assert allocate(sends).method == "greedy"  # optimal for send budgets: no MILP needed
+    costly = random_problem(3, costs=True, caps=True)
+    result = allocate(costly)
+    assert result.value >= allocate_exact(costly).value - 1e-9
+    large = AllocationProblem(np.random.default_rng(0).random((30_000, 3)), 1000.0, costs=[1.0, 2.0, 3.0])
     assert allocate(large).method == "greedy"
-    assert allocate(large).sends == 1000
+    with pytest.raises(ValueError, match="method must be auto, milp or greedy"):
+        allocate(large, method="magic")  # type: ignore[arg-type]
 
 
 def test_nothing_worth_sending() -> None:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from domain.copy import CopyBatch, CopyVariant
 from evaluation.load import load_scenarios
-from evaluation.records import RunDirError, read_manifest, read_records
+from evaluation.records import RunDirError, drop_torn_tail, read_manifest, read_records
 from evaluation.replay import ReplayOptions, run_scenarios
 from evaluation.report import REPORT, SUMMARY, build_report
 from tests.fakes import ScriptedChatModel
@@ -94,6 +94,16 @@ def test_rerun_skips_done_scenarios_and_reruns_changed_ones(tmp_path: Path) -> N
 def flat(output: str) -> str:
     """CLI output with rich's line wrapping undone."""
     return " ".join(output.split())
+
+
+def test_a_torn_last_line_is_ignored_then_cut_before_appending(gate_run: Path, tmp_path: Path) -> None:
+    run = tmp_path / "torn"
+    run.mkdir()
+    lines = (gate_run / "results.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    (run / "results.jsonl").write_text(lines[0] + lines[1][:50], encoding="utf-8")
+    assert len(read_records(run)) == 1
+    assert drop_torn_tail(run) and not drop_torn_tail(run)
+    assert (run / "results.jsonl").read_text(encoding="utf-8") == lines[0]
 
 
 def test_gate_cli_passes_and_fails_with_named_thresholds(gate_run: Path, tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def test_learners_recover_heterogeneous_effects(learner: TLearner | DRLearner) -
 
 
 def test_dr_learner_with_estimated_propensities_and_calibrated_probabilities() -> None:
-    x, a, y, tau = randomized(binary=True, seed=1)
+    x, a, y, tau = randomized(n=2000, binary=True, seed=1)
     learner = DRLearner(3, outcome_model="linear", calibration="sigmoid", n_folds=2).fit(x, a, y)
     assert np.corrcoef(learner.predict_effects(x)[:, 0], tau[:, 0])[0, 1] > 0.8
     assert learner.effects.baseline.shape == (2,)
@@ -88,6 +88,16 @@ def test_bad_training_data(change: dict[str, Any], error: type[Exception], messa
     data: dict[str, Any] = {"x": x, "a": a, "y": y, "p": np.full(60, 1 / 3), **change}
     with pytest.raises(error, match=message):
         DRLearner(3, **FAST).fit(data["x"], data["a"], data["y"], data["p"])
+
+
+def test_rare_outcomes_fall_back_to_the_arm_mean() -> None:
+    x, a, _, _ = randomized(n=300, seed=4)
+    y = np.zeros(300)
+    y[np.flatnonzero(a == 1)[:3]] = 1.0  # three conversions in arm 1, none elsewhere
+    learner = DRLearner(3, outcome_model="gbm", calibration="isotonic", n_folds=2).fit(x, a, y, np.full(300, 1 / 3))
+    assert np.isfinite(learner.predict_effects(x)).all()
+    t_effects = TLearner(3, n_folds=2).fit(x, a, y).predict_effects(x)
+    assert t_effects[:, 0] == pytest.approx(np.full(300, 3 / (a == 1).sum()))
 
 
 def test_prediction_before_fit_is_refused() -> None:

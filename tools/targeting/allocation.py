@@ -16,7 +16,7 @@ from scipy.sparse import csr_array, vstack
 
 from tools.targeting.logs import BoolArray, FloatArray, IntArray, as_float_array
 
-EXACT_MAX_PAIRS = 20_000  # above this many (user, treatment) candidates the MILP stops being quick
+EXACT_MAX_PAIRS = 10_000  # above this many (user, treatment) candidates HiGHS may need minutes
 
 
 @dataclass(frozen=True)

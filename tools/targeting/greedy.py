@@ -70,26 +70,20 @@ def allocate_greedy(problem: AllocationProblem, *, sample: int = 20_000, random_
     values, costs = np.asarray(problem.values), np.asarray(problem.costs)
     channels, capacities = np.asarray(problem.channels), np.asarray(problem.capacities)
     candidates = problem.candidates()
-    best: tuple[float, IntArray, float] = (-np.inf, np.full(problem.shape[0], -1, dtype=np.int64), 0.0)
-    bound = np.inf
-    trials = [np.zeros(capacities.shape[0])]
+    prices = np.zeros(capacities.shape[0])
     if np.isfinite(capacities).any():
-        trials.append(channel_prices(problem, sample=sample, random_state=random_state))
-    for prices in trials:
-        options = np.where(candidates, values - prices[channels][None, :], -np.inf)
-        # The priced LP-greedy without caps first: with good prices it already fits them, and its budget
-        # break is the multiplier of the bound. If a cap is exceeded, drop the excess and refill with caps.
-        uncapped = np.full_like(capacities, np.inf)
-        choice, first_break, line = lp_greedy(options, costs, channels, uncapped, problem.budget)
-        if _over_capacity(choice, channels, capacities):
-            start = _drop_excess(choice, options, costs, channels, capacities)
-            choice, _, line = lp_greedy(options, costs, channels, capacities, problem.budget, start)
-        value, _ = summarize(problem, choice)
-        if value > best[0]:
-            best = (value, choice, line)
-        bound = min(bound, lagrangian_bound(problem, first_break, prices))
-    value, choice, line = best
-    _, cost = summarize(problem, choice)
+        prices = channel_prices(problem, sample=sample, random_state=random_state)
+    options = np.where(candidates, values - prices[channels][None, :], -np.inf)
+    # The priced LP-greedy without caps first: with good prices it already fits them, and its budget break
+    # is the bound's multiplier. If a cap is exceeded (the sample's prices were a little low), drop the
+    # excess and refill with the caps enforced.
+    uncapped = np.full_like(capacities, np.inf)
+    choice, first_break, line = lp_greedy(options, costs, channels, uncapped, problem.budget)
+    if _over_capacity(choice, channels, capacities):
+        start = _drop_excess(choice, options, costs, channels, capacities)
+        choice, _, line = lp_greedy(options, costs, channels, capacities, problem.budget, start)
+    value, cost = summarize(problem, choice)
+    bound = min(lagrangian_bound(problem, first_break, prices), lagrangian_bound(problem, first_break, 0 * prices))
     return Allocation(choice, value, cost, max(value, bound), line, "greedy")
 
 

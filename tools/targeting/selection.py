@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tools.targeting.logs import LoggedFeedback
-from tools.targeting.ope import DoublyRobust, OffPolicyEstimator, PolicyValue
+from tools.targeting.ope import DoublyRobust, InverseProbabilityWeighting, OffPolicyEstimator, PolicyValue
 
 RULE = "challenger replaces incumbent only if its CI lower bound > incumbent's estimate (highest such bound wins)"
 
@@ -44,10 +44,13 @@ def select_policy(
     estimator: OffPolicyEstimator | None = None,
     estimated_rewards: npt.ArrayLike | None = None,
 ) -> Selection:
-    """Compare `candidates` (name -> action probabilities per held-out round) against `incumbent`."""
+    """Compare `candidates` (name -> action probabilities per held-out round) against `incumbent`.
+
+    The default estimator is DR when a reward model's predictions are given, IPW otherwise.
+    """
     if incumbent not in candidates:
         raise ValueError(f"incumbent {incumbent!r} is not among the candidates {sorted(candidates)}")
-    judge = estimator or DoublyRobust()
+    judge = estimator or (InverseProbabilityWeighting() if estimated_rewards is None else DoublyRobust())
     values: dict[str, PolicyValue] = {}
     replicates = {}
     tails = [judge.alpha / 2, 1 - judge.alpha / 2]
