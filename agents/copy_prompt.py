@@ -49,6 +49,12 @@ PROFILE_LABELS: dict[Locale, dict[str, str]] = {
     },
 }
 CTA_ALLOWANCE: dict[Locale, int] = {"zh": 8, "en": 20}
+DEFAULT_TONE: dict[Locale, str] = {"zh": "自然、亲切", "en": "natural and friendly"}
+
+
+def brand_tone(campaign: Campaign, locale: Locale) -> str:
+    """The campaign's brand voice, or the house default."""
+    return campaign.brand.tone or DEFAULT_TONE[locale]
 
 
 def body_budget(channel: Channel, locale: Locale, brand_name: str) -> int:
@@ -105,6 +111,7 @@ def copywriter_messages(
         "n_variants": n_variants,
         "channel_name": CHANNEL_NAMES[locale][channel],
         "offer_text": describe_offer(campaign.offer, locale),
+        "tone": brand_tone(campaign, locale),
     }
     system = render_prompt(
         "copywriter",

@@ -11,7 +11,7 @@ from langgraph.runtime import Runtime
 from openai import OpenAIError
 from pydantic import ValidationError
 
-from agents.copy_prompt import CHANNEL_NAMES
+from agents.copy_prompt import CHANNEL_NAMES, brand_tone
 from agents.copywriter import personal_values
 from domain.copy import Draft
 from domain.offer import Campaign
@@ -37,10 +37,11 @@ def review_by_rules(draft: Draft, campaign: Campaign, facts: OfferFacts, persona
     )
 
 
-def critique(model: BaseChatModel, draft: Draft, interests: list[str], version: str) -> Critique | None:
+def critique(model: BaseChatModel, draft: Draft, interests: list[str], tone: str, version: str) -> Critique | None:
     """Score a rule-passing draft; the critique is advisory, so a failed call yields None, not a block."""
     locale = draft.locale
-    system = render_prompt("critic", "system", locale, version, channel_name=CHANNEL_NAMES[locale][draft.channel])
+    channel_name = CHANNEL_NAMES[locale][draft.channel]
+    system = render_prompt("critic", "system", locale, version, channel_name=channel_name, tone=tone)
     user = render_prompt(
         "critic", "user", locale, version, interests=", ".join(interests) or "-", copy=draft.full_text()
     )
@@ -61,7 +62,8 @@ def review_drafts(state: PromotionState, runtime: Runtime[Context]) -> dict[str,
     for draft in state.drafts:
         review = review_by_rules(draft, state.campaign, facts, personal)
         if review.verdict == "PASS" and ctx.llm_critique:
-            scores = critique(ctx.services.critic_model, draft, interests, ctx.prompt_version)
+            tone = brand_tone(state.campaign, draft.locale)
+            scores = critique(ctx.services.critic_model, draft, interests, tone, ctx.prompt_version)
             review = review.model_copy(update={"critique": scores})
         reviews.append(review)
     passed = {r.variant_id for r in reviews if r.verdict == "PASS"}

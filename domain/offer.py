@@ -53,6 +53,9 @@ class BrandRules(BaseModel):
     banned_words: list[str] = Field(default_factory=list, description="Words the copy must never contain.")
     required_phrases: list[str] = Field(default_factory=list, description="Phrases every message must contain.")
     brand_name: str = Field(default="", max_length=20, description="Brand shown in SMS signatures, e.g. 【好物铺】.")
+    tone: str = Field(
+        default="", max_length=40, description="Brand voice the copy must keep, e.g. 亲切简洁 / warm and plain."
+    )
 
 
 def _default_send_costs() -> dict[Channel, float]:

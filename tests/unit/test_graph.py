@@ -272,3 +272,12 @@ def test_pause_survives_a_restart_with_the_sqlite_checkpointer(services: Service
     assert result.message is not None
     assert result.message.source == "human"
     second.conn.close()
+
+
+def test_brand_tone_reaches_the_writer_and_the_critic(services: Services) -> None:
+    writer(services).script(CopyBatch, default=good_batch())
+    critic(services).script(Critique, default=CRITIQUE)
+    rules = BrandRules(brand_name="好物铺", tone="温暖、克制，不喊口号")
+    run_one("u-zh-1", make_campaign(brand=rules), context(services))
+    assert "温暖、克制，不喊口号" in writer(services).prompts_text()
+    assert "温暖、克制，不喊口号" in critic(services).prompts_text()
