@@ -76,14 +76,8 @@ def write_copy(state: PromotionState, runtime: Runtime[Context]) -> dict[str, An
         stripped = CopyVariant(title=raw.title.strip(), body=raw.body.strip(), cta=raw.cta.strip())
         variant = fit_variant(stripped, channel, state.write_locale, brand)
         drafts.append(
-            Draft(
-                variant_id=f"a{attempt}v{index}",
-                channel=channel,
-                locale=state.write_locale,
-                title=variant.title,
-                body=variant.body,
-                cta=variant.cta,
-                attempt=attempt,
+            Draft.from_variant(
+                variant, variant_id=f"a{attempt}v{index}", channel=channel, locale=state.write_locale, attempt=attempt
             )
         )
     return {"drafts": drafts, "all_drafts": drafts, "attempts": attempt + 1}

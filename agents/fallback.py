@@ -24,13 +24,11 @@ def write_fallback(state: PromotionState, runtime: Runtime[Context]) -> dict[str
         variant = fallback_variant(state.campaign, state.write_channel, state.write_locale, facts)
     except ValueError as error:  # no template can pass (e.g. a required phrase is itself banned): send nothing
         return {"drafts": [], "approved": [], "used_fallback": True, "errors": [f"fallback: {error}"]}
-    draft = Draft(
+    draft = Draft.from_variant(
+        variant,
         variant_id="fallback",
         channel=state.write_channel,
         locale=state.write_locale,
-        title=variant.title,
-        body=variant.body,
-        cta=variant.cta,
         attempt=state.attempts,
         source="fallback",
     )

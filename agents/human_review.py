@@ -35,13 +35,13 @@ def request_approval(state: PromotionState, runtime: Runtime[Context]) -> Comman
         return Command(goto="fallback", update={"errors": [audit]})
     if answer.action == "reject" or answer.edited is None:
         return Command(goto="target", update={"approved": [], "errors": [audit]})
-    draft = Draft(
+    draft = Draft.from_variant(
+        answer.edited,
         variant_id="human",
         channel=state.write_channel,
         locale=state.write_locale,
         attempt=state.attempts,
         source="human",
-        **answer.edited.model_dump(),
     )
     services = runtime.context.services
     facts = OfferFacts.from_campaign(state.campaign, state.campaign_items)

@@ -41,6 +41,27 @@ class Draft(BaseModel):
     attempt: int = Field(ge=0, description="0 for the first writing, n for the n-th rewrite.")
     source: DraftSource = "llm"
 
+    @classmethod
+    def from_variant(
+        cls,
+        variant: CopyVariant,
+        *,
+        variant_id: str,
+        channel: Channel,
+        locale: Locale,
+        attempt: int,
+        source: DraftSource = "llm",
+    ) -> Draft:
+        """A draft of one written variant, with its identity and provenance."""
+        return cls(
+            variant_id=variant_id,
+            channel=channel,
+            locale=locale,
+            attempt=attempt,
+            source=source,
+            **variant.model_dump(),
+        )
+
     def rendered_body(self, brand_name: str = "") -> str:
         """The body as delivered: SMS gets brand signature, CTA and the unsubscribe text."""
         limits = limits_for(self.channel, self.locale)

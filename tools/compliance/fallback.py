@@ -75,8 +75,8 @@ def fallback_variant(campaign: Campaign, channel: Channel, locale: Locale, facts
 
     """
     for variant in _candidates(campaign, channel, locale):
-        draft = Draft(
-            variant_id="fallback", channel=channel, locale=locale, attempt=0, source="fallback", **variant.model_dump()
+        draft = Draft.from_variant(
+            variant, variant_id="fallback", channel=channel, locale=locale, attempt=0, source="fallback"
         )
         if not check_draft(draft, campaign, facts):
             return variant
