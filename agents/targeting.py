@@ -7,20 +7,10 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from domain.decision import Explanation, PromotionResult
-from domain.review import DraftReview
 from graphs.context import Context
 from graphs.state import PromotionState
 from tools.targeting import VariantCandidate
-
-NEUTRAL_QUALITY = 3.0
-
-
-def variant_quality(review: DraftReview | None) -> float:
-    """Mean of the critic's three scores; neutral when there was no critique (fallback, critique off)."""
-    if review is None or review.critique is None:
-        return NEUTRAL_QUALITY
-    c = review.critique
-    return (c.fluency + c.tone + c.personalization) / 3
+from tools.targeting.variant_features import critic_quality, variant_features
 
 
 def target(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -30,7 +20,12 @@ def target(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:
         raise ValueError("target runs only after profiling")
     reviews = {(r.variant_id, r.attempt): r for r in state.reviews}
     candidates = [
-        VariantCandidate(d.variant_id, variant_quality(reviews.get((d.variant_id, d.attempt)))) for d in state.approved
+        VariantCandidate(
+            d.variant_id,
+            critic_quality(review := reviews.get((d.variant_id, d.attempt))),
+            variant_features(d, review, state.profile, state.campaign.offer),
+        )
+        for d in state.approved
     ]
     decision = ctx.services.policy.decide(
         user=ctx.services.shop.get_user(state.user_id),

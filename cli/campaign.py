@@ -16,6 +16,7 @@ from campaign.ingest import ingest_feedback
 from campaign.plan import write_plan
 from campaign.runner import UserDone, process_run, start_run
 from campaign.store import RunInfo, RunStore
+from campaign.variant_learning import learn_from_run
 from cli.campaign_file import load_campaign_or_exit
 from graphs.checkpoints import sqlite_checkpointer
 from graphs.context import Context
@@ -25,6 +26,7 @@ from tools.llm_usage import UsageMeter
 from tools.services import open_services
 from tools.settings import get_settings
 from tools.shop_db import ShopDB
+from tools.targeting.variant_bandit import VariantBandit
 
 app = typer.Typer(help="Campaign runs: audience under budget, copy for the selected, delivery plan.")
 console = Console()
@@ -187,4 +189,33 @@ def effect(
         f"{run_id} {outcome}: treated {measured.treated_mean:.4f} (n={measured.n_treated}) vs holdout "
         f"{measured.holdout_mean:.4f} (n={measured.n_holdout}); lift {measured.lift:+.4f} "
         f"[{measured.ci_low:+.4f}, {measured.ci_high:+.4f}] 95 % CI, {verdict}"
+    )
+
+
+@app.command()
+def learn(
+    run_id: str,
+    outcome: Annotated[str, typer.Option(help="Reward event: click or conversion.")] = "click",
+) -> None:
+    """Train the variant bandit on a finished run's sends and feedback; the next runs choose with it."""
+    if outcome not in ("conversion", "click"):
+        console.print("[red]--outcome must be click or conversion[/red]")
+        raise typer.Exit(code=2)
+    settings = get_settings()
+    path = settings.variant_bandit_path
+    store, log = RunStore(settings.home / "runs.sqlite"), FeedbackLog(settings.home / "feedback.sqlite")
+    try:
+        bandit = VariantBandit.load(path) if path.is_file() else VariantBandit()
+        report = learn_from_run(bandit, run_id, store.results(run_id), log.outcomes(run_id, outcome))  # type: ignore[arg-type]
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from error
+    finally:
+        store.close()
+        log.close()
+    bandit.save(path)
+    console.print(
+        f"{run_id}: learned {report.sends} sends ({report.rewarded} with a {outcome}); "
+        f"{report.skipped_without_features} without variant features skipped; "
+        f"bandit {report.version_before} -> {report.version_after}, saved to {path}"
     )

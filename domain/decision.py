@@ -25,6 +25,9 @@ class TargetingDecision(BaseModel):
     threshold: float = Field(description="Minimum score that earns a send.")
     propensity: float = Field(ge=0, le=1, description="Probability the policy gave to the chosen variant.")
     policy_version: str
+    choice_features: dict[str, float] = Field(
+        default_factory=dict, description="Features of the chosen variant, logged so the bandit can learn from it."
+    )
     reasons: list[str] = Field(default_factory=list, description="Feature contributions and constraints, readable.")
     constraints: list[str] = Field(default_factory=list, description="Hard constraints that applied.")
 

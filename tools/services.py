@@ -12,6 +12,7 @@ from tools.history_store import HistoryStore
 from tools.settings import Settings
 from tools.shop_db import ShopDB
 from tools.targeting import TargetingPolicy
+from tools.targeting.variant_bandit import VariantBandit
 
 
 @dataclass
@@ -42,11 +43,15 @@ def open_services(settings: Settings, endpoint: LLMEndpoint, *, cache_generation
     writer = make_chat_model(endpoint.base_url, endpoint.model, settings)
     # The critic scores, it does not create: a low temperature keeps its scores stable.
     critic = make_chat_model(endpoint.base_url, endpoint.model, settings, temperature=0.1, max_tokens=120)
+    # The variant bandit starts from its prior and learns from feedback (`promo campaign learn`).
+    bandit_path = settings.variant_bandit_path
+    bandit = VariantBandit.load(bandit_path) if bandit_path.is_file() else VariantBandit()
     return Services(
         history=HistoryStore(settings.chroma_dir),
         shop=ShopDB(settings.shop_db_path),
         writer_model=writer,
         critic_model=critic,
+        policy=TargetingPolicy(variant_bandit=bandit),
         generation_cache=GenerationCache(settings.home / "generations.sqlite") if cache_generations else None,
         model_name=endpoint.model,
     )

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
         return self.home / "checkpoints.sqlite"
 
     @property
+    def variant_bandit_path(self) -> Path:
+        """The variant bandit's learned state; absent until `promo campaign learn` first writes it."""
+        return self.home / "variant_bandit.json"
+
+    @property
     def model_cache_dir(self) -> Path:
         """Where the assembled GGUF weights are cached (outside the repo)."""
         return self.home / "models"

@@ -98,8 +98,8 @@ def test_variant_probabilities_favour_quality_but_explore() -> None:
     assert 0.5 < probabilities[0] < 1.0
 
 
-def test_variant_choice_is_reproducible_and_logs_its_propensity() -> None:
-    policy = TargetingPolicy()
+def test_softmax_variant_choice_is_reproducible_and_logs_its_propensity() -> None:
+    policy = TargetingPolicy(variant_bandit=None)
     candidates = [VariantCandidate("a", 4.0), VariantCandidate("b", 4.0), VariantCandidate("c", 2.0)]
     first = policy.choose_variant(candidates, "u_1:camp")
     assert first == policy.choose_variant(candidates, "u_1:camp")

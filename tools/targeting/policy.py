@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.channels import Channel
@@ -15,6 +15,7 @@ from domain.people import User
 from domain.profile import UserFeatures
 from tools.targeting.constraints import next_send_time
 from tools.targeting.scoring import DEFAULT_THRESHOLD, SendScore, score_send
+from tools.targeting.variant_bandit import VariantBandit
 
 POLICY_VERSION = "prior-v1"
 
@@ -25,6 +26,8 @@ class VariantCandidate:
 
     variant_id: str
     quality: float
+    features: dict[str, float] = field(default_factory=dict)
+    """The variant's named features (tools.targeting.variant_features) for the bandit; empty without one."""
 
 
 @dataclass(frozen=True)
@@ -34,11 +37,20 @@ class TargetingPolicy:
     threshold: float = DEFAULT_THRESHOLD
     temperature: float = 0.75
     """Softmax temperature over variant quality: exploration keeps later off-policy evaluation possible."""
-    version: str = POLICY_VERSION
+    base_version: str = POLICY_VERSION
+    variant_bandit: VariantBandit | None = field(default_factory=VariantBandit, compare=False)
+    """Thompson sampling over variant features, starting from its prior and learning from feedback; None
+    chooses by a softmax over critic quality instead."""
 
     def __post_init__(self) -> None:
         if self.temperature <= 0:
             raise ValueError(f"temperature must be > 0, got {self.temperature}")
+
+    @property
+    def version(self) -> str:
+        """What decisions log as their policy: the scoring prior, plus the bandit's state when there is one."""
+        bandit = self.variant_bandit
+        return self.base_version if bandit is None else f"{self.base_version}+{bandit.version}"
 
     def variant_probabilities(self, candidates: list[VariantCandidate]) -> list[float]:
         """Softmax of quality / temperature, so better variants are chosen more often but never always."""
@@ -47,10 +59,25 @@ class TargetingPolicy:
         total = sum(weights)
         return [w / total for w in weights]
 
+    def _bandit_for(self, candidates: list[VariantCandidate]) -> VariantBandit | None:
+        """The bandit needs every candidate's features; candidates without any fall back to the softmax."""
+        with_features = sum(bool(c.features) for c in candidates)
+        if 0 < with_features < len(candidates):
+            raise ValueError("either every variant candidate carries features or none does")
+        return self.variant_bandit if with_features == len(candidates) else None
+
     def choose_variant(self, candidates: list[VariantCandidate], seed_key: str) -> tuple[VariantCandidate, float]:
-        """Draw a variant; the draw is seeded by user and campaign so a rerun makes the same choice."""
+        """Draw a variant; the draw is seeded by user and campaign so a rerun makes the same choice.
+
+        With a bandit, Thompson sampling on the variants' features; without one, the quality softmax.
+        """
         if not candidates:
             raise ValueError("choose_variant needs at least one approved variant")
+        bandit = self._bandit_for(candidates)
+        if bandit is not None:
+            by_id = {c.variant_id: c for c in candidates}
+            choice = bandit.choose({c.variant_id: c.features for c in candidates}, seed_key)
+            return by_id[choice.chosen], choice.propensity
         probabilities = self.variant_probabilities(candidates)
         seed = int.from_bytes(hashlib.sha256(seed_key.encode()).digest()[:8], "big")
         index = random.Random(seed).choices(range(len(candidates)), weights=probabilities)[0]
@@ -104,7 +131,11 @@ class TargetingPolicy:
         if send_at > now:
             constraints.append(f"quiet hours {user.quiet_hours.start_hour}-{user.quiet_hours.end_hour}h: delayed")
         chosen, propensity = self.choose_variant(candidates, f"{user_ref}:{campaign.campaign_id}")
-        reasons.append(f"variant {chosen.variant_id} (quality {chosen.quality:.1f}) drawn with p={propensity:.2f}")
+        bandit = self._bandit_for(candidates)
+        how = f"Thompson sampling on variant features ({bandit.version})" if bandit else "quality softmax"
+        reasons.append(
+            f"variant {chosen.variant_id} (quality {chosen.quality:.1f}) drawn by {how} with p={propensity:.2f}"
+        )
         reasons.append(f"channel {channel}: consented, ranked first by click history and cost")
         return TargetingDecision(
             send=True,
@@ -114,7 +145,8 @@ class TargetingPolicy:
             score=score.lift,
             threshold=self.threshold,
             propensity=propensity,
-            policy_version=self.version,
+            policy_version=self.version if bandit else self.base_version,
+            choice_features=chosen.features,
             reasons=reasons,
             constraints=constraints,
         )
