@@ -14,6 +14,7 @@ from campaign.effect import estimate_effect
 from campaign.feedback import FeedbackLog
 from campaign.ingest import ingest_feedback
 from campaign.plan import write_plan
+from campaign.reestimate import send_log
 from campaign.runner import UserDone, process_run, start_run
 from campaign.store import RunInfo, RunStore
 from campaign.variant_learning import learn_from_run
@@ -21,11 +22,12 @@ from cli.campaign_file import load_campaign_or_exit
 from graphs.checkpoints import sqlite_checkpointer
 from graphs.context import Context
 from graphs.promotion import PromotionGraph, build_graph
-from tools.chat_model import llm_endpoint
+from tools.chat_model import LLMEndpoint, llm_endpoint
 from tools.llm_usage import UsageMeter
 from tools.services import open_services
 from tools.settings import get_settings
 from tools.shop_db import ShopDB
+from tools.targeting.send_threshold import review_threshold, save_threshold
 from tools.targeting.variant_bandit import VariantBandit
 
 app = typer.Typer(help="Campaign runs: audience under budget, copy for the selected, delivery plan.")
@@ -219,3 +221,45 @@ def learn(
         f"{report.skipped_without_features} without variant features skipped; "
         f"bandit {report.version_before} -> {report.version_after}, saved to {path}"
     )
+
+
+@app.command()
+def reestimate(
+    run_id: str,
+    outcome: Annotated[str, typer.Option(help="Reward: conversion (order value) or click.")] = "conversion",
+    promote: Annotated[bool, typer.Option(help="Write the chosen threshold for the next runs.")] = True,
+) -> None:
+    """Re-estimate the send threshold from a run's holdout by off-policy evaluation; promote it only if better."""
+    if outcome not in ("conversion", "click"):
+        console.print("[red]--outcome must be conversion or click[/red]")
+        raise typer.Exit(code=2)
+    settings = get_settings()
+    store, log = RunStore(settings.home / "runs.sqlite"), FeedbackLog(settings.home / "feedback.sqlite")
+    # Re-estimation reads the stores only: the chat models in the bundle are built but never called.
+    services = open_services(settings, LLMEndpoint("http://127.0.0.1:9/v1", "unused"))
+    try:
+        review = review_threshold(
+            send_log(store, services, run_id, log.outcomes(run_id, outcome)),  # type: ignore[arg-type]
+            services.policy.threshold,
+        )
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from error
+    finally:
+        services.close()
+        store.close()
+        log.close()
+    selection = review.selection
+    console.print(f"{run_id}: {review.n_users} audience users; reward = {outcome} minus send cost (IPW, 95 % CI)")
+    for name, value in selection.values.items():
+        console.print(
+            f"  {name:<10} threshold {review.thresholds[name] * 100:5.2f} pts: "
+            f"{value.value:+.4f} [{value.ci_low:+.4f}, {value.ci_high:+.4f}] per user"
+        )
+    for reason in selection.reasons:
+        console.print(f"  {reason}")
+    if selection.replaced and promote:
+        save_threshold(settings.send_threshold_path, review, [run_id])
+        console.print(f"promoted threshold {review.chosen_threshold * 100:.2f} pts to {settings.send_threshold_path}")
+    else:
+        console.print("threshold unchanged")

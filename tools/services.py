@@ -12,6 +12,8 @@ from tools.history_store import HistoryStore
 from tools.settings import Settings
 from tools.shop_db import ShopDB
 from tools.targeting import TargetingPolicy
+from tools.targeting.scoring import DEFAULT_THRESHOLD
+from tools.targeting.send_threshold import load_threshold
 from tools.targeting.variant_bandit import VariantBandit
 
 
@@ -46,12 +48,15 @@ def open_services(settings: Settings, endpoint: LLMEndpoint, *, cache_generation
     # The variant bandit starts from its prior and learns from feedback (`promo campaign learn`).
     bandit_path = settings.variant_bandit_path
     bandit = VariantBandit.load(bandit_path) if bandit_path.is_file() else VariantBandit()
+    # A threshold promoted by off-policy evaluation of past runs replaces the default.
+    threshold_path = settings.send_threshold_path
+    threshold = load_threshold(threshold_path) if threshold_path.is_file() else DEFAULT_THRESHOLD
     return Services(
         history=HistoryStore(settings.chroma_dir),
         shop=ShopDB(settings.shop_db_path),
         writer_model=writer,
         critic_model=critic,
-        policy=TargetingPolicy(variant_bandit=bandit),
+        policy=TargetingPolicy(threshold=threshold, variant_bandit=bandit),
         generation_cache=GenerationCache(settings.home / "generations.sqlite") if cache_generations else None,
         model_name=endpoint.model,
     )

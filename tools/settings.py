@@ -60,6 +60,11 @@ class Settings(BaseSettings):
         return self.home / "checkpoints.sqlite"
 
     @property
+    def send_threshold_path(self) -> Path:
+        """The send threshold promoted by `promo campaign reestimate`; absent: the policy's default."""
+        return self.home / "send_threshold.json"
+
+    @property
     def variant_bandit_path(self) -> Path:
         """The variant bandit's learned state; absent until `promo campaign learn` first writes it."""
         return self.home / "variant_bandit.json"
