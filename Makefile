@@ -4,7 +4,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install -q --disable-pip-version-check
-CODE := domain tools agents graphs prompts shopdata cli bench campaign evaluation
+CODE := domain tools agents graphs prompts shopdata cli bench campaign evaluation service
 
 .PHONY: demo test lint typecheck unit integration setup-demo setup-test clean
 

@@ -77,7 +77,12 @@ def render_profile(profile: PromptProfile, locale: Locale) -> str:
 def eligible_text(campaign: Campaign, items: list[Item], locale: Locale) -> str:
     """What the offer covers, in words the copy may repeat."""
     names = [item.title(locale) for item in items[:2]]  # more names invite the model to list them all
-    scope = campaign.eligible_categories or (["全场"] if locale == "zh" else ["storewide"])
+    if campaign.eligible_categories:
+        scope = list(campaign.eligible_categories)
+    elif campaign.eligible_item_ids:
+        scope = []  # only the listed items: "storewide" would be a false claim
+    else:
+        scope = ["全场"] if locale == "zh" else ["storewide"]
     return ", ".join([*scope, *names])
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,8 +16,17 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from domain.channels import Channel
+from tools.database import Database, SqliteDatabase, open_database
+from tools.settings import Settings
 
 FeedbackKind = Literal["impression", "click", "conversion", "unsubscribe"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback (
+    event_id TEXT PRIMARY KEY NOT NULL, run_id TEXT NOT NULL, user_id TEXT NOT NULL, kind TEXT NOT NULL,
+    ts TEXT NOT NULL, channel TEXT, value DOUBLE PRECISION NOT NULL
+);
+"""
 
 
 class FeedbackEvent(BaseModel):
@@ -44,40 +51,46 @@ class IngestReport:
 
 
 class FeedbackLog:
-    """SQLite table of feedback events."""
+    """The feedback events table, on a SQLite file path or an open Database (SQLite or PostgreSQL)."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS feedback (event_id TEXT PRIMARY KEY NOT NULL, run_id TEXT NOT NULL, "
-            "user_id TEXT NOT NULL, kind TEXT NOT NULL, ts TEXT NOT NULL, channel TEXT, value REAL NOT NULL)"
-        )
-        self._lock = threading.Lock()
+    def __init__(self, db: Database | Path) -> None:
+        self._db = SqliteDatabase(db) if isinstance(db, Path) else db
+        self._db.create_schema(SCHEMA)
 
     def add(self, events: list[FeedbackEvent]) -> tuple[int, int]:
         """Insert events; returns (added, duplicates)."""
-        with self._lock, self._db:
-            before = self._db.total_changes
-            self._db.executemany(
-                "INSERT OR IGNORE INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?)",
+        with self._db.transaction() as tx:
+            added = tx.executemany(
+                "INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [(e.event_id, e.run_id, e.user_id, e.kind, e.ts.isoformat(), e.channel, e.value) for e in events],
             )
-            added = self._db.total_changes - before
         return added, len(events) - added
 
     def outcomes(self, run_id: str, kind: FeedbackKind) -> dict[str, float]:
         """Per user of a run: 1.0 if any event of that kind, plus value for conversions (summed)."""
-        rows = self._db.execute(
+        rows = self._db.query(
             "SELECT user_id, COUNT(*), SUM(value) FROM feedback WHERE run_id = ? AND kind = ? GROUP BY user_id",
             (run_id, kind),
-        ).fetchall()
+        )
         return {str(uid): (float(total) if kind == "conversion" and total else 1.0) for uid, _n, total in rows}
+
+    def erase_user(self, user_id: str) -> int:
+        """Remove every feedback event of one user; returns how many were removed."""
+        with self._db.transaction() as tx:
+            return tx.execute("DELETE FROM feedback WHERE user_id = ?", (user_id,))
+
+    def ping(self) -> None:
+        """Raise when the database is closed or unreadable (for health checks)."""
+        self._db.query("SELECT 1")
 
     def close(self) -> None:
         """Close the database."""
         self._db.close()
+
+
+def open_feedback_log(settings: Settings) -> FeedbackLog:
+    """The feedback log the settings name: PostgreSQL when PROMO_DATABASE_URL is set, else feedback.sqlite."""
+    return FeedbackLog(open_database(settings.database_url, settings.feedback_db_path))
 
 
 def read_feedback_file(path: Path) -> tuple[list[FeedbackEvent], list[tuple[int, str]]]:

@@ -104,6 +104,30 @@ def process_run(
     on_done: Callable[[UserDone], None] | None = None,
 ) -> None:
     """Process every pending user of a run, committing each as it finishes."""
+    process_users(
+        store,
+        info,
+        context,
+        compiled,
+        store.pending(info.run_id),
+        concurrency=concurrency,
+        callbacks=callbacks,
+        on_done=on_done,
+    )
+
+
+def process_users(
+    store: RunStore,
+    info: RunInfo,
+    context: Context,
+    compiled: PromotionGraph,
+    user_ids: Sequence[str],
+    *,
+    concurrency: int,
+    callbacks: list[BaseCallbackHandler] | None = None,
+    on_done: Callable[[UserDone], None] | None = None,
+) -> list[UserDone]:
+    """Process some pending users of a run (a whole run, or one scale-out batch), committing each as it finishes."""
     if concurrency < 1:
         raise ValueError(f"concurrency must be >= 1, got {concurrency}")
 
@@ -121,8 +145,11 @@ def process_run(
         store.finish(info.run_id, user_id, result, None, seconds)
         return UserDone(user_id, True, seconds)
 
+    finished: list[UserDone] = []
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="campaign-user") as pool:
-        for future in as_completed([pool.submit(work, uid) for uid in store.pending(info.run_id)]):
+        for future in as_completed([pool.submit(work, uid) for uid in user_ids]):
             done = future.result()
+            finished.append(done)
             if on_done is not None:
                 on_done(done)
+    return finished

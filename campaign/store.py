@@ -1,15 +1,18 @@
-"""The run store: one row per run and per audience member, so a killed run resumes exactly where it was."""
+"""The run store: one row per run and per audience member, so a killed run resumes exactly where it was.
+
+The same SQL runs on a SQLite file (the default) or on PostgreSQL (`PROMO_DATABASE_URL`): see tools.database.
+"""
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from domain.decision import PromotionResult
 from domain.offer import Campaign
+from tools.database import Database, SqliteDatabase, open_database
+from tools.settings import Settings
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -17,7 +20,7 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE TABLE IF NOT EXISTS run_users (
     run_id TEXT NOT NULL, position INTEGER NOT NULL, user_id TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending', result TEXT, error TEXT, seconds REAL,
+    status TEXT NOT NULL DEFAULT 'pending', result TEXT, error TEXT, seconds DOUBLE PRECISION,
     PRIMARY KEY (run_id, user_id)
 );
 """
@@ -48,14 +51,19 @@ class RunProgress:
 
 
 class RunStore:
-    """SQLite file of runs; writes are serialized, each user's result is committed as it completes."""
+    """Runs and their audiences; each user's result is committed as it completes.
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(SCHEMA)
-        self._lock = threading.Lock()
+    `db` is a SQLite file path or an open Database (SQLite or PostgreSQL); the store closes it.
+    """
+
+    def __init__(self, db: Database | Path) -> None:
+        self._db = SqliteDatabase(db) if isinstance(db, Path) else db
+        self._db.create_schema(SCHEMA)
+
+    @property
+    def backend(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return self._db.backend
 
     def create(
         self,
@@ -72,30 +80,39 @@ class RunStore:
         existing = self.get(run_id)
         if existing is not None:
             return existing
-        with self._lock, self._db:
-            self._db.execute(
-                "INSERT INTO runs VALUES (?, ?, ?, ?)",
+        with self._db.transaction() as tx:
+            # ON CONFLICT: when two processes create the same run at once, the first one's audience wins.
+            created = tx.execute(
+                "INSERT INTO runs VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (run_id, campaign.model_dump_json(), clock.isoformat(), datetime.now(UTC).isoformat()),
             )
-            self._db.executemany(
-                "INSERT INTO run_users (run_id, position, user_id, status) VALUES (?, ?, ?, ?)",
-                [(run_id, i, uid, "holdout" if uid in holdout else "pending") for i, uid in enumerate(audience)],
-            )
+            if created:
+                tx.executemany(
+                    "INSERT INTO run_users (run_id, position, user_id, status) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT DO NOTHING",
+                    [(run_id, i, uid, "holdout" if uid in holdout else "pending") for i, uid in enumerate(audience)],
+                )
+        if not created:
+            raced = self.get(run_id)
+            if raced is None:
+                raise RuntimeError(f"run {run_id!r} was neither created nor found")
+            return raced
         return RunInfo(run_id, campaign, clock)
 
     def get(self, run_id: str) -> RunInfo | None:
         """A run's inputs, or None."""
-        row = self._db.execute("SELECT campaign, clock FROM runs WHERE run_id = ?", (run_id,)).fetchone()
-        if row is None:
+        rows = self._db.query("SELECT campaign, clock FROM runs WHERE run_id = ?", (run_id,))
+        if not rows:
             return None
-        return RunInfo(run_id, Campaign.model_validate_json(row[0]), datetime.fromisoformat(row[1]))
+        campaign, clock = rows[0]
+        return RunInfo(run_id, Campaign.model_validate_json(campaign), datetime.fromisoformat(clock))
 
     def pending(self, run_id: str) -> list[str]:
         """Users not yet done, in audience order (failed users are retried on resume)."""
-        rows = self._db.execute(
+        rows = self._db.query(
             "SELECT user_id FROM run_users WHERE run_id = ? AND status IN ('pending', 'failed') ORDER BY position",
             (run_id,),
-        ).fetchall()
+        )
         return [str(r[0]) for r in rows]
 
     def finish(
@@ -104,26 +121,27 @@ class RunStore:
         """Commit one user's outcome."""
         status = "done" if result is not None else "failed"
         payload = result.model_dump_json() if result is not None else None
-        with self._lock, self._db:
-            self._db.execute(
+        with self._db.transaction() as tx:
+            tx.execute(
                 "UPDATE run_users SET status = ?, result = ?, error = ?, seconds = ? WHERE run_id = ? AND user_id = ?",
                 (status, payload, error, seconds, run_id, user_id),
             )
 
     def results(self, run_id: str) -> list[tuple[str, PromotionResult]]:
         """Done users' results in audience order."""
-        rows = self._db.execute(
+        rows = self._db.query(
             "SELECT user_id, result FROM run_users WHERE run_id = ? AND status = 'done' ORDER BY position", (run_id,)
-        ).fetchall()
+        )
         return [(str(uid), PromotionResult.model_validate_json(res)) for uid, res in rows]
 
     def progress(self, run_id: str) -> RunProgress:
         """Counts by status."""
-        rows = dict(
-            self._db.execute(
+        rows = {
+            str(status): int(count)
+            for status, count in self._db.query(
                 "SELECT status, COUNT(*) FROM run_users WHERE run_id = ? GROUP BY status", (run_id,)
-            ).fetchall()
-        )
+            )
+        }
         return RunProgress(
             total=sum(rows.values()),
             done=rows.get("done", 0),
@@ -133,10 +151,10 @@ class RunStore:
 
     def arms(self, run_id: str) -> dict[str, str]:
         """user_id → 'treated' (planned a message) or 'holdout', for effect estimation."""
-        rows = self._db.execute(
+        rows = self._db.query(
             "SELECT user_id, status, result FROM run_users WHERE run_id = ? AND status IN ('done', 'holdout')",
             (run_id,),
-        ).fetchall()
+        )
         arms: dict[str, str] = {}
         for user_id, status, result in rows:
             if status == "holdout":
@@ -145,6 +163,20 @@ class RunStore:
                 arms[str(user_id)] = "treated"
         return arms
 
+    def erase_user(self, user_id: str) -> int:
+        """Remove one user from every run (audience row and result); returns the rows removed."""
+        with self._db.transaction() as tx:
+            return tx.execute("DELETE FROM run_users WHERE user_id = ?", (user_id,))
+
+    def ping(self) -> None:
+        """Raise when the database is closed or unreadable (for health checks)."""
+        self._db.query("SELECT 1")
+
     def close(self) -> None:
         """Close the database."""
         self._db.close()
+
+
+def open_run_store(settings: Settings) -> RunStore:
+    """The run store the settings name: PostgreSQL when PROMO_DATABASE_URL is set, else runs.sqlite in home."""
+    return RunStore(open_database(settings.database_url, settings.runs_db_path))

@@ -11,18 +11,19 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from campaign.effect import estimate_effect
-from campaign.feedback import FeedbackLog
+from campaign.feedback import open_feedback_log
 from campaign.ingest import ingest_feedback
 from campaign.plan import write_plan
 from campaign.reestimate import send_log
 from campaign.runner import UserDone, process_run, start_run
-from campaign.store import RunInfo, RunStore
+from campaign.store import RunInfo, RunStore, open_run_store
 from campaign.variant_learning import learn_from_run
 from cli.campaign_file import load_campaign_or_exit
-from graphs.checkpoints import sqlite_checkpointer
+from cli.campaign_scale import process_on_ray, ray_options_or_exit, run_endpoint
+from graphs.checkpoints import open_checkpointer
 from graphs.context import Context
 from graphs.promotion import PromotionGraph, build_graph
-from tools.chat_model import LLMEndpoint, llm_endpoint
+from tools.chat_model import LLMEndpoint
 from tools.llm_usage import UsageMeter
 from tools.services import open_services
 from tools.settings import get_settings
@@ -54,14 +55,18 @@ def run(
     out: Annotated[Path, typer.Option(help="Folder for the delivery plan.")] = Path("plans"),
     concurrency: Annotated[int | None, typer.Option(min=1, max=64, help="Users in flight; default: LLM slots.")] = None,
     holdout: Annotated[float, typer.Option(min=0.0, max=0.5, help="Share of the audience held out.")] = 0.1,
+    engine: Annotated[str, typer.Option(help="local: this process; ray: one Ray actor per --replica.")] = "local",
+    replica: Annotated[list[str] | None, typer.Option(help="LLM replica base URL for --engine ray (repeat).")] = None,
+    ray_address: Annotated[str | None, typer.Option(help="Ray cluster to join; default: a local Ray.")] = None,
 ) -> None:
     """Select the audience under the budget, write and review copy for it, and write the delivery plan."""
     loaded = load_campaign_or_exit(campaign, console)
     settings = get_settings()
-    store = RunStore(settings.home / "runs.sqlite")
-    with llm_endpoint(settings, progress=lambda line: console.print(f"[dim]{line}[/dim]")) as endpoint:
+    scale = ray_options_or_exit(engine, replica, ray_address, concurrency or settings.embedded_parallel, console)
+    store = open_run_store(settings)
+    with run_endpoint(settings, scale, console) as endpoint:
         services = open_services(settings, endpoint, cache_generations=True)
-        saver = sqlite_checkpointer(settings.checkpoint_db_path)
+        saver = open_checkpointer(settings)
         try:
             candidates = _candidates(users_file) if users_file else services.shop.list_user_ids()
             with Progress(*_columns(), console=console) as progress:
@@ -87,7 +92,10 @@ def run(
                 )
             meter = UsageMeter()
             context = Context(services=services, now=info.clock)
-            _process(store, info, context, build_graph(saver), concurrency or settings.embedded_parallel, meter)
+            if scale is not None:  # the workers meter nothing here: the LLM line below stays empty
+                process_on_ray(store, info, settings, scale, console)
+            else:
+                _process(store, info, context, build_graph(saver), concurrency or settings.embedded_parallel, meter)
         finally:
             saver.conn.close()
             services.close()
@@ -126,7 +134,7 @@ def _report(store: RunStore, run_id: str, out: Path, meter: UsageMeter, hit_rate
 @app.command()
 def status(run_id: str) -> None:
     """Show a run's progress."""
-    store = RunStore(get_settings().home / "runs.sqlite")
+    store = open_run_store(get_settings())
     if store.get(run_id) is None:
         console.print(f"[red]no run {run_id!r}[/red]")
         raise typer.Exit(code=2)
@@ -151,7 +159,7 @@ def _candidates(path: Path) -> list[str]:
 def feedback(path: Annotated[Path, typer.Argument(help="CSV with header, or JSONL, of feedback events.")]) -> None:
     """Ingest impressions, clicks, conversions and unsubscribes (idempotent by event_id)."""
     settings = get_settings()
-    log, shop = FeedbackLog(settings.home / "feedback.sqlite"), ShopDB(settings.shop_db_path)
+    log, shop = open_feedback_log(settings), ShopDB(settings.shop_db_path)
     try:
         report = ingest_feedback(path, log, shop)
     except FileNotFoundError as error:
@@ -177,7 +185,7 @@ def effect(
         console.print("[red]--outcome must be conversion, click or impression[/red]")
         raise typer.Exit(code=2)
     settings = get_settings()
-    store, log = RunStore(settings.home / "runs.sqlite"), FeedbackLog(settings.home / "feedback.sqlite")
+    store, log = open_run_store(settings), open_feedback_log(settings)
     try:
         measured = estimate_effect(store.arms(run_id), log.outcomes(run_id, outcome))  # type: ignore[arg-type]
     except ValueError as error:
@@ -205,7 +213,7 @@ def learn(
         raise typer.Exit(code=2)
     settings = get_settings()
     path = settings.variant_bandit_path
-    store, log = RunStore(settings.home / "runs.sqlite"), FeedbackLog(settings.home / "feedback.sqlite")
+    store, log = open_run_store(settings), open_feedback_log(settings)
     try:
         bandit = VariantBandit.load(path) if path.is_file() else VariantBandit()
         report = learn_from_run(bandit, run_id, store.results(run_id), log.outcomes(run_id, outcome))  # type: ignore[arg-type]
@@ -234,7 +242,7 @@ def reestimate(
         console.print("[red]--outcome must be conversion or click[/red]")
         raise typer.Exit(code=2)
     settings = get_settings()
-    store, log = RunStore(settings.home / "runs.sqlite"), FeedbackLog(settings.home / "feedback.sqlite")
+    store, log = open_run_store(settings), open_feedback_log(settings)
     # Re-estimation reads the stores only: the chat models in the bundle are built but never called.
     services = open_services(settings, LLMEndpoint("http://127.0.0.1:9/v1", "unused"))
     try:

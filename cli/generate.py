@@ -19,7 +19,7 @@ from domain.channels import CHANNELS, LOCALES, Channel, Locale
 from domain.copy import CopyVariant
 from domain.decision import PromotionResult
 from graphs.batch import AwaitingApproval, resume_one, run_one
-from graphs.checkpoints import sqlite_checkpointer
+from graphs.checkpoints import open_checkpointer
 from graphs.context import Context
 from graphs.promotion import PromotionGraph, build_graph
 from tools.chat_model import llm_endpoint
@@ -33,11 +33,11 @@ console = Console()
 
 @contextmanager
 def checkpointed_run(variants: int = 2) -> Iterator[tuple[PromotionGraph, Context]]:
-    """The model endpoint, the stores and a graph with the SQLite checkpointer, all closed on exit."""
+    """The model endpoint, the stores and a checkpointed graph (SQLite, or PostgreSQL if set), closed on exit."""
     settings = get_settings()
     with llm_endpoint(settings, progress=lambda line: console.print(f"[dim]{line}[/dim]")) as endpoint:
         services = open_services(settings, endpoint)
-        saver = sqlite_checkpointer(settings.checkpoint_db_path)
+        saver = open_checkpointer(settings)
         try:
             yield build_graph(checkpointer=saver), Context(services=services, n_variants=variants)
         finally:

@@ -12,6 +12,8 @@ from cli.demo import DemoOptions, run_demo
 from cli.evaluate import app as eval_app
 from cli.generate import approve, generate
 from cli.policy import app as policy_app
+from cli.service import app as service_app
+from cli.service import serve
 from cli.shop import app as shop_app
 from graphs.promotion import graph
 from tools.settings import EmbeddedModel, get_settings
@@ -21,8 +23,10 @@ app.add_typer(shop_app, name="shop")
 app.add_typer(policy_app, name="policy")
 app.add_typer(eval_app, name="eval")
 app.add_typer(campaign_app, name="campaign")
+app.add_typer(service_app, name="service")
 app.command()(generate)
 app.command()(approve)
+app.command()(serve)
 console = Console()
 
 

@@ -1,14 +1,30 @@
-"""Checkpointers: SQLite on one machine (the default), so paused and interrupted runs survive restarts."""
+"""Checkpointers: SQLite on one machine (the default), PostgreSQL when PROMO_DATABASE_URL is set.
+
+Either way paused and interrupted runs survive restarts; PostgreSQL also lets workers on several machines
+share them (see campaign.scale_out).
+"""
 
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite import SqliteSaver
+from pydantic import SecretStr
 
 from domain import approval, copy, decision, offer, people, profile, review
+from tools.postgres import MISSING_EXTRA, connect
+from tools.pseudonym import user_ref
+from tools.settings import Settings
+
+if TYPE_CHECKING:
+    from langgraph.checkpoint.postgres import PostgresSaver
+
+# A string at run time: PostgresSaver comes with the optional `postgres` extra.
+Checkpointer: TypeAlias = "SqliteSaver | PostgresSaver"
 
 # Checkpoints hold our pydantic state; only these types may be revived from them (no arbitrary classes).
 STATE_TYPES: list[tuple[str, str]] = [
@@ -31,3 +47,64 @@ def sqlite_checkpointer(path: Path) -> SqliteSaver:
     saver = SqliteSaver(connection, serde=state_serializer())
     saver.setup()
     return saver
+
+
+def postgres_checkpointer(url: SecretStr, *, setup: bool = True) -> PostgresSaver:
+    """A PostgreSQL checkpointer (the `postgres` extra) on one connection shared by a process's threads.
+
+    `setup` creates or migrates its tables; scale-out workers pass False, their driver has done it once.
+    """
+    try:
+        from langgraph.checkpoint.postgres import PostgresSaver
+        from psycopg.rows import dict_row
+    except ModuleNotFoundError as error:
+        raise RuntimeError(MISSING_EXTRA) from error
+    # The connection PostgresSaver.from_conn_string makes (autocommit, dict rows, prepare_threshold=0), with our errors.
+    connection = connect(url, prepare_threshold=0, row_factory=dict_row)
+    saver = PostgresSaver(connection, serde=state_serializer())
+    if setup:
+        saver.setup()
+    return saver
+
+
+def open_checkpointer(settings: Settings, *, setup: bool = True) -> Checkpointer:
+    """The checkpointer the settings name; close it with `saver.conn.close()`."""
+    if settings.database_url is not None:
+        return postgres_checkpointer(settings.database_url, setup=setup)
+    return sqlite_checkpointer(settings.checkpoint_db_path)
+
+
+def request_thread_id(campaign_id: str, user_id: str) -> str:
+    """A fresh thread id for one user's request, `<campaign>:<user_ref>:<random>`: no raw user id in it."""
+    return f"{campaign_id}:{user_ref(user_id)}:{uuid.uuid4().hex[:12]}"
+
+
+def _thread_ids(saver: Checkpointer) -> list[str]:
+    query = "SELECT DISTINCT thread_id FROM checkpoints"
+    if isinstance(saver, SqliteSaver):
+        with saver.lock:
+            return [str(row[0]) for row in saver.conn.execute(query)]
+    from psycopg import Connection  # a PostgresSaver means the postgres extra is installed
+
+    if not isinstance(saver.conn, Connection):
+        raise RuntimeError("listing threads needs the one-connection PostgresSaver that open_checkpointer builds")
+    with saver.lock, saver.conn.cursor() as cursor:  # PostgresSaver reads rows as dicts
+        cursor.execute(query)
+        return [str(row["thread_id"]) for row in cursor.fetchall()]
+
+
+def user_thread_ids(saver: Checkpointer, user_id: str) -> list[str]:
+    """Threads holding this user's state, by the project's two thread-id conventions.
+
+    Campaign runs use `<run_id>:<user_id>`; single requests use `<campaign>:<user_ref>:<random>`.
+    """
+    ref = user_ref(user_id)
+    return [t for t in _thread_ids(saver) if t.endswith(f":{user_id}") or ref in t.split(":")]
+
+
+def erase_user_threads(saver: Checkpointer, user_id: str) -> int:
+    """Delete every checkpoint and pending write of this user's threads; returns how many threads."""
+    thread_ids = user_thread_ids(saver, user_id)
+    for thread_id in thread_ids:
+        saver.delete_thread(thread_id)
+    return len(thread_ids)

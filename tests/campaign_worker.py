@@ -1,6 +1,7 @@
 """A campaign run in its own process, with a deterministic slow fake LLM, for the kill-and-resume test.
 
-Usage: python -m tests.campaign_worker HOME RUN_ID PLAN_DIR
+Usage: python -m tests.campaign_worker HOME RUN_ID PLAN_DIR [DATABASE_URL]
+(run store and checkpoints in PostgreSQL when DATABASE_URL is given, else SQLite files in HOME)
 """
 
 from __future__ import annotations
@@ -14,19 +15,21 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage
 from langchain_core.runnables import Runnable, RunnableLambda
+from pydantic import SecretStr
 
 from campaign.plan import write_plan
 from campaign.runner import process_run, start_run
-from campaign.store import RunStore
+from campaign.store import open_run_store
 from domain.copy import CopyBatch, CopyVariant
 from domain.review import Critique
-from graphs.checkpoints import sqlite_checkpointer
+from graphs.checkpoints import open_checkpointer
 from graphs.context import Context
 from graphs.promotion import build_graph
 from shopdata.demo_shop import build_demo_shop, demo_campaigns
 from tests.fakes import ScriptedChatModel
 from tools.history_store import HistoryStore
 from tools.services import Services
+from tools.settings import Settings
 from tools.shop_db import ShopDB
 
 CLOCK = datetime(2026, 11, 5, 6, 0, tzinfo=UTC)
@@ -51,7 +54,7 @@ class DeterministicSlowModel(ScriptedChatModel):
         return RunnableLambda(answer)
 
 
-def main(home: Path, run_id: str, plan_dir: Path) -> None:
+def main(home: Path, run_id: str, plan_dir: Path, database_url: SecretStr | None = None) -> None:
     """Build the demo shop once per home, then start or resume the run, then write the plan."""
     shop_db, history = ShopDB(home / "shop.sqlite"), HistoryStore(home / "chroma")
     if not shop_db.list_user_ids():
@@ -62,14 +65,15 @@ def main(home: Path, run_id: str, plan_dir: Path) -> None:
     services = Services(
         history=history, shop=shop_db, writer_model=DeterministicSlowModel(), critic_model=DeterministicSlowModel()
     )
-    store = RunStore(home / "runs.sqlite")
+    settings = Settings(_env_file=None, home=home, database_url=database_url)
+    store = open_run_store(settings)
     campaign = demo_campaigns(CLOCK)[0]
     info, _ = start_run(store, run_id, campaign, shop_db.list_user_ids(), services, CLOCK)
-    saver = sqlite_checkpointer(home / "checkpoints.sqlite")
+    saver = open_checkpointer(settings)
     process_run(store, info, Context(services=services, now=info.clock), build_graph(saver), concurrency=2)
     write_plan(store.results(run_id), plan_dir, run_id)
     print(f"done {store.progress(run_id)}")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]))
+    main(Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), SecretStr(sys.argv[4]) if len(sys.argv) > 4 else None)

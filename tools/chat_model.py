@@ -40,8 +40,12 @@ def make_chat_model(
     *,
     temperature: float | None = None,
     max_tokens: int | None = None,
+    http_client: httpx.Client | None = None,
 ) -> BaseChatModel:
-    """A chat model for ``model`` at ``base_url``; temperature and max_tokens default to the settings."""
+    """A chat model for ``model`` at ``base_url``; temperature and max_tokens default to the settings.
+
+    `http_client` lets a caller watch the exact requests (a benchmark replays them against the raw server).
+    """
     return ChatOpenAI(
         base_url=base_url,
         model=model,
@@ -53,6 +57,7 @@ def make_chat_model(
         timeout=settings.llm_timeout_s,
         max_retries=settings.llm_max_retries,
         stream_usage=True,
+        http_client=http_client,
     )
 
 

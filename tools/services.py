@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import httpx
 from langchain_core.language_models import BaseChatModel
 
 from tools.chat_model import LLMEndpoint, make_chat_model
@@ -39,12 +40,20 @@ class Services:
             self.generation_cache.close()
 
 
-def open_services(settings: Settings, endpoint: LLMEndpoint, *, cache_generations: bool = False) -> Services:
+def open_services(
+    settings: Settings,
+    endpoint: LLMEndpoint,
+    *,
+    cache_generations: bool = False,
+    http_client: httpx.Client | None = None,
+) -> Services:
     """Build the shared clients from settings, pointed at one OpenAI-compatible endpoint."""
     settings.home.mkdir(parents=True, exist_ok=True)
-    writer = make_chat_model(endpoint.base_url, endpoint.model, settings)
+    writer = make_chat_model(endpoint.base_url, endpoint.model, settings, http_client=http_client)
     # The critic scores, it does not create: a low temperature keeps its scores stable.
-    critic = make_chat_model(endpoint.base_url, endpoint.model, settings, temperature=0.1, max_tokens=120)
+    critic = make_chat_model(
+        endpoint.base_url, endpoint.model, settings, temperature=0.1, max_tokens=120, http_client=http_client
+    )
     # The variant bandit starts from its prior and learns from feedback (`promo campaign learn`).
     bandit_path = settings.variant_bandit_path
     bandit = VariantBandit.load(bandit_path) if bandit_path.is_file() else VariantBandit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,12 +17,34 @@ def _default_home() -> Path:
     return Path.home() / ".cache" / "promo-agents"
 
 
+def check_database_url(url: str) -> None:
+    """Refuse what is not a PostgreSQL URL; messages never repeat the URL, which may hold a password."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise ValueError(
+            "PROMO_DATABASE_URL must be a PostgreSQL URL such as postgresql://promo:secret@db-host:5432/promo "
+            f"(got scheme {parts.scheme or 'none'!r}); leave it unset for SQLite"
+        )
+    try:
+        _ = parts.port  # parsing it is the check
+    except ValueError:
+        raise ValueError("PROMO_DATABASE_URL has an invalid port") from None
+    if parts.password is not None and parts.password.lower() in {"changeme", "password"}:
+        raise ValueError("PROMO_DATABASE_URL holds a placeholder password: set the real one")
+
+
 class Settings(BaseSettings):
     """Where the model and the stores live. Set with PROMO_* environment variables or a .env file."""
 
-    model_config = SettingsConfigDict(env_prefix="PROMO_", env_file=".env", extra="ignore")
+    # hide_input_in_errors: a refused value may hold a secret (a database URL with its password).
+    model_config = SettingsConfigDict(env_prefix="PROMO_", env_file=".env", extra="ignore", hide_input_in_errors=True)
 
     home: Path = Field(default_factory=_default_home, description="Root folder for stores and model cache.")
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="PostgreSQL URL (postgresql://user:password@host:5432/db) for campaign runs, feedback and "
+        "checkpoints; needs the `postgres` extra. Unset: SQLite files under home.",
+    )
     llm_base_url: str | None = Field(
         default=None,
         description="OpenAI-compatible endpoint, e.g. http://vllm:8000/v1. Unset: start the embedded model.",
@@ -36,12 +59,38 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(default=2, ge=0, le=10, description="Retries of transient HTTP errors per call.")
     llm_temperature: float = Field(default=0.7, ge=0, le=2)
     llm_max_tokens: int = Field(default=400, ge=32, le=8192)
+    service_max_jobs: int = Field(
+        default=4, ge=1, le=256, description="HTTP service: chat and promotion requests served at once."
+    )
+    service_queue: int = Field(
+        default=8, ge=0, le=1024, description="HTTP service: requests that may wait for a slot; more get 429."
+    )
+    service_queue_timeout_s: float = Field(
+        default=30.0, gt=0, le=600, description="HTTP service: longest wait for a slot before 429."
+    )
+    service_retry_after_s: int = Field(
+        default=5, ge=1, le=3600, description="HTTP service: Retry-After seconds sent with 429 and 503."
+    )
+    service_max_campaign_runs: int = Field(
+        default=1, ge=1, le=16, description="HTTP service: campaign runs processed at once; more get 429."
+    )
+    service_health_timeout_s: float = Field(
+        default=2.0, gt=0, le=60, description="HTTP service: how long the LLM reachability probe may take."
+    )
 
     @field_validator("llm_api_key")
     @classmethod
     def _refuse_placeholder(cls, value: SecretStr) -> SecretStr:
         if value.get_secret_value().strip().lower() in {"changeme", "your-api-key", "sk-..."}:
             raise ValueError("PROMO_LLM_API_KEY is a placeholder: set the real key or leave it unset")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None  # PROMO_DATABASE_URL= (empty) means unset
+        check_database_url(value.get_secret_value())
         return value
 
     @property
@@ -68,6 +117,21 @@ class Settings(BaseSettings):
     def variant_bandit_path(self) -> Path:
         """The variant bandit's learned state; absent until `promo campaign learn` first writes it."""
         return self.home / "variant_bandit.json"
+
+    @property
+    def runs_db_path(self) -> Path:
+        """SQLite file of campaign runs and their per-user results."""
+        return self.home / "runs.sqlite"
+
+    @property
+    def feedback_db_path(self) -> Path:
+        """SQLite file of feedback events."""
+        return self.home / "feedback.sqlite"
+
+    @property
+    def service_db_path(self) -> Path:
+        """SQLite file of the HTTP service's API keys (hashed) and its audit log."""
+        return self.home / "service.sqlite"
 
     @property
     def model_cache_dir(self) -> Path:

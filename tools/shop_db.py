@@ -136,6 +136,10 @@ class ShopDB:
         rows = self._read("SELECT COUNT(*) FROM sends WHERE campaign_id = ?", (campaign_id,))
         return int(rows[0][0])
 
+    def ping(self) -> None:
+        """Raise when the database is closed or unreadable (for health checks)."""
+        self._read("SELECT 1")
+
     def erase_user(self, user_id: str) -> int:
         """Remove the user and their send log; returns the number of rows removed."""
         with self._transaction() as conn:

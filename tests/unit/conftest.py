@@ -13,6 +13,7 @@ from domain.offer import BrandRules, Campaign, Offer
 from domain.people import Event, Item, QuietHours, User
 from domain.review import Critique
 from tests.fakes import ScriptedChatModel
+from tests.postgres_cluster import database_url, postgres_cluster  # noqa: F401  (fixtures: both SQL backends)
 from tools.history_store import HistoryStore
 from tools.services import Services
 from tools.shop_db import ShopDB

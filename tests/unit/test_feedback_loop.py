@@ -4,12 +4,14 @@ import random
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from campaign.effect import estimate_effect
 from campaign.feedback import FeedbackLog
 from campaign.ingest import ingest_feedback
 from campaign.runner import _unit_hash
 from domain.people import User
+from tools.database import open_database
 from tools.shop_db import ShopDB
 
 CSV = """event_id,run_id,user_id,kind,ts,channel,value
@@ -30,10 +32,12 @@ def shop(tmp_path: Path) -> ShopDB:
     return db
 
 
-def test_ingest_is_idempotent_and_reports_every_bad_row(tmp_path: Path, shop: ShopDB) -> None:
+def test_ingest_is_idempotent_and_reports_every_bad_row(
+    tmp_path: Path, shop: ShopDB, database_url: SecretStr | None
+) -> None:
     path = tmp_path / "feedback.csv"
     path.write_text(CSV, encoding="utf-8")
-    log = FeedbackLog(tmp_path / "feedback.sqlite")
+    log = FeedbackLog(open_database(database_url, tmp_path / "feedback.sqlite"))
     first = ingest_feedback(path, log, shop)
     assert (first.added, first.duplicates) == (4, 0)
     assert [line for line, _ in first.bad_rows] == [6, 7, 8]
@@ -42,12 +46,19 @@ def test_ingest_is_idempotent_and_reports_every_bad_row(tmp_path: Path, shop: Sh
     assert (second.added, second.duplicates) == (0, 4)
     assert log.outcomes("r1", "conversion") == {"u1": 320.0}
     assert log.outcomes("r1", "click") == {"u1": 1.0}
+    log.close()
+    reopened = FeedbackLog(open_database(database_url, tmp_path / "feedback.sqlite"))  # as the next process would
+    assert reopened.outcomes("r1", "conversion") == {"u1": 320.0}
+    assert reopened.erase_user("u1") == 3
+    assert reopened.outcomes("r1", "click") == {}
 
 
-def test_unsubscribe_revokes_consent_for_that_channel(tmp_path: Path, shop: ShopDB) -> None:
+def test_unsubscribe_revokes_consent_for_that_channel(
+    tmp_path: Path, shop: ShopDB, database_url: SecretStr | None
+) -> None:
     path = tmp_path / "feedback.csv"
     path.write_text(CSV, encoding="utf-8")
-    ingest_feedback(path, FeedbackLog(tmp_path / "feedback.sqlite"), shop)
+    ingest_feedback(path, FeedbackLog(open_database(database_url, tmp_path / "feedback.sqlite")), shop)
     assert shop.get_user("u2").consent == {"push": True, "sms": False}
     assert shop.get_user("u1").consent == {"push": True, "sms": True}
 

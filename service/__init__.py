@@ -1,0 +1,1 @@
+"""The HTTP service: an OpenAI-compatible chat endpoint, REST for promotions, runs, feedback and erasure."""

@@ -1,0 +1,26 @@
+"""The production chat assistant: the chat graph (graphs/chat.py) bound to this process's services."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from domain.chat import ChatEvent, ChatMessage
+from graphs.chat import stream_chat
+from graphs.context import ChatContext
+from service.runtime import ChatAssistant
+from tools.services import Services
+from tools.settings import Settings
+
+MAX_CHAT_CONCURRENCY = 16
+"""ChatContext's bound on users written for at once."""
+
+
+def production_assistant(settings: Settings, services: Services) -> ChatAssistant:
+    """The assistant /v1/chat/completions answers with: one chat-graph turn per request."""
+    concurrency = min(settings.embedded_parallel, MAX_CHAT_CONCURRENCY)
+
+    def assistant(messages: list[ChatMessage]) -> AsyncIterator[ChatEvent]:
+        # A fresh context per turn: its clock is the turn's "now" (campaign start, audience window).
+        return stream_chat(messages, ChatContext(services=services, concurrency=concurrency))
+
+    return assistant

@@ -1,0 +1,73 @@
+"""The audit log: who asked for what, with what outcome, one row per request.
+
+Routes are logged as templates (`/v1/users/{user_id}`), never as concrete paths, so the log holds no
+user ids and erasing a user leaves nothing of them here.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+logger = logging.getLogger("promo.audit")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL, key_name TEXT NOT NULL, role TEXT NOT NULL,
+    method TEXT NOT NULL, route TEXT NOT NULL, status INTEGER NOT NULL, latency_ms REAL NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One request: who (key name and role, '-' when anonymous), what, outcome and latency."""
+
+    ts: str
+    key_name: str
+    role: str
+    method: str
+    route: str
+    status: int
+    latency_ms: float
+
+
+class AuditLog:
+    """Append-only SQLite table of requests, mirrored to the `promo.audit` logger."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+        self._lock = threading.Lock()
+
+    def record(self, key_name: str, role: str, method: str, route: str, status: int, latency_ms: float) -> None:
+        """Append one entry."""
+        entry = AuditEntry(datetime.now(UTC).isoformat(), key_name, role, method, route, status, round(latency_ms, 2))
+        logger.info("%s %s %s %s -> %d in %.1f ms", entry.key_name, entry.role, method, route, status, latency_ms)
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT INTO audit (ts, key_name, role, method, route, status, latency_ms) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (entry.ts, entry.key_name, entry.role, entry.method, entry.route, entry.status, entry.latency_ms),
+            )
+
+    def recent(self, limit: int = 100) -> list[AuditEntry]:
+        """The newest entries, newest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT ts, key_name, role, method, route, status, latency_ms FROM audit ORDER BY id DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [AuditEntry(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), int(r[5]), float(r[6])) for r in rows]
+
+    def close(self) -> None:
+        """Close the database."""
+        with self._lock:
+            self._db.close()

@@ -1,0 +1,95 @@
+"""Blocking promotion work the routes run in worker threads: generate, look up a pause, answer it.
+
+A finished or failed request's checkpoint thread is deleted at once: the caller has the result or the
+error, and no user's state should outlive its use. Paused threads stay until answered (they survive
+restarts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from langchain_core.runnables import RunnableConfig
+
+from domain.approval import ApprovalAnswer, ApprovalRequest
+from domain.decision import PromotionResult
+from graphs.batch import AwaitingApproval, resume_one, run_one
+from graphs.checkpoints import request_thread_id
+from graphs.context import Context
+from service.schemas.promotions import PromotionRequest
+from service.state import ServiceState
+
+
+def generate(state: ServiceState, body: PromotionRequest) -> PromotionResult:
+    """Run the graph for one user; raises KeyError for an unknown user, AwaitingApproval on a pause."""
+    runtime = state.runtime
+    runtime.services.shop.get_user(body.user_id)  # an unknown user is the caller's mistake: KeyError → 404
+    thread_id = request_thread_id(body.campaign.campaign_id, body.user_id)
+    context = Context(services=runtime.services, n_variants=body.variants, now=runtime.clock())
+    return _unless_paused(
+        state,
+        thread_id,
+        lambda: run_one(
+            body.user_id,
+            body.campaign,
+            context,
+            channel=body.channel,
+            locale=body.locale,
+            callbacks=[state.tokens],
+            compiled=state.graph,
+            thread_id=thread_id,
+        ),
+    )
+
+
+def _unless_paused(state: ServiceState, thread_id: str, call: Callable[[], PromotionResult]) -> PromotionResult:
+    """Run `call`; afterwards delete the thread's checkpoints unless the run paused for approval."""
+    paused = False
+    try:
+        return call()
+    except AwaitingApproval:
+        paused = True
+        raise
+    finally:
+        if not paused:
+            state.runtime.checkpointer.delete_thread(thread_id)
+
+
+def _config(thread_id: str) -> RunnableConfig:
+    return {"configurable": {"thread_id": thread_id}}
+
+
+def pending_request(state: ServiceState, thread_id: str) -> ApprovalRequest | None:
+    """What the reviewer of a paused thread is asked, or None when the thread is not waiting."""
+    snapshot = state.graph.get_state(_config(thread_id))
+    if not snapshot.next or not snapshot.interrupts:
+        return None
+    return ApprovalRequest.model_validate(snapshot.interrupts[0].value)
+
+
+def _run_member(state: ServiceState, thread_id: str) -> tuple[str, str, datetime] | None:
+    """(run_id, user_id, the run's clock) when the thread is a campaign run's `<run_id>:<user_id>`."""
+    run_id, sep, user_id = thread_id.partition(":")
+    if not sep or ":" in user_id:  # single requests' threads have two colons
+        return None
+    info = state.runtime.runs.get(run_id)
+    return None if info is None else (run_id, user_id, info.clock)
+
+
+def answer(state: ServiceState, thread_id: str, reply: ApprovalAnswer) -> PromotionResult:
+    """Resume a paused thread with the reviewer's answer; raises AwaitingApproval if it pauses again.
+
+    A campaign run's user is committed to the run store, so the run's progress and plan include them.
+    """
+    member = _run_member(state, thread_id)
+    if member is None:
+        context = Context(services=state.runtime.services, now=state.runtime.clock())
+        return _unless_paused(
+            state, thread_id, lambda: resume_one(thread_id, reply, context, state.graph, callbacks=[state.tokens])
+        )
+    run_id, user_id, clock = member
+    context = Context(services=state.runtime.services, now=clock)
+    result = resume_one(thread_id, reply, context, state.graph, callbacks=[state.tokens])
+    state.runtime.runs.finish(run_id, user_id, result, None, 0.0)
+    return result

@@ -1,0 +1,116 @@
+"""The chat page in a real browser: Debian's Chromium, driven by playwright, against uvicorn on loopback.
+
+Fails (never skips) when /usr/bin/chromium is missing: .ci/run installs it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from service.app import create_app
+from tests.fakes import ScriptedChatModel
+from tests.service_support import build_runtime, close_runtime
+from tools.history_store import HistoryStore
+from tools.services import Services
+from tools.shop_db import ShopDB
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The app on a free loopback port, in a thread, with the realistic scripted assistant; yields (url, key)."""
+    root = tmp_path_factory.mktemp("browser")
+    services = Services(
+        history=HistoryStore(root / "chroma"),
+        shop=ShopDB(root / "shop.sqlite"),
+        writer_model=ScriptedChatModel(),
+        critic_model=ScriptedChatModel(),
+    )
+    runtime = build_runtime(root / "home", services)
+    key = runtime.keys.add("alice", "marketer")
+    server = uvicorn.Server(uvicorn.Config(create_app(runtime), host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}", key
+    server.should_exit = True
+    thread.join(20)
+    close_runtime(runtime)
+    services.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    opened = context.new_page()
+    opened.set_default_timeout(15_000)
+    outside: list[str] = []
+    opened.on("request", lambda r: outside.append(r.url) if not r.url.startswith("http://127.0.0.1") else None)
+    yield opened
+    context.close()
+    assert outside == [], f"the page fetched from outside: {outside}"
+
+
+def test_a_brief_streams_status_lines_and_variant_cards(page: Page, base_url: tuple[str, str]) -> None:
+    url, key = base_url
+    page.goto(url)
+    page.fill("#api-key", key)
+    page.click("#key-form button")
+    expect(page.locator("#key-state")).to_have_text("saved")
+    page.fill("#brief", "双十一保温杯满300减50，给最近看过保温杯的老客发push，写两版。")
+    page.click("#send")
+    expect(page.locator(".line.status").first).to_have_text("Reading the brief…")
+    cards = page.locator(".card")
+    expect(cards).to_have_count(2)
+    expect(cards.nth(0).locator(".channel")).to_have_text("push")
+    expect(cards.nth(0).locator(".text")).to_contain_text("满300减50")
+    expect(cards.nth(0)).to_have_class("card chosen")
+    expect(cards.nth(0).locator(".variant")).to_have_text("✓ chosen · v1")
+    expect(cards.nth(0).locator(".who")).to_contain_text("u_3f2a9c1d0b7e (high value, last active 7d")
+    expect(cards.nth(0).locator(".who")).to_contain_text("send at 2026-11-05T14:00:00+08:00")
+    expect(cards.nth(0).locator(".why")).to_contain_text("lift 0.031 vs threshold 0.020; 最近浏览保温杯; push 已授权")
+    expect(cards.nth(1).locator(".text")).to_have_text("双十一保温杯专场，满300减50，给家人挑一只。 去看看")
+    expect(page.locator(".line.answer")).to_have_text("Two variants passed review.")
+    expect(page.locator("#send")).to_be_enabled()
+    assert page.evaluate("localStorage.getItem('promo-api-key')") == key
+
+
+def test_a_missing_key_shows_the_401_reason(page: Page, base_url: tuple[str, str]) -> None:
+    url, _ = base_url
+    page.goto(url)
+    page.evaluate("localStorage.clear()")
+    page.fill("#brief", "保温杯满300减50")
+    page.click("#send")
+    expect(page.locator(".line.error")).to_contain_text("401: missing API key")

@@ -1,0 +1,120 @@
+"""A tiny scripted OpenAI-compatible server on loopback, standing in for one LLM replica (vLLM, llama.cpp).
+
+It answers structured-output requests (`response_format: json_schema`) for the copywriter and the critic
+from a hash of the prompt, so every replica gives the same answer to the same prompt: a run spread over
+several replicas must then plan exactly what a local run plans. It counts the requests it served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+from domain.copy import CopyBatch, CopyVariant
+from domain.review import Critique
+
+MODEL = "fake-replica"
+VARIANTS = [
+    CopyVariant(title="保温杯好价", body="你关注的保温杯参加双十一，满300减50。", cta="去看看"),
+    CopyVariant(title="暖心好物", body="双十一保温杯专场，满300减50，给家人挑一只。", cta="立即选购"),
+    CopyVariant(title="冬日暖饮", body="冬天来一杯热水，保温杯满300减50。", cta="去逛逛"),
+]
+
+
+def scripted_answer(schema: str, prompt: str) -> str:
+    """The JSON answer for one request: chosen by a hash of the prompt, the same in every process."""
+    digest = int(hashlib.sha256(prompt.encode()).hexdigest(), 16)
+    if schema == "Critique":
+        return Critique(fluency=3 + digest % 3, tone=4, personalization=3, comment="ok").model_dump_json()
+    if schema == "CopyBatch":
+        return CopyBatch(variants=[VARIANTS[digest % 3], VARIANTS[(digest + 1) % 3]]).model_dump_json()
+    raise ValueError(f"no script for schema {schema!r}")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: pytest shows failures, not access logs
+        return
+
+    def _reply(self, status: int, payload: dict[str, Any]) -> None:
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        if self.path.rstrip("/") == "/v1/models":
+            self._reply(200, {"object": "list", "data": [{"id": MODEL, "object": "model", "owned_by": "test"}]})
+        else:
+            self._reply(404, {"error": {"message": f"no route {self.path}"}})
+
+    def do_POST(self) -> None:
+        if self.path.rstrip("/") != "/v1/chat/completions":
+            self._reply(404, {"error": {"message": f"no route {self.path}"}})
+            return
+        request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        schema = request.get("response_format", {}).get("json_schema", {}).get("name", "")
+        prompt = "".join(str(m.get("content", "")) for m in request["messages"])
+        time.sleep(self.server.delay_s)
+        content = scripted_answer(schema, prompt)
+        with self.server.lock:
+            self.server.requests += 1
+        self._reply(
+            200,
+            {
+                "id": "chatcmpl-fake",
+                "object": "chat.completion",
+                "created": 0,
+                "model": MODEL,
+                "choices": [
+                    {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}
+                ],
+                "usage": {"prompt_tokens": len(prompt), "completion_tokens": len(content), "total_tokens": 0},
+            },
+        )
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, delay_s: float) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.delay_s = delay_s
+        self.lock = threading.Lock()
+        self.requests = 0
+
+
+class FakeReplica:
+    """`with FakeReplica() as replica:` serves on a free loopback port until the block ends."""
+
+    def __init__(self, delay_s: float = 0.0) -> None:
+        self._server = _Server(delay_s)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        """The OpenAI-style base URL, ending in /v1."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}/v1"
+
+    @property
+    def requests(self) -> int:
+        """Chat completions served so far."""
+        with self._server.lock:
+            return self._server.requests
+
+    def __enter__(self) -> FakeReplica:
+        self._thread.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self._server.shutdown()
+        self._server.server_close()

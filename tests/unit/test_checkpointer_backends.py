@@ -1,0 +1,46 @@
+"""The checkpointer the settings name, SQLite or PostgreSQL: a human-approval pause survives a restart and erases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from domain.approval import ApprovalAnswer
+from domain.copy import CopyBatch
+from graphs.batch import AwaitingApproval, resume_one, run_one
+from graphs.checkpoints import erase_user_threads, open_checkpointer, user_thread_ids
+from graphs.context import Context
+from graphs.promotion import build_graph
+from tests.fakes import ScriptedChatModel
+from tests.unit.conftest import GOOD_ZH, NOW, bad_batch, make_campaign
+from tools.services import Services
+from tools.settings import Settings
+
+
+def test_a_paused_run_resumes_in_a_new_process_and_can_be_erased(
+    services: Services, tmp_path: Path, database_url: SecretStr | None
+) -> None:
+    assert isinstance(services.writer_model, ScriptedChatModel)
+    services.writer_model.script(CopyBatch, default=bad_batch())
+    settings = Settings(_env_file=None, home=tmp_path, database_url=database_url)
+    first = open_checkpointer(settings)
+    with pytest.raises(AwaitingApproval) as waiting:
+        run_one(
+            "u-zh-1",
+            make_campaign(on_exhausted="human"),
+            Context(services=services, now=NOW, max_rewrites=0),
+            compiled=build_graph(first),
+            thread_id="run-1:u-zh-1",
+        )
+    first.conn.close()
+
+    second = open_checkpointer(settings)  # as a new process would open it
+    answer = ApprovalAnswer(action="edit", reviewer="legal@shop", edited=GOOD_ZH)
+    result = resume_one(waiting.value.thread_id, answer, Context(services=services, now=NOW), build_graph(second))
+    assert result.message is not None and result.message.source == "human"
+    assert user_thread_ids(second, "u-zh-1") == ["run-1:u-zh-1"]
+    assert erase_user_threads(second, "u-zh-1") == 1
+    assert user_thread_ids(second, "u-zh-1") == []
+    second.conn.close()
