@@ -6,7 +6,7 @@ from typing import Any, Literal, cast
 
 from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 from openai import OpenAIError
 from pydantic import ValidationError
@@ -20,6 +20,7 @@ from graphs.context import Context
 from graphs.state import PromotionState
 from prompts import render_prompt
 from tools.compliance import OfferFacts, check_draft
+from tools.generation_cache import GenerationCache, request_key
 
 RULE_FAMILIES: tuple[RuleFamily, ...] = ("absolute_terms", "claims", "personal_data", "channel", "brand")
 
@@ -37,19 +38,38 @@ def review_by_rules(draft: Draft, campaign: Campaign, facts: OfferFacts, persona
     )
 
 
-def critique(model: BaseChatModel, draft: Draft, interests: list[str], tone: str, version: str) -> Critique | None:
-    """Score a rule-passing draft; the critique is advisory, so a failed call yields None, not a block."""
+def critique(
+    model: BaseChatModel,
+    draft: Draft,
+    interests: list[str],
+    tone: str,
+    version: str,
+    cache: GenerationCache | None = None,
+    model_name: str = "",
+) -> Critique | None:
+    """Score a rule-passing draft; the critique is advisory, so a failed call yields None, not a block.
+
+    With a cache, an identical draft for an identical profile (users sharing a generation) is scored once.
+    """
     locale = draft.locale
     channel_name = CHANNEL_NAMES[locale][draft.channel]
     system = render_prompt("critic", "system", locale, version, channel_name=channel_name, tone=tone)
     user = render_prompt(
         "critic", "user", locale, version, interests=", ".join(interests) or "-", copy=draft.full_text()
     )
+    messages: list[BaseMessage] = [SystemMessage(content=system), HumanMessage(content=user)]
+    key = request_key(model_name, Critique.__name__, messages)
+    cached = cache.get(key) if cache is not None else None
+    if cached is not None:
+        return Critique.model_validate_json(cached)
     scorer = model.with_structured_output(Critique, method="json_schema")
     try:
-        return cast(Critique, scorer.invoke([SystemMessage(content=system), HumanMessage(content=user)]))
+        scores = cast(Critique, scorer.invoke(messages))
     except (OpenAIError, OutputParserException, ValidationError):
         return None
+    if cache is not None:
+        cache.put(key, scores.model_dump_json())
+    return scores
 
 
 def review_drafts(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -63,7 +83,16 @@ def review_drafts(state: PromotionState, runtime: Runtime[Context]) -> dict[str,
         review = review_by_rules(draft, state.campaign, facts, personal)
         if review.verdict == "PASS" and ctx.llm_critique:
             tone = brand_tone(state.campaign, draft.locale)
-            scores = critique(ctx.services.critic_model, draft, interests, tone, ctx.prompt_version)
+            services = ctx.services
+            scores = critique(
+                services.critic_model,
+                draft,
+                interests,
+                tone,
+                ctx.prompt_version,
+                services.generation_cache,
+                services.model_name,
+            )
             review = review.model_copy(update={"critique": scores})
         reviews.append(review)
     passed = {r.variant_id for r in reviews if r.verdict == "PASS"}

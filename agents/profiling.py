@@ -14,6 +14,7 @@ from domain.people import Event, Item, User
 from domain.profile import PromptProfile, UserFeatures
 from graphs.context import Context
 from graphs.state import PromotionState
+from tools.campaign_view import campaign_view
 from tools.compliance import OfferFacts
 from tools.features import derive_features, to_prompt_profile
 from tools.pseudonym import user_ref
@@ -89,6 +90,8 @@ def assess(
     profile = to_prompt_profile(features)
     facts = OfferFacts.from_campaign(campaign, items)
     profile = profile.model_copy(update={"interests": safe_interests(profile.interests, facts, locale or user.locale)})
+    # Only what matters for this campaign reaches the copywriter: focused copy, and shared generations.
+    profile = campaign_view(profile, campaign, items)
     score = services.policy.prescreen(features, campaign, bought_eligible_last_7d=bought)
     return Assessment(
         user=user,
