@@ -1,0 +1,192 @@
+"""A campaign run at scale against the raw LLM server on the very same requests, and a sequential loop.
+
+Usage: ``python bench/campaign_throughput.py --model qwen2.5-coder-0.5b --shop-users 320 --sequential 24``.
+
+In one process, on one embedded server with `--parallel` slots:
+1. campaign: the real run (audience selection, then write / review / target with the generation cache, as
+   many users in flight as slots, checkpointed); every HTTP request the graph sends is recorded;
+2. raw: the recorded request bodies (or a seeded sample, `--replay-share`) are replayed straight to the
+   server with the same concurrency;
+3. sequential: a plain per-user loop (one user at a time, no cache) over the first `--sequential` users of
+   the same audience.
+Prints messages/s, completion tokens/s, per-user latency p50/p95, the cache hit rate, the campaign/raw
+throughput ratio (goal >= 0.85), the speedup over the sequential loop (goal >= 5x) and peak memory.
+The raw replay runs second, so the server's prompt cache may already hold its prefixes: that favours the
+raw side. Run it on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, get_args
+
+import httpx
+
+from campaign.runner import UserDone, process_run, start_run
+from campaign.store import RunStore
+from graphs.batch import run_one
+from graphs.checkpoints import sqlite_checkpointer
+from graphs.context import Context
+from graphs.promotion import build_graph
+from shopdata.demo_shop import build_demo_shop, demo_campaigns
+from tools.chat_model import llm_endpoint
+from tools.llm_usage import UsageMeter
+from tools.services import open_services
+from tools.settings import EmbeddedModel, get_settings
+
+
+class RequestRecorder:
+    """Keeps the body of every chat-completion request a client sends (the hook runs before sending)."""
+
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, request: httpx.Request) -> None:
+        """Record one request's JSON body if it is a chat completion."""
+        if request.url.path.endswith("/chat/completions"):
+            with self._lock:
+                self.bodies.append(json.loads(request.content))
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100)."""
+    ordered = sorted(values)
+    return ordered[max(0, round(q / 100 * len(ordered)) - 1)]
+
+
+def replay(base_url: str, bodies: list[dict[str, Any]], concurrency: int) -> tuple[float, int, list[float]]:
+    """Send the recorded bodies straight to the server; returns wall seconds, completion tokens, latencies."""
+    latencies: list[float] = []
+    tokens = 0
+    lock = threading.Lock()
+    with httpx.Client(base_url=base_url, timeout=600) as client:
+
+        def send(body: dict[str, Any]) -> None:
+            nonlocal tokens
+            started = time.perf_counter()
+            response = client.post("/chat/completions", json=body)
+            response.raise_for_status()
+            used = int(response.json().get("usage", {}).get("completion_tokens", 0))
+            with lock:
+                tokens += used
+                latencies.append(time.perf_counter() - started)
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            list(pool.map(send, bodies))
+    return time.perf_counter() - started, tokens, latencies
+
+
+def note(done: list[UserDone], finished: UserDone, total: int) -> None:
+    """Keep a finished user and show progress on one line."""
+    done.append(finished)
+    print(f"  {len(done)}/{total} users", end="\r", flush=True)
+
+
+def main() -> None:
+    """Run the three phases and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--model", choices=get_args(EmbeddedModel), default="qwen2.5-coder-0.5b")
+    parser.add_argument("--shop-users", type=int, default=320, help="candidates; the audience is those above the line")
+    parser.add_argument("--min-audience", type=int, default=200)
+    parser.add_argument("--sequential", type=int, default=24, help="users in the sequential baseline loop")
+    parser.add_argument("--parallel", type=int, default=4, help="server slots and campaign concurrency")
+    parser.add_argument(
+        "--replay-share", type=float, default=1.0, help="share of the recorded requests replayed (a seeded sample)"
+    )
+    args = parser.parse_args()
+
+    now = datetime.now(UTC)
+    settings = get_settings().model_copy(update={"embedded_model": args.model, "embedded_parallel": args.parallel})
+    shop = build_demo_shop(seed=11, n_users=args.shop_users, now=now)
+    campaign = demo_campaigns(now)[0].model_copy(update={"max_sends": 100_000})
+    recorder = RequestRecorder()
+    with tempfile.TemporaryDirectory(prefix="promo-bench-") as home, llm_endpoint(settings) as endpoint:
+        run_settings = settings.model_copy(update={"home": Path(home)})
+        http_client = httpx.Client(event_hooks={"request": [recorder]}, timeout=settings.llm_timeout_s)
+        services = open_services(run_settings, endpoint, cache_generations=True, http_client=http_client)
+        services.shop.upsert_items(shop.items)
+        services.shop.upsert_users(shop.users)
+        services.history.add_events(shop.events)
+        store = RunStore(run_settings.home / "runs.sqlite")
+        saver = sqlite_checkpointer(run_settings.checkpoint_db_path)
+        info, choice = start_run(store, "bench", campaign, [u.user_id for u in shop.users], services, now)
+        assert choice is not None
+        audience = choice.selected
+        if len(audience) < args.min_audience:
+            raise SystemExit(f"audience {len(audience)} < {args.min_audience}: raise --shop-users")
+        print(f"model {args.model}, {args.parallel} slots; audience {len(audience)} of {len(shop.users)} users")
+
+        # 1. The campaign run.
+        meter = UsageMeter()
+        done: list[UserDone] = []
+        context = Context(services=services, now=info.clock, record_sends=False)
+        started = time.perf_counter()
+        process_run(
+            store,
+            info,
+            context,
+            build_graph(saver),
+            concurrency=args.parallel,
+            callbacks=[meter],
+            on_done=lambda d: note(done, d, len(audience)),
+        )
+        campaign_wall = time.perf_counter() - started
+        usage = meter.summary()
+        cache = services.generation_cache
+        hit_rate = cache.hit_rate if cache else 0.0
+        failed = sum(not d.ok for d in done)
+        latencies = [d.seconds for d in done if d.ok]
+        messages = sum(1 for _, r in store.results("bench") if r.message is not None)
+
+        # 2. The raw server on the very same requests, same concurrency.
+        bodies = list(recorder.bodies)
+        if args.replay_share < 1.0:  # throughput is a rate: a seeded sample of the same requests measures it
+            bodies = random.Random(0).sample(bodies, max(1, round(args.replay_share * len(bodies))))
+        raw_wall, raw_tokens, raw_latencies = replay(endpoint.base_url, bodies, args.parallel)
+
+        # 3. The sequential per-user loop, no cache, same server.
+        plain = replace(services, generation_cache=None)
+        plain_context = Context(services=plain, now=info.clock, record_sends=False)
+        seq_users = audience[: args.sequential]
+        started = time.perf_counter()
+        for user_id in seq_users:
+            run_one(user_id, campaign, plain_context)
+        seq_wall = time.perf_counter() - started
+        saver.conn.close()
+        store.close()
+        services.close()
+        http_client.close()
+
+    campaign_rate = len(done) / campaign_wall
+    seq_rate = len(seq_users) / seq_wall
+    campaign_tps = usage.completion_tokens / campaign_wall
+    raw_tps = raw_tokens / raw_wall
+    print(f"\ncampaign: {len(done)} users ({failed} failed), {messages} messages in {campaign_wall:.1f}s")
+    print(f"  {campaign_rate:.3f} users/s, {messages / campaign_wall:.3f} messages/s, {campaign_tps:.1f} tok/s")
+    print(f"  per-user latency p50 {statistics.median(latencies):.1f}s p95 {percentile(latencies, 95):.1f}s")
+    print(f"  LLM: {usage.line()}")
+    print(f"  generation cache hit rate {hit_rate:.0%}; {len(recorder.bodies)} requests reached the server")
+    print(f"raw server, same {len(bodies)} requests, {args.parallel} concurrent: {raw_wall:.1f}s, {raw_tps:.1f} tok/s")
+    print(f"  per-request latency p50 {statistics.median(raw_latencies):.1f}s p95 {percentile(raw_latencies, 95):.1f}s")
+    print(f"  campaign/raw throughput (tok/s): {campaign_tps / raw_tps:.2f} (goal >= 0.85)")
+    print(f"sequential loop, {len(seq_users)} users, no cache: {seq_wall:.1f}s, {seq_rate:.3f} users/s")
+    print(f"  campaign speedup over sequential: {campaign_rate / seq_rate:.1f}x (goal >= 5x)")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (this process, server included): {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
