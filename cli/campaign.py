@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from campaign.effect import estimate_effect
-from campaign.feedback import open_feedback_log
+from campaign.feedback import FeedbackLog, open_feedback_log
 from campaign.ingest import ingest_feedback
 from campaign.plan import write_plan
 from campaign.reestimate import send_log
@@ -26,7 +28,7 @@ from graphs.promotion import PromotionGraph, build_graph
 from tools.chat_model import LLMEndpoint
 from tools.llm_usage import UsageMeter
 from tools.services import open_services
-from tools.settings import get_settings
+from tools.settings import Settings, get_settings
 from tools.shop_db import ShopDB
 from tools.targeting.send_threshold import review_threshold, save_threshold
 from tools.targeting.variant_bandit import VariantBandit
@@ -175,6 +177,20 @@ def feedback(path: Annotated[Path, typer.Argument(help="CSV with header, or JSON
         raise typer.Exit(code=1)
 
 
+@contextmanager
+def _run_logs_or_exit(settings: Settings) -> Iterator[tuple[RunStore, FeedbackLog]]:
+    """The run store and feedback log, closed after; a ValueError inside (bad run, bad log) exits 2 with it."""
+    store, log = open_run_store(settings), open_feedback_log(settings)
+    try:
+        yield store, log
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from error
+    finally:
+        store.close()
+        log.close()
+
+
 @app.command()
 def effect(
     run_id: str,
@@ -184,16 +200,8 @@ def effect(
     if outcome not in ("conversion", "click", "impression"):
         console.print("[red]--outcome must be conversion, click or impression[/red]")
         raise typer.Exit(code=2)
-    settings = get_settings()
-    store, log = open_run_store(settings), open_feedback_log(settings)
-    try:
+    with _run_logs_or_exit(get_settings()) as (store, log):
         measured = estimate_effect(store.arms(run_id), log.outcomes(run_id, outcome))  # type: ignore[arg-type]
-    except ValueError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(code=2) from error
-    finally:
-        store.close()
-        log.close()
     verdict = "significant" if measured.significant else "not significant"
     console.print(
         f"{run_id} {outcome}: treated {measured.treated_mean:.4f} (n={measured.n_treated}) vs holdout "
@@ -213,16 +221,9 @@ def learn(
         raise typer.Exit(code=2)
     settings = get_settings()
     path = settings.variant_bandit_path
-    store, log = open_run_store(settings), open_feedback_log(settings)
-    try:
+    with _run_logs_or_exit(settings) as (store, log):
         bandit = VariantBandit.load(path) if path.is_file() else VariantBandit()
         report = learn_from_run(bandit, run_id, store.results(run_id), log.outcomes(run_id, outcome))  # type: ignore[arg-type]
-    except ValueError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(code=2) from error
-    finally:
-        store.close()
-        log.close()
     bandit.save(path)
     console.print(
         f"{run_id}: learned {report.sends} sends ({report.rewarded} with a {outcome}); "
@@ -242,21 +243,14 @@ def reestimate(
         console.print("[red]--outcome must be conversion or click[/red]")
         raise typer.Exit(code=2)
     settings = get_settings()
-    store, log = open_run_store(settings), open_feedback_log(settings)
     # Re-estimation reads the stores only: the chat models in the bundle are built but never called.
     services = open_services(settings, LLMEndpoint("http://127.0.0.1:9/v1", "unused"))
     try:
-        review = review_threshold(
-            send_log(store, services, run_id, log.outcomes(run_id, outcome)),  # type: ignore[arg-type]
-            services.policy.threshold,
-        )
-    except ValueError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(code=2) from error
+        with _run_logs_or_exit(settings) as (store, log):
+            outcomes = log.outcomes(run_id, outcome)  # type: ignore[arg-type]
+            review = review_threshold(send_log(store, services, run_id, outcomes), services.policy.threshold)
     finally:
         services.close()
-        store.close()
-        log.close()
     selection = review.selection
     console.print(f"{run_id}: {review.n_users} audience users; reward = {outcome} minus send cost (IPW, 95 % CI)")
     for name, value in selection.values.items():

@@ -15,7 +15,20 @@ from fastapi.staticfiles import StaticFiles
 
 from service.metrics import ServiceMetrics
 from service.observe import ObserveMiddleware
-from service.routes import approvals, audit, campaign_runs, chat, feedback, keys, models, ops, page, promotions, users
+from service.routes import (
+    approvals,
+    audit,
+    campaign_runs,
+    chat,
+    docs,
+    feedback,
+    keys,
+    models,
+    ops,
+    page,
+    promotions,
+    users,
+)
 from service.runtime import ServiceRuntime
 from service.state import ServiceState
 
@@ -55,13 +68,14 @@ def create_app(runtime: ServiceRuntime | RuntimeOpener) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN; /openapi.json stays
+        docs_url=None,  # FastAPI's own pages load scripts from a CDN: /docs is served offline by routes/docs.py
         redoc_url=None,
     )
     if isinstance(runtime, ServiceRuntime):
         app.state.service = ServiceState.build(runtime, metrics)
     app.add_middleware(ObserveMiddleware, metrics=metrics)
-    for module in (chat, models, promotions, approvals, campaign_runs, feedback, users, keys, audit, ops, page):
+    for module in (chat, models, promotions, approvals, campaign_runs, feedback, users, keys, audit, ops, page, docs):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
+    app.mount(docs.ASSETS_URL, StaticFiles(directory=docs.ASSETS), name="docs-assets")
     return app

@@ -17,7 +17,9 @@ MAX_CHAT_CONCURRENCY = 16
 
 def production_assistant(settings: Settings, services: Services) -> ChatAssistant:
     """The assistant /v1/chat/completions answers with: one chat-graph turn per request."""
-    concurrency = min(settings.embedded_parallel, MAX_CHAT_CONCURRENCY)
+    # Admitted jobs share the LLM's slots: a turn writes for as many users at once as its share allows, so
+    # max_jobs turns together keep the slots busy without queueing far more calls than they can serve.
+    concurrency = min(max(1, settings.embedded_parallel // settings.service_max_jobs), MAX_CHAT_CONCURRENCY)
 
     def assistant(messages: list[ChatMessage]) -> AsyncIterator[ChatEvent]:
         # A fresh context per turn: its clock is the turn's "now" (campaign start, audience window).

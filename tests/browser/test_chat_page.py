@@ -14,11 +14,16 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from domain.brief import BriefDraft
 from service.app import create_app
+from service.assistant import production_assistant
+from service.runtime import ServiceRuntime
 from tests.fakes import ScriptedChatModel
 from tests.service_support import build_runtime, close_runtime
+from tests.unit.conftest import ITEMS, USERS, _events
 from tools.history_store import HistoryStore
 from tools.services import Services
+from tools.settings import Settings
 from tools.shop_db import ShopDB
 
 pytestmark = pytest.mark.browser
@@ -34,17 +39,8 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """The app on a free loopback port, in a thread, with the realistic scripted assistant; yields (url, key)."""
-    root = tmp_path_factory.mktemp("browser")
-    services = Services(
-        history=HistoryStore(root / "chroma"),
-        shop=ShopDB(root / "shop.sqlite"),
-        writer_model=ScriptedChatModel(),
-        critic_model=ScriptedChatModel(),
-    )
-    runtime = build_runtime(root / "home", services)
+def serve(runtime: ServiceRuntime) -> Iterator[tuple[str, str]]:
+    """The app on a free loopback port, in a thread; yields (url, a marketer's key)."""
     key = runtime.keys.add("alice", "marketer")
     server = uvicorn.Server(uvicorn.Config(create_app(runtime), host="127.0.0.1", port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
@@ -57,6 +53,38 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, st
     yield f"http://127.0.0.1:{port}", key
     server.should_exit = True
     thread.join(20)
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The service with the realistic scripted assistant (exact texts to check the page's rendering)."""
+    root = tmp_path_factory.mktemp("browser")
+    services = Services(
+        history=HistoryStore(root / "chroma"),
+        shop=ShopDB(root / "shop.sqlite"),
+        writer_model=ScriptedChatModel(),
+        critic_model=ScriptedChatModel(),
+    )
+    runtime = build_runtime(root / "home", services)
+    yield from serve(runtime)
+    close_runtime(runtime)
+    services.close()
+
+
+@pytest.fixture(scope="module")
+def real_graph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The service with the production assistant: the real chat graph, stores and rule critic; scripted LLM."""
+    root = tmp_path_factory.mktemp("browser-graph")
+    shop = ShopDB(root / "shop.sqlite")
+    shop.upsert_items(ITEMS)
+    shop.upsert_users(USERS)
+    history = HistoryStore(root / "chroma")
+    history.add_events(_events())
+    writer = ScriptedChatModel().script(BriefDraft, default=BriefDraft(offer_kind="none"))
+    services = Services(history=history, shop=shop, writer_model=writer, critic_model=ScriptedChatModel())
+    assistant = production_assistant(Settings(_env_file=None, home=root / "home"), services)
+    runtime = build_runtime(root / "home", services, assistant=assistant)
+    yield from serve(runtime)
     close_runtime(runtime)
     services.close()
 
@@ -114,3 +142,30 @@ def test_a_missing_key_shows_the_401_reason(page: Page, base_url: tuple[str, str
     page.fill("#brief", "保温杯满300减50")
     page.click("#send")
     expect(page.locator(".line.error")).to_contain_text("401: missing API key")
+
+
+def test_the_real_chat_graph_answers_a_brief_with_critic_approved_cards(
+    page: Page, real_graph_url: tuple[str, str]
+) -> None:
+    url, key = real_graph_url
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    page.fill("#api-key", key)
+    page.click("#key-form button")
+    page.fill("#brief", "给最近浏览过保温杯的用户写两条推送，满300减50")
+    page.click("#send")
+    cards = page.locator(".card")
+    expect(cards.first).to_be_visible()
+    expect(page.locator(".line.answer")).to_be_visible()
+    texts = cards.locator(".text").all_inner_texts()
+    # Every card states the briefed offer, in the user's language (满300减50 / ¥50 off orders over ¥300).
+    assert texts and all("满300减50" in t or ("¥50" in t and "¥300" in t) for t in texts), texts
+    for raw in (u.user_id for u in USERS):
+        assert raw not in page.content(), "the page shows users by pseudonym only"
+
+
+def test_api_docs_render_offline(page: Page, base_url: tuple[str, str]) -> None:
+    url, _ = base_url
+    page.goto(f"{url}/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("promo-agents")
+    expect(page.locator(".opblock-summary-path", has_text="/v1/chat/completions").first).to_be_visible()
