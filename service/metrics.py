@@ -6,9 +6,10 @@ from typing import Any
 from uuid import UUID
 
 from langchain_core.callbacks import BaseCallbackHandler
-from langchain_core.messages import AIMessage
-from langchain_core.outputs import ChatGeneration, LLMResult
+from langchain_core.outputs import LLMResult
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from tools.llm_usage import token_usage
 
 LATENCY_BUCKETS = (0.005, 0.025, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
 
@@ -43,17 +44,6 @@ class ServiceMetrics:
         return generate_latest(self.registry)
 
 
-def _usage(response: LLMResult) -> tuple[int, int]:
-    """(prompt, completion) tokens as the server reported them; zeros when it did not."""
-    prompt = completion = 0
-    for generation in (g for gens in response.generations for g in gens):
-        message = generation.message if isinstance(generation, ChatGeneration) else None
-        if isinstance(message, AIMessage) and message.usage_metadata:
-            prompt += message.usage_metadata.get("input_tokens", 0)
-            completion += message.usage_metadata.get("output_tokens", 0)
-    return prompt, completion
-
-
 class TokenMetrics(BaseCallbackHandler):
     """A LangChain callback that counts LLM calls and tokens into the service metrics."""
 
@@ -64,7 +54,7 @@ class TokenMetrics(BaseCallbackHandler):
 
     def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
         """Count one finished call and its tokens."""
-        prompt, completion = _usage(response)
+        prompt, completion = token_usage(response)
         self._metrics.llm_calls.inc()
         self._metrics.llm_tokens.labels("prompt").inc(prompt)
         self._metrics.llm_tokens.labels("completion").inc(completion)

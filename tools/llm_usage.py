@@ -41,7 +41,7 @@ class UsageSummary:
         )
 
 
-def _percentile(sorted_values: list[float], q: float) -> float:
+def percentile(sorted_values: list[float], q: float) -> float:
     """Nearest-rank percentile of an ascending list; 0.0 for an empty list."""
     if not sorted_values:
         return 0.0
@@ -49,7 +49,7 @@ def _percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[rank - 1]
 
 
-def _token_usage(response: LLMResult) -> tuple[int, int]:
+def token_usage(response: LLMResult) -> tuple[int, int]:
     """(prompt, completion) tokens of one response: the message's usage metadata, else the provider's."""
     prompt = completion = 0
     for generation in (g for gens in response.generations for g in gens):
@@ -97,7 +97,7 @@ class UsageMeter(BaseCallbackHandler):
     def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
         """Record the call's latency and its token usage."""
         now = time.perf_counter()
-        prompt, completion = _token_usage(response)
+        prompt, completion = token_usage(response)
         with self._lock:
             started = self._started.pop(run_id, None)
             if started is None:
@@ -129,8 +129,8 @@ class UsageMeter(BaseCallbackHandler):
             completion_tokens=completion_tokens,
             total_seconds=sum(latencies),
             wall_seconds=wall,
-            p50_latency_s=_percentile(latencies, 0.50),
-            p95_latency_s=_percentile(latencies, 0.95),
+            p50_latency_s=percentile(latencies, 0.50),
+            p95_latency_s=percentile(latencies, 0.95),
             tokens_per_s=completion_tokens / wall if wall > 0 else 0.0,
             tokens_per_s_per_call=sum(per_call) / len(per_call) if per_call else 0.0,
         )

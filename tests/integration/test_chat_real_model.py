@@ -6,7 +6,6 @@ import asyncio
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -14,10 +13,8 @@ from domain.chat import ChatEvent, ChatMessage
 from graphs.chat import stream_chat
 from graphs.context import ChatContext
 from shopdata.demo_shop import DemoShop, build_demo_shop
-from tests.integration.real_model import REAL_MODEL
-from tools.chat_model import llm_endpoint
-from tools.services import Services, open_services
-from tools.settings import Settings
+from tests.integration.real_model import REAL_MODEL, demo_services
+from tools.services import Services
 
 pytestmark = REAL_MODEL
 NOW = datetime.now(UTC)
@@ -31,15 +28,8 @@ def shop() -> DemoShop:
 
 @pytest.fixture(scope="module")
 def services(tmp_path_factory: pytest.TempPathFactory, shop: DemoShop) -> Iterator[Services]:
-    home: Path = tmp_path_factory.mktemp("promo-home")
-    settings = Settings(home=home, embedded_model="qwen2.5-coder-0.5b", embedded_parallel=4, llm_base_url=None)
-    with llm_endpoint(settings) as endpoint:
-        bundle = open_services(settings, endpoint)
-        bundle.shop.upsert_items(shop.items)
-        bundle.shop.upsert_users(shop.users)
-        bundle.history.add_events(shop.events)
+    with demo_services(tmp_path_factory.mktemp("promo-home"), shop) as bundle:
         yield bundle
-        bundle.close()
 
 
 def test_sample_brief_end_to_end(services: Services, shop: DemoShop) -> None:

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from graphs.batch import UserOutcome, run_many
 from graphs.context import Context
 from shopdata.demo_shop import DemoShop, build_demo_shop, demo_campaigns
-from tests.integration.real_model import REAL_MODEL
-from tools.chat_model import llm_endpoint
+from tests.integration.real_model import REAL_MODEL, demo_services
 from tools.compliance import OfferFacts, check_draft
 from tools.llm_usage import UsageMeter
-from tools.services import Services, open_services
-from tools.settings import Settings
+from tools.services import Services
 
 pytestmark = REAL_MODEL
 NOW = datetime.now(UTC)
@@ -29,15 +26,8 @@ def shop() -> DemoShop:
 
 @pytest.fixture(scope="module")
 def services(tmp_path_factory: pytest.TempPathFactory, shop: DemoShop) -> Iterator[Services]:
-    home: Path = tmp_path_factory.mktemp("promo-home")
-    settings = Settings(home=home, embedded_model="qwen2.5-coder-0.5b", embedded_parallel=4, llm_base_url=None)
-    with llm_endpoint(settings) as endpoint:
-        bundle = open_services(settings, endpoint)
-        bundle.shop.upsert_items(shop.items)
-        bundle.shop.upsert_users(shop.users)
-        bundle.history.add_events(shop.events)
+    with demo_services(tmp_path_factory.mktemp("promo-home"), shop) as bundle:
         yield bundle
-        bundle.close()
 
 
 def assert_all_final_messages_pass(outcomes: list[UserOutcome], services: Services) -> None:
