@@ -12,6 +12,7 @@ from domain.profile import PromptProfile
 from domain.review import DraftReview
 from prompts import render_prompt
 from tools.compliance import describe_offer
+from tools.compliance.personal_data import redact_personal_data
 from tools.copy_fit import body_allowance
 
 CHANNEL_NAMES: dict[Locale, dict[Channel, str]] = {
@@ -95,7 +96,9 @@ def feedback_text(previous: list[DraftReview], drafts: list[Draft], locale: Loca
     hints = dict.fromkeys(f"- {v.fix_hint or v.message}" for v in worst.blocking)
     draft = next((d for d in drafts if d.variant_id == worst.variant_id), None)
     shown = f"{draft.title} | {draft.body} | {draft.cta}" if draft else "-"
-    return "\n" + render_prompt("copywriter", "feedback", locale, version, issues="\n".join(hints), previous=shown)
+    # The model's own invented contact details must not come back in the prompt (the guard would refuse it).
+    issues, quoted = redact_personal_data("\n".join(hints)), redact_personal_data(shown)
+    return "\n" + render_prompt("copywriter", "feedback", locale, version, issues=issues, previous=quoted)
 
 
 def copywriter_messages(

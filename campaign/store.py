@@ -134,6 +134,13 @@ class RunStore:
         )
         return [(str(uid), PromotionResult.model_validate_json(res)) for uid, res in rows]
 
+    def failures(self, run_id: str) -> list[tuple[str, str]]:
+        """Failed users and their errors, in audience order (they are retried on resume)."""
+        rows = self._db.query(
+            "SELECT user_id, error FROM run_users WHERE run_id = ? AND status = 'failed' ORDER BY position", (run_id,)
+        )
+        return [(str(uid), str(error)) for uid, error in rows]
+
     def progress(self, run_id: str) -> RunProgress:
         """Counts by status."""
         rows = {

@@ -128,9 +128,21 @@ def _report(store: RunStore, run_id: str, out: Path, meter: UsageMeter, hit_rate
         f"{rows} sends planned → {jsonl}, {table}"
     )
     console.print(f"LLM: {meter.summary().line()}; prompt cache hit rate {hit_rate:.0%}")
+    _print_failures(store, run_id)
     store.close()
     if counts.failed:
         raise typer.Exit(code=1)
+
+
+def _print_failures(store: RunStore, run_id: str, shown: int = 5) -> None:
+    """The first failed users with their errors, and how to retry them."""
+    failures = store.failures(run_id)
+    for user_id, error in failures[:shown]:
+        console.print(f"[red]failed {user_id}: {error}[/red]")
+    if len(failures) > shown:
+        console.print(f"[red]... and {len(failures) - shown} more[/red]")
+    if failures:
+        console.print(f"failed users are retried by running the same command again (run id {run_id})")
 
 
 @app.command()
@@ -144,6 +156,7 @@ def status(run_id: str) -> None:
     console.print(
         f"{run_id}: {counts.total} users, {counts.done} done, {counts.failed} failed, {counts.pending} pending"
     )
+    _print_failures(store, run_id)
 
 
 def _candidates(path: Path) -> list[str]:

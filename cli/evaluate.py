@@ -19,7 +19,7 @@ from evaluation.live import replay_live
 from evaluation.load import ScenarioFileError, load_scenarios
 from evaluation.records import RunDirError, ScenarioRecord
 from evaluation.replay import ReplayOptions
-from evaluation.report import REPORT, build_report, fmt, load_summary
+from evaluation.report import REPORT, build_report, fmt, load_summary, paired_summaries
 from tools.settings import EmbeddedModel, get_settings
 
 app = typer.Typer(help="Evaluate: replay scenarios, report, compare runs, gate on thresholds.", no_args_is_help=True)
@@ -137,10 +137,13 @@ def compare_runs(
         DEFAULT_REL_TOLERANCE
     ),
     fail_on_regression: Annotated[bool, typer.Option(help="Exit 1 when any metric regressed.")] = False,
+    paired: Annotated[
+        bool, typer.Option(help="Compare only the scenarios both run folders ran (e.g. a full run vs a --limit run).")
+    ] = False,
 ) -> None:
     """Diff two runs' metrics (B against A) and highlight regressions."""
     try:
-        a, b = load_summary(run_a), load_summary(run_b)
+        a, b = paired_summaries(run_a, run_b) if paired else (load_summary(run_a), load_summary(run_b))
     except (FileNotFoundError, RunDirError, ValueError) as error:
         raise fail(str(error)) from error
     diffs = compare(a, b, tolerance=tolerance, rel_tolerance=rel_tolerance)

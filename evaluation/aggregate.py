@@ -87,7 +87,7 @@ def summarize(manifest: RunManifest, records: list[ScenarioRecord]) -> Summary:
         "latency_p50_s": percentile(latencies, 0.50),
         "latency_p95_s": percentile(latencies, 0.95),
         "latency_mean_s": mean(latencies),
-        "run_wall_s": wall,
+        "run_wall_s": wall if wall > 0 else None,
         "llm_calls": sum(r.usage.calls for r in records),
         "completion_tokens": tokens,
         "tokens_per_s": tokens / wall if wall > 0 and tokens else None,

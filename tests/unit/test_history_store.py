@@ -127,3 +127,15 @@ def test_progress_and_erase(tmp_path: Path) -> None:
         assert store.events_for("C") == []
         assert store.count() == 2
         assert store.erase_user("C") == 0
+
+
+def test_ties_are_broken_by_event_id_whatever_the_insertion_order(tmp_path: Path) -> None:
+    # The same item viewed six times embeds six times identically: the top 3 must not depend on the index.
+    repeats = [ev(n, "C", "view", "316不锈钢保温杯 500ml") for n in range(1, 7)]
+    other = ev(7, "C", "view", "挂耳咖啡 混合装 30片", category="coffee", price=69.0)
+    picked = []
+    for name, order in (("forward", [*repeats, other]), ("reversed", [other, *reversed(repeats)])):
+        with HistoryStore(tmp_path / name) as built:
+            built.add_events(order)
+            picked.append([e.event_id for e in built.search("C", "保温杯", k=3)])
+    assert picked[0] == picked[1] == ["C-1", "C-2", "C-3"]

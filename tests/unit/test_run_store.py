@@ -50,7 +50,9 @@ def test_finish_commits_each_user_once_and_failed_users_are_retried(
     store.finish("r", "u2", result(send=True), None, 1.5)
     store.finish("r", "u1", None, "RuntimeError: boom", 0.0)
     assert store.pending("r") == ["u1", "u3"]
+    assert store.failures("r") == [("u1", "RuntimeError: boom")]
     store.finish("r", "u1", result(send=False), None, 0.5)  # the retry on resume
+    assert store.failures("r") == []
     assert [uid for uid, _ in store.results("r")] == ["u1", "u2"]
     progress = store.progress("r")
     assert (progress.total, progress.done, progress.failed, progress.holdout, progress.pending) == (4, 2, 0, 1, 1)

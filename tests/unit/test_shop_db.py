@@ -84,6 +84,33 @@ def test_send_times_compare_across_time_zones(db: ShopDB) -> None:
     assert db.count_sends_since("u1", NOW + timedelta(seconds=1)) == 0
 
 
+def test_the_same_send_is_logged_once(db: ShopDB) -> None:
+    # A graph run resumed after a kill may repeat its targeting step: the send log must not count it twice.
+    db.record_send("u1", "d11", "push", NOW)
+    db.record_send("u1", "d11", "sms", NOW)
+    db.record_send("u1", "d11", "push", NOW + timedelta(days=1))  # a later run of the campaign is a new send
+    assert db.count_sends_since("u1", NOW - timedelta(days=1)) == 2
+    assert db.count_campaign_sends("d11") == 2
+
+
+def test_an_older_file_with_repeated_sends_is_deduplicated_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as conn:  # the schema before sends were unique
+        conn.execute(
+            "CREATE TABLE sends (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL,"
+            " campaign_id TEXT NOT NULL, channel TEXT NOT NULL, sent_at REAL NOT NULL)"
+        )
+        conn.executemany(
+            "INSERT INTO sends (user_id, campaign_id, channel, sent_at) VALUES (?, ?, ?, ?)",
+            [("u1", "d11", "push", NOW.timestamp())] * 3 + [("u2", "d11", "push", NOW.timestamp())],
+        )
+    conn.close()
+    with ShopDB(path) as db:
+        assert db.count_campaign_sends("d11") == 2
+        db.record_send("u1", "d11", "push", NOW)
+        assert db.count_sends_since("u1", NOW) == 1
+
+
 def test_naive_datetimes_are_refused(db: ShopDB) -> None:
     with pytest.raises(ValueError, match="time zone"):
         db.record_send("u1", "d11", "push", datetime(2026, 11, 5))

@@ -107,3 +107,14 @@ def find_personal_data(text: str, known_values: Sequence[str] = ()) -> list[Viol
             if claimed.take(start, end):
                 found.append(_hit(code, what, text[start:end]))
     return found
+
+
+def redact_personal_data(text: str, placeholder: str = "[…]") -> str:
+    """The text with every pattern-found personal data span replaced, for quoting a draft back to the LLM.
+
+    A draft the model invented an e-mail or phone number into is shown again in the rewrite prompt;
+    unredacted, the prompt guard would (rightly) refuse that prompt and the user would get no copy.
+    """
+    for span in sorted({v.span for v in find_personal_data(text) if v.span}, key=len, reverse=True):
+        text = text.replace(span, placeholder)
+    return text
