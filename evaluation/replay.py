@@ -124,6 +124,9 @@ def run_scenarios(
                     record = future.result()
                     append_record(out_dir, record)
                     session.ran += 1
+                    # Kept current, so a killed session still counts its time in the run's tokens/s.
+                    session.wall_seconds = round(time.perf_counter() - started, 3)
+                    write_manifest(out_dir, manifest)
                     errors += record.error is not None
                     if on_done is not None:
                         on_done(record)

@@ -137,6 +137,24 @@ def test_compare_cli_flags_a_regression(gate_run: Path, tmp_path: Path) -> None:
     assert 'class="bad"' in html.read_text(encoding="utf-8")
 
 
+def test_the_manifest_counts_each_session_as_it_goes(tmp_path: Path) -> None:
+    # A killed session writes no final manifest: what it ran and how long must already be on disk.
+    seen: list[tuple[int, float]] = []
+
+    def on_done(record: object) -> None:
+        manifest = read_manifest(tmp_path / "run")
+        assert manifest is not None
+        seen.append((manifest.sessions[-1].ran, manifest.sessions[-1].wall_seconds))
+
+    bundle = services(tmp_path)
+    try:
+        run_scenarios(load_scenarios(GATE), tmp_path / "run", bundle, replace(OPTIONS, limit=3), on_done=on_done)
+    finally:
+        bundle.close()
+    assert [ran for ran, _ in seen] == [1, 2, 3]
+    assert all(wall > 0 for _, wall in seen)
+
+
 def test_paired_compare_uses_only_the_scenarios_both_runs_ran(gate_run: Path, tmp_path: Path) -> None:
     short_run = tmp_path / "short"
     bundle = services(tmp_path, name="other-model")
