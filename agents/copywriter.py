@@ -31,17 +31,13 @@ def personal_values(user: User) -> list[str]:
 
 def generate(ctx: Context, messages: list[BaseMessage]) -> CopyBatch:
     """One structured generation, answered from the shared cache when the identical prompt was seen."""
-    cache, key = ctx.services.generation_cache, ""
-    if cache is not None:
-        key = request_key(ctx.services.model_name, CopyBatch.__name__, messages)
-        cached = cache.get(key)
-        if cached is not None:
-            return CopyBatch.model_validate_json(cached)
     writer = ctx.services.writer_model.with_structured_output(CopyBatch, method="json_schema")
-    batch = cast(CopyBatch, writer.invoke(messages))
-    if cache is not None:
-        cache.put(key, batch.model_dump_json())
-    return batch
+    cache = ctx.services.generation_cache
+    if cache is None:
+        return cast(CopyBatch, writer.invoke(messages))
+    key = request_key(ctx.services.model_name, CopyBatch.__name__, messages)
+    output = cache.get_or_generate(key, lambda: cast(CopyBatch, writer.invoke(messages)).model_dump_json())
+    return CopyBatch.model_validate_json(output)
 
 
 def write_copy(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -58,18 +58,17 @@ def critique(
         "critic", "user", locale, version, interests=", ".join(interests) or "-", copy=draft.full_text()
     )
     messages: list[BaseMessage] = [SystemMessage(content=system), HumanMessage(content=user)]
-    key = request_key(model_name, Critique.__name__, messages)
-    cached = cache.get(key) if cache is not None else None
-    if cached is not None:
-        return Critique.model_validate_json(cached)
     scorer = model.with_structured_output(Critique, method="json_schema")
+
+    def score() -> str:
+        return cast(Critique, scorer.invoke(messages)).model_dump_json()
+
     try:
-        scores = cast(Critique, scorer.invoke(messages))
+        key = request_key(model_name, Critique.__name__, messages)
+        output = cache.get_or_generate(key, score) if cache is not None else score()
     except (OpenAIError, OutputParserException, ValidationError):
         return None
-    if cache is not None:
-        cache.put(key, scores.model_dump_json())
-    return scores
+    return Critique.model_validate_json(output)
 
 
 def review_drafts(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -8,7 +8,8 @@ In one process, on one embedded server with `--parallel` slots:
 2. raw: the recorded request bodies (or a seeded sample, `--replay-share`) are replayed straight to the
    server with the same concurrency;
 3. sequential: a plain per-user loop (one user at a time, no cache) over the first `--sequential` users of
-   the same audience.
+   the same audience; with `--sequential-embedded` also on the embedded llama.cpp server (started after the
+   campaign), for when the campaign's server is slower for one stream than llama.cpp is (vLLM on CPU).
 Prints messages/s, completion tokens/s, per-user latency p50/p95, the cache hit rate, the campaign/raw
 throughput ratio (goal >= 0.85), the speedup over the sequential loop (goal >= 5x) and peak memory.
 The raw replay runs second, so the server's prompt cache may already hold its prefixes: that favours the
@@ -35,6 +36,7 @@ import httpx
 
 from campaign.runner import UserDone, process_run, start_run
 from campaign.store import RunStore
+from domain.offer import Campaign
 from graphs.batch import run_one
 from graphs.checkpoints import sqlite_checkpointer
 from graphs.context import Context
@@ -42,8 +44,8 @@ from graphs.promotion import build_graph
 from shopdata.demo_shop import build_demo_shop, demo_campaigns
 from tools.chat_model import llm_endpoint
 from tools.llm_usage import UsageMeter, percentile
-from tools.services import open_services
-from tools.settings import EmbeddedModel, get_settings
+from tools.services import Services, chat_models, open_services
+from tools.settings import EmbeddedModel, Settings, get_settings
 
 
 class RequestRecorder:
@@ -83,6 +85,21 @@ def replay(base_url: str, bodies: list[dict[str, Any]], concurrency: int) -> tup
     return time.perf_counter() - started, tokens, latencies
 
 
+def sequential_on_embedded(
+    settings: Settings, services: Services, campaign: Campaign, user_ids: list[str], clock: datetime
+) -> float:
+    """Wall seconds of the plain per-user loop against a freshly started embedded server (no cache)."""
+    embedded = settings.model_copy(update={"llm_base_url": None, "llm_model": ""})
+    with llm_endpoint(embedded) as endpoint:
+        writer, critic = chat_models(embedded, endpoint)
+        local = replace(services, writer_model=writer, critic_model=critic, model_name=endpoint.model)
+        context = Context(services=local, now=clock, record_sends=False)
+        started = time.perf_counter()
+        for user_id in user_ids:
+            run_one(user_id, campaign, context)
+        return time.perf_counter() - started
+
+
 def note(done: list[UserDone], finished: UserDone, total: int) -> None:
     """Keep a finished user and show progress on one line."""
     done.append(finished)
@@ -97,6 +114,11 @@ def main() -> None:
     parser.add_argument("--min-audience", type=int, default=200)
     parser.add_argument("--sequential", type=int, default=24, help="users in the sequential baseline loop")
     parser.add_argument("--parallel", type=int, default=4, help="server slots and campaign concurrency")
+    parser.add_argument(
+        "--sequential-embedded",
+        action="store_true",
+        help="also time the sequential loop on the embedded llama.cpp server (with PROMO_LLM_BASE_URL set)",
+    )
     parser.add_argument(
         "--replay-share", type=float, default=1.0, help="share of the recorded requests replayed (a seeded sample)"
     )
@@ -159,6 +181,9 @@ def main() -> None:
         for user_id in seq_users:
             run_one(user_id, campaign, plain_context)
         seq_wall = time.perf_counter() - started
+        embedded_seq_wall = None
+        if args.sequential_embedded:
+            embedded_seq_wall = sequential_on_embedded(settings, plain, campaign, seq_users, info.clock)
         saver.conn.close()
         store.close()
         services.close()
@@ -179,6 +204,10 @@ def main() -> None:
     print(f"  campaign/raw throughput (tok/s): {campaign_tps / raw_tps:.2f} (goal >= 0.85)")
     print(f"sequential loop, {len(seq_users)} users, no cache: {seq_wall:.1f}s, {seq_rate:.3f} users/s")
     print(f"  campaign speedup over sequential: {campaign_rate / seq_rate:.1f}x (goal >= 5x)")
+    if embedded_seq_wall is not None:
+        embedded_rate = len(seq_users) / embedded_seq_wall
+        print(f"sequential loop, embedded llama.cpp server: {embedded_seq_wall:.1f}s, {embedded_rate:.3f} users/s")
+        print(f"  campaign speedup over that loop: {campaign_rate / embedded_rate:.1f}x")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (this process, server included): {peak_mb:.0f} MB")
 

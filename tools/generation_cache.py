@@ -1,7 +1,9 @@
 """A persistent cache of LLM generations keyed by the exact request, so identical prompts share one call.
 
 Users whose prompt-relevant features are identical produce identical prompts; caching makes LLM cost grow
-slower than the audience, and a resumed run reuses what an interrupted one already generated.
+slower than the audience, and a resumed run reuses what an interrupted one already generated. With many
+users in flight, identical prompts often arrive together: the first one generates and the others wait for
+its answer (single flight), instead of all missing the cache at once.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from langchain_core.messages import BaseMessage
@@ -31,24 +34,61 @@ class GenerationCache:
         self._db.execute("CREATE TABLE IF NOT EXISTS generations (key TEXT PRIMARY KEY NOT NULL, output TEXT NOT NULL)")
         self._db.commit()
         self._lock = threading.Lock()
+        self._in_flight: dict[str, threading.Event] = {}
         self.hits = 0
         self.misses = 0
+
+    def _stored(self, key: str) -> str | None:
+        """The stored output JSON; the caller holds the lock."""
+        row = self._db.execute("SELECT output FROM generations WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
 
     def get(self, key: str) -> str | None:
         """The cached output JSON, counting a hit or a miss."""
         with self._lock:
-            row = self._db.execute("SELECT output FROM generations WHERE key = ?", (key,)).fetchone()
-            if row is None:
+            output = self._stored(key)
+            if output is None:
                 self.misses += 1
-                return None
-            self.hits += 1
-            return str(row[0])
+            else:
+                self.hits += 1
+            return output
 
     def put(self, key: str, output_json: str) -> None:
         """Store one output (first writer wins, so concurrent duplicates agree)."""
         with self._lock:
             self._db.execute("INSERT OR IGNORE INTO generations (key, output) VALUES (?, ?)", (key, output_json))
             self._db.commit()
+
+    def get_or_generate(self, key: str, generate: Callable[[], str]) -> str:
+        """The output for `key`: stored, shared from an identical request in flight, or generated now.
+
+        `generate` returns the output JSON or raises; a failure is not stored, and the requests that waited
+        on it generate for themselves.
+        """
+        with self._lock:
+            output = self._stored(key)
+            if output is not None:
+                self.hits += 1
+                return output
+            pending = self._in_flight.get(key)
+            if pending is None:
+                self._in_flight[key] = threading.Event()
+        if pending is not None:  # an identical request is generating: share its answer
+            pending.wait()
+            output = self.get(key)  # a miss only if that one failed
+            return output if output is not None else self._generate_and_store(key, generate)
+        with self._lock:
+            self.misses += 1
+        try:
+            return self._generate_and_store(key, generate)
+        finally:
+            with self._lock:
+                self._in_flight.pop(key).set()
+
+    def _generate_and_store(self, key: str, generate: Callable[[], str]) -> str:
+        output = generate()
+        self.put(key, output)
+        return output
 
     @property
     def hit_rate(self) -> float:

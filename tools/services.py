@@ -40,6 +40,18 @@ class Services:
             self.generation_cache.close()
 
 
+def chat_models(
+    settings: Settings, endpoint: LLMEndpoint, http_client: httpx.Client | None = None
+) -> tuple[BaseChatModel, BaseChatModel]:
+    """The copywriter's and the critic's chat models at `endpoint`."""
+    writer = make_chat_model(endpoint.base_url, endpoint.model, settings, http_client=http_client)
+    # The critic scores, it does not create: a low temperature keeps its scores stable.
+    critic = make_chat_model(
+        endpoint.base_url, endpoint.model, settings, temperature=0.1, max_tokens=120, http_client=http_client
+    )
+    return writer, critic
+
+
 def open_services(
     settings: Settings,
     endpoint: LLMEndpoint,
@@ -49,11 +61,7 @@ def open_services(
 ) -> Services:
     """Build the shared clients from settings, pointed at one OpenAI-compatible endpoint."""
     settings.home.mkdir(parents=True, exist_ok=True)
-    writer = make_chat_model(endpoint.base_url, endpoint.model, settings, http_client=http_client)
-    # The critic scores, it does not create: a low temperature keeps its scores stable.
-    critic = make_chat_model(
-        endpoint.base_url, endpoint.model, settings, temperature=0.1, max_tokens=120, http_client=http_client
-    )
+    writer, critic = chat_models(settings, endpoint, http_client)
     # The variant bandit starts from its prior and learns from feedback (`promo campaign learn`).
     bandit_path = settings.variant_bandit_path
     bandit = VariantBandit.load(bandit_path) if bandit_path.is_file() else VariantBandit()
