@@ -168,7 +168,8 @@ def main() -> None:
         messages = sum(1 for _, r in store.results("bench") if r.message is not None)
 
         # 2. The raw server on the very same requests, same concurrency.
-        bodies = list(recorder.bodies)
+        bodies = list(recorder.bodies)  # the campaign's requests only: the loops below share the client
+        campaign_requests = len(bodies)
         if args.replay_share < 1.0:  # throughput is a rate: a seeded sample of the same requests measures it
             bodies = random.Random(0).sample(bodies, max(1, round(args.replay_share * len(bodies))))
         raw_wall, raw_tokens, raw_latencies = replay(endpoint.base_url, bodies, args.parallel)
@@ -197,7 +198,7 @@ def main() -> None:
     print(f"  {campaign_rate:.3f} users/s, {messages / campaign_wall:.3f} messages/s, {campaign_tps:.1f} tok/s")
     print(f"  per-user latency p50 {statistics.median(latencies):.1f}s p95 {percentile(sorted(latencies), 0.95):.1f}s")
     print(f"  LLM: {usage.line()}")
-    print(f"  generation cache hit rate {hit_rate:.0%}; {len(recorder.bodies)} requests reached the server")
+    print(f"  generation cache hit rate {hit_rate:.0%}; {campaign_requests} requests reached the server")
     print(f"raw server, same {len(bodies)} requests, {args.parallel} concurrent: {raw_wall:.1f}s, {raw_tps:.1f} tok/s")
     raw_p95 = percentile(sorted(raw_latencies), 0.95)
     print(f"  per-request latency p50 {statistics.median(raw_latencies):.1f}s p95 {raw_p95:.1f}s")
