@@ -2,11 +2,11 @@
 # Serve the embedded model with vLLM on CPU: continuous batching, for campaign runs with many users in flight.
 #
 # Usage: deploy/vllm_cpu/serve.sh [qwen2.5-coder-0.5b|qwen2.5-coder-1.5b]   (PORT=8011 by default)
-# Then:  PROMO_LLM_BASE_URL=http://127.0.0.1:8011/v1 promo campaign run ... --concurrency 16
+# Then:  PROMO_LLM_BASE_URL=http://127.0.0.1:8011/v1 promo campaign run ... --concurrency 24
 #
 # First run: a separate environment for vLLM (its torch pins clash with the project's), ~3 min; the
 # weights come from the installed chunk packages, dequantized once to bfloat16 (~30 s); nothing is fetched
-# from a model hub. Needs about 7 GB of RAM. Figures on 2 cores: bench/NOTES.md, "vLLM on CPU".
+# from a model hub. Needs about 8 GB of RAM. Figures on 2 cores: bench/NOTES.md, "vLLM on CPU".
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MODEL="${1:-qwen2.5-coder-0.5b}"
@@ -46,7 +46,7 @@ print(ensure_weights(sys.argv[1], get_settings().model_cache_dir))" "$MODEL")"
 fi
 
 # Compact JSON only: with the grammar's free whitespace the small model can pad an answer with newlines
-# until max_tokens (seen: 59 of 244 campaign requests cut off by length; none with this flag).
+# until max_tokens (seen: 59 of 244 campaign requests cut off by length; 1 of 570 with it).
 exec "$VLLM_VENV/bin/python" -m vllm.entrypoints.openai.api_server \
     --model "$WEIGHTS_DIR" --served-model-name "$MODEL" \
     --host 127.0.0.1 --port "$PORT" --max-model-len 4096 --dtype bfloat16 \
