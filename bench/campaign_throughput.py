@@ -143,7 +143,7 @@ def main() -> None:
         audience = choice.selected
         if len(audience) < args.min_audience:
             raise SystemExit(f"audience {len(audience)} < {args.min_audience}: raise --shop-users")
-        print(f"model {args.model}, {args.parallel} slots; audience {len(audience)} of {len(shop.users)} users")
+        print(f"model {args.model}, {args.parallel} in flight; audience {len(audience)} of {len(shop.users)} users")
 
         # 1. The campaign run.
         meter = UsageMeter()
