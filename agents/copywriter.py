@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from langchain_core.exceptions import OutputParserException
 from langchain_core.messages import BaseMessage
@@ -17,7 +17,7 @@ from graphs.context import Context
 from graphs.state import PromotionState
 from tools.compliance import find_personal_data
 from tools.copy_fit import fit_variant
-from tools.generation_cache import request_key
+from tools.generation_cache import structured_output
 
 
 class PersonalDataInPrompt(RuntimeError):
@@ -31,13 +31,8 @@ def personal_values(user: User) -> list[str]:
 
 def generate(ctx: Context, messages: list[BaseMessage]) -> CopyBatch:
     """One structured generation, answered from the shared cache when the identical prompt was seen."""
-    writer = ctx.services.writer_model.with_structured_output(CopyBatch, method="json_schema")
-    cache = ctx.services.generation_cache
-    if cache is None:
-        return cast(CopyBatch, writer.invoke(messages))
-    key = request_key(ctx.services.model_name, CopyBatch.__name__, messages)
-    output = cache.get_or_generate(key, lambda: cast(CopyBatch, writer.invoke(messages)).model_dump_json())
-    return CopyBatch.model_validate_json(output)
+    services = ctx.services
+    return structured_output(services.writer_model, CopyBatch, messages, services.generation_cache, services.model_name)
 
 
 def write_copy(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:

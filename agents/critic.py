@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import BaseChatModel
@@ -20,7 +20,7 @@ from graphs.context import Context
 from graphs.state import PromotionState
 from prompts import render_prompt
 from tools.compliance import OfferFacts, check_draft
-from tools.generation_cache import GenerationCache, request_key
+from tools.generation_cache import GenerationCache, structured_output
 
 RULE_FAMILIES: tuple[RuleFamily, ...] = ("absolute_terms", "claims", "personal_data", "channel", "brand")
 
@@ -58,17 +58,10 @@ def critique(
         "critic", "user", locale, version, interests=", ".join(interests) or "-", copy=draft.full_text()
     )
     messages: list[BaseMessage] = [SystemMessage(content=system), HumanMessage(content=user)]
-    scorer = model.with_structured_output(Critique, method="json_schema")
-
-    def score() -> str:
-        return cast(Critique, scorer.invoke(messages)).model_dump_json()
-
     try:
-        key = request_key(model_name, Critique.__name__, messages)
-        output = cache.get_or_generate(key, score) if cache is not None else score()
+        return structured_output(model, Critique, messages, cache, model_name)
     except (OpenAIError, OutputParserException, ValidationError):
         return None
-    return Critique.model_validate_json(output)
 
 
 def review_drafts(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:

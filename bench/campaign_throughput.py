@@ -2,7 +2,7 @@
 
 Usage: ``python bench/campaign_throughput.py --model qwen2.5-coder-0.5b --shop-users 320 --sequential 24``.
 
-In one process, on one embedded server with `--parallel` slots:
+In one process, on one server: the embedded one with `--parallel` slots, or PROMO_LLM_BASE_URL's (vLLM):
 1. campaign: the real run (audience selection, then write / review / target with the generation cache, as
    many users in flight as slots, checkpointed); every HTTP request the graph sends is recorded;
 2. raw: the recorded request bodies (or a seeded sample, `--replay-share`) are replayed straight to the
@@ -85,6 +85,14 @@ def replay(base_url: str, bodies: list[dict[str, Any]], concurrency: int) -> tup
     return time.perf_counter() - started, tokens, latencies
 
 
+def sequential_seconds(user_ids: list[str], campaign: Campaign, context: Context) -> float:
+    """Wall seconds of the plain per-user loop: one user's whole graph after another."""
+    started = time.perf_counter()
+    for user_id in user_ids:
+        run_one(user_id, campaign, context)
+    return time.perf_counter() - started
+
+
 def sequential_on_embedded(
     settings: Settings, services: Services, campaign: Campaign, user_ids: list[str], clock: datetime
 ) -> float:
@@ -93,11 +101,7 @@ def sequential_on_embedded(
     with llm_endpoint(embedded) as endpoint:
         writer, critic = chat_models(embedded, endpoint)
         local = replace(services, writer_model=writer, critic_model=critic, model_name=endpoint.model)
-        context = Context(services=local, now=clock, record_sends=False)
-        started = time.perf_counter()
-        for user_id in user_ids:
-            run_one(user_id, campaign, context)
-        return time.perf_counter() - started
+        return sequential_seconds(user_ids, campaign, Context(services=local, now=clock, record_sends=False))
 
 
 def note(done: list[UserDone], finished: UserDone, total: int) -> None:
@@ -176,12 +180,8 @@ def main() -> None:
 
         # 3. The sequential per-user loop, no cache, same server.
         plain = replace(services, generation_cache=None)
-        plain_context = Context(services=plain, now=info.clock, record_sends=False)
         seq_users = audience[: args.sequential]
-        started = time.perf_counter()
-        for user_id in seq_users:
-            run_one(user_id, campaign, plain_context)
-        seq_wall = time.perf_counter() - started
+        seq_wall = sequential_seconds(seq_users, campaign, Context(services=plain, now=info.clock, record_sends=False))
         embedded_seq_wall = None
         if args.sequential_embedded:
             embedded_seq_wall = sequential_on_embedded(settings, plain, campaign, seq_users, info.clock)
@@ -210,7 +210,7 @@ def main() -> None:
         print(f"sequential loop, embedded llama.cpp server: {embedded_seq_wall:.1f}s, {embedded_rate:.3f} users/s")
         print(f"  campaign speedup over that loop: {campaign_rate / embedded_rate:.1f}x")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (this process, server included): {peak_mb:.0f} MB")
+    print(f"peak memory (this process; an embedded server runs in it): {peak_mb:.0f} MB")
 
 
 if __name__ == "__main__":

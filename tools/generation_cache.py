@@ -14,8 +14,13 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar, cast
 
+from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
+from pydantic import BaseModel
+
+Output = TypeVar("Output", bound=BaseModel)
 
 
 def request_key(model: str, schema: str, messages: list[BaseMessage]) -> str:
@@ -100,3 +105,22 @@ class GenerationCache:
         """Close the database."""
         with self._lock:
             self._db.close()
+
+
+def structured_output(
+    model: BaseChatModel,
+    schema: type[Output],
+    messages: list[BaseMessage],
+    cache: GenerationCache | None,
+    model_name: str,
+) -> Output:
+    """One json_schema generation of `schema`, shared through `cache` by identical requests (None: always call).
+
+    Errors of the call (server, parsing, validation) propagate; a failed call is never cached.
+    """
+    runnable = model.with_structured_output(schema, method="json_schema")
+    if cache is None:
+        return cast(Output, runnable.invoke(messages))
+    key = request_key(model_name, schema.__name__, messages)
+    output = cache.get_or_generate(key, lambda: cast(Output, runnable.invoke(messages)).model_dump_json())
+    return schema.model_validate_json(output)

@@ -31,8 +31,8 @@ def convert(gguf: Path, out: Path) -> None:
     model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.bfloat16)
     # The tensors are dequantized on load; dropping the GGUF quantizer lets them be saved as plain bf16.
     model.hf_quantizer = None
-    model.config.quantization_config = None
-    del model.config.quantization_config
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
     model.save_pretrained(tmp, safe_serialization=True)
     tokenizer.save_pretrained(tmp)
     shutil.rmtree(out, ignore_errors=True)
