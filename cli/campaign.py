@@ -274,7 +274,7 @@ def reestimate(
     for reason in selection.reasons:
         console.print(f"  {reason}")
     if selection.replaced and promote:
-        save_threshold(settings.send_threshold_path, review, [run_id])
+        save_threshold(settings.send_threshold_path, review, [run_id], promoted_at=datetime.now(UTC))
         console.print(f"promoted threshold {review.chosen_threshold * 100:.2f} pts to {settings.send_threshold_path}")
     else:
         console.print("threshold unchanged")

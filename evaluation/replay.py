@@ -13,9 +13,10 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
+from domain.clock import utc_now
 from evaluation.load import ScenarioSet
 from evaluation.materialize import demo_shop_at, materialize
 from evaluation.records import (
@@ -109,7 +110,7 @@ def run_scenarios(
         if not m.scenario.user.demo:
             base.history.erase_user(m.user.user_id)  # a changed scenario must not keep its old history
     base.history.add_events([e for m in prepared for e in m.events])
-    session = Session(started_at=datetime.now(UTC), skipped=len(in_scope) - len(todo))
+    session = Session(started_at=utc_now(), skipped=len(in_scope) - len(todo))
     manifest.sessions.append(session)
     write_manifest(out_dir, manifest)
     if on_start is not None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 from openai import OpenAIError
 
+from domain.clock import utc_now
 from domain.decision import PromotionResult
 from evaluation.materialize import Materialized
 from evaluation.metrics import score_scenario
@@ -58,7 +58,7 @@ def _record(
     return ScenarioRecord(
         scenario_id=m.scenario.id,
         fingerprint=m.scenario.fingerprint(),
-        finished_at=datetime.now(UTC),
+        finished_at=utc_now(),  # wall-clock bookkeeping of the eval run, not the scenario clock
         seconds=round(seconds, 3),
         error=error,
         usage=Usage(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
+from domain.clock import utc_now
 from domain.offer import BrandRules
 from tools.default_services import ServicesField
 
@@ -26,8 +27,9 @@ class Context:
     """Write planned sends to the send log, so frequency caps and budgets see them."""
     prompt_version: str = "v1"
     """Which prompts/<agent>/<version>/ templates to use."""
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
-    """The run's clock: features, quiet hours and send times are computed against it."""
+    now: datetime = field(default_factory=utc_now)
+    """The run's clock: features, quiet hours and send times are computed against it.
+    The real clock only where nothing passes one, as under `langgraph dev`."""
 
     def __post_init__(self) -> None:
         if not 1 <= self.n_variants <= 5:
@@ -58,8 +60,9 @@ class ChatContext:
     """Which prompts/<agent>/<version>/ templates to use."""
     brand: BrandRules | None = None
     """Brand rules of the preview campaign; None uses the house brand of the brief's language."""
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
-    """The turn's clock: the campaign starts now and the audience window ends now."""
+    now: datetime = field(default_factory=utc_now)
+    """The turn's clock: the campaign starts now and the audience window ends now.
+    The real clock only where nothing passes one, as under `langgraph dev`."""
 
     def __post_init__(self) -> None:
         if not 1 <= self.sample_size <= 20:

@@ -10,8 +10,9 @@ import logging
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
+
+from domain.clock import Clock, utc_now
 
 logger = logging.getLogger("promo.audit")
 
@@ -39,7 +40,8 @@ class AuditEntry:
 class AuditLog:
     """Append-only SQLite table of requests, mirrored to the `promo.audit` logger."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clock: Clock = utc_now) -> None:
+        self._clock = clock
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -49,7 +51,7 @@ class AuditLog:
 
     def record(self, key_name: str, role: str, method: str, route: str, status: int, latency_ms: float) -> None:
         """Append one entry."""
-        entry = AuditEntry(datetime.now(UTC).isoformat(), key_name, role, method, route, status, round(latency_ms, 2))
+        entry = AuditEntry(self._clock().isoformat(), key_name, role, method, route, status, round(latency_ms, 2))
         logger.info("%s %s %s %s -> %d in %.1f ms", entry.key_name, entry.role, method, route, status, latency_ms)
         with self._lock, self._db:
             self._db.execute(

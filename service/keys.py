@@ -12,9 +12,10 @@ import secrets
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, get_args
+
+from domain.clock import Clock, utc_now
 
 Role = Literal["marketer", "admin"]
 ROLES: tuple[Role, ...] = get_args(Role)
@@ -59,7 +60,8 @@ def _digest(salt: bytes, secret: str) -> str:
 class KeyStore:
     """API keys in SQLite; safe to share across threads."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clock: Clock = utc_now) -> None:
+        self._clock = clock
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -79,7 +81,7 @@ class KeyStore:
                 raise ValueError(f"an active key named {name!r} exists; revoke it first or pick another name")
             self._db.execute(
                 "INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, ?, NULL)",
-                (key_id, name, role, salt, _digest(salt, secret), datetime.now(UTC).isoformat()),
+                (key_id, name, role, salt, _digest(salt, secret), self._clock().isoformat()),
             )
         return f"{_PREFIX}_{key_id}_{secret}"
 
@@ -110,7 +112,7 @@ class KeyStore:
         with self._lock, self._db:
             return self._db.execute(
                 "UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
-                (datetime.now(UTC).isoformat(), name),
+                (self._clock().isoformat(), name),
             ).rowcount
 
     def ping(self) -> None:

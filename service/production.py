@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from campaign.feedback import open_feedback_log
 from campaign.store import open_run_store
+from domain.clock import utc_now
 from graphs.checkpoints import open_checkpointer
 from service.app import create_app
 from service.assistant import production_assistant
@@ -37,15 +38,15 @@ def open_runtime(settings: Settings) -> Iterator[ServiceRuntime]:
         stack.callback(runs.close)
         feedback = open_feedback_log(settings)
         stack.callback(feedback.close)
-        keys = KeyStore(settings.service_db_path)
+        keys = KeyStore(settings.service_db_path, clock=utc_now)
         stack.callback(keys.close)
-        audit = AuditLog(settings.service_db_path)
+        audit = AuditLog(settings.service_db_path, clock=utc_now)
         stack.callback(audit.close)
         yield ServiceRuntime(
             settings=settings,
             services=services,
             endpoint=endpoint,
-            assistant=production_assistant(settings, services),
+            assistant=production_assistant(settings, services, clock=utc_now),
             checkpointer=saver,
             runs=runs,
             feedback=feedback,
@@ -54,6 +55,7 @@ def open_runtime(settings: Settings) -> Iterator[ServiceRuntime]:
             llm_health=ModelsProbe(
                 endpoint.base_url, settings.llm_api_key.get_secret_value(), settings.service_health_timeout_s
             ),
+            clock=utc_now,  # the service's clock is the real one
         )
 
 

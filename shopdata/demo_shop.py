@@ -42,7 +42,7 @@ class DemoShop:
         return [e for e in self.events if e.user_id == user_id]
 
 
-def build_demo_shop(seed: int = 7, n_users: int = 40, days: int = 90, now: datetime | None = None) -> DemoShop:
+def build_demo_shop(*, now: datetime, seed: int = 7, n_users: int = 40, days: int = 90) -> DemoShop:
     """Build the demo shop; the same seed, sizes and ``now`` give the same shop.
 
     Active segments act within the last ``days`` days; dormant users' activity ended earlier
@@ -51,9 +51,7 @@ def build_demo_shop(seed: int = 7, n_users: int = 40, days: int = 90, now: datet
     """
     if n_users < 1 or days < 7:
         raise ValueError(f"need n_users >= 1 and days >= 7, got n_users={n_users}, days={days}")
-    if now is None:
-        now = datetime.now(UTC)
-    elif now.tzinfo is None:
+    if now.tzinfo is None:
         raise ValueError(f"now needs a time zone, got naive {now.isoformat()}; use datetime.now(UTC)")
     now = now.astimezone(UTC)
     rng = random.Random(seed)

@@ -63,10 +63,10 @@ def build_runtime(
         endpoint=LLMEndpoint(base_url="http://127.0.0.1:9/v1", model="fake"),
         assistant=assistant,
         checkpointer=sqlite_checkpointer(config.checkpoint_db_path),
-        runs=RunStore(config.runs_db_path),
+        runs=RunStore(config.runs_db_path, clock=lambda: NOW),
         feedback=FeedbackLog(config.feedback_db_path),
-        keys=KeyStore(config.service_db_path),
-        audit=AuditLog(config.service_db_path),
+        keys=KeyStore(config.service_db_path, clock=lambda: NOW),
+        audit=AuditLog(config.service_db_path, clock=lambda: NOW),
         llm_health=health or StaticHealth(),
         clock=lambda: NOW,
     )

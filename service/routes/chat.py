@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import AsyncIterator
 
@@ -52,7 +51,7 @@ async def chat_completions(body: ChatCompletionRequest, state: StateDep, _who: M
     """Talk to the campaign assistant: a brief in, status lines, variants and a summary out."""
     await state.require_llm()
     messages = [m.to_chat() for m in body.messages]
-    completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+    completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(state.runtime.clock().timestamp())
     slot, streaming = await state.jobs.acquire(), False
     try:
         events = state.runtime.assistant(messages)

@@ -20,7 +20,7 @@ from service.assistant import production_assistant
 from service.runtime import ServiceRuntime
 from tests.fakes import ScriptedChatModel
 from tests.service_support import build_runtime, close_runtime
-from tests.unit.conftest import ITEMS, USERS, _events
+from tests.unit.conftest import ITEMS, NOW, USERS, _events
 from tools.history_store import HistoryStore
 from tools.services import Services
 from tools.settings import Settings
@@ -82,7 +82,7 @@ def real_graph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
     history.add_events(_events())
     writer = ScriptedChatModel().script(BriefDraft, default=BriefDraft(offer_kind="none"))
     services = Services(history=history, shop=shop, writer_model=writer, critic_model=ScriptedChatModel())
-    assistant = production_assistant(Settings(_env_file=None, home=root / "home"), services)
+    assistant = production_assistant(Settings(_env_file=None, home=root / "home"), services, clock=lambda: NOW)
     runtime = build_runtime(root / "home", services, assistant=assistant)
     yield from serve(runtime)
     close_runtime(runtime)

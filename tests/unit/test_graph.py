@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
-from openai import APITimeoutError
 
 from domain.approval import ApprovalAnswer
 from domain.copy import CopyBatch, CopyVariant
@@ -16,7 +15,7 @@ from graphs.batch import AwaitingApproval, resume_one, run_many, run_one
 from graphs.checkpoints import sqlite_checkpointer
 from graphs.context import Context
 from graphs.promotion import PromotionGraph, build_graph, graph
-from tests.fakes import ScriptedChatModel
+from tests.fakes import ScriptedChatModel, llm_timeout
 from tests.unit.conftest import (
     BAD_ZH,
     CRITIQUE,
@@ -106,7 +105,7 @@ def test_bounded_rewrites_end_in_a_checked_fallback(services: Services) -> None:
 
 
 def test_llm_failures_cost_attempts_not_the_request(services: Services) -> None:
-    timeout = APITimeoutError(request=__import__("httpx").Request("POST", "http://127.0.0.1/v1"))
+    timeout = llm_timeout()
     writer(services).script(CopyBatch, timeout, timeout, default=timeout)
     result = run_one("u-zh-1", make_campaign(), context(services, max_rewrites=1, llm_critique=False))
     assert result.explanation.used_fallback

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from openai import APITimeoutError
 
 from agents.intake import DEFAULT_BRANDS, understand
 from domain.brief import BriefDraft
 from domain.chat import ChatMessage
 from domain.offer import Offer
 from shopdata.catalog import load_catalog
-from tests.fakes import ScriptedChatModel
+from tests.fakes import ScriptedChatModel, llm_timeout
 from tools.catalog_match import CatalogIndex
 
 NOW = datetime(2026, 11, 5, 6, 0, tzinfo=UTC)  # six days before 双十一
@@ -187,7 +186,7 @@ def test_the_assistants_own_words_are_not_read_as_the_brief(catalog: CatalogInde
 
 
 def test_a_failed_llm_reading_leaves_the_patterns_standing(catalog: CatalogIndex) -> None:
-    failing = model(APITimeoutError(request=None))  # type: ignore[arg-type]
+    failing = model(llm_timeout())
     outcome = understand([user("给浏览过保温杯的用户写推送，满300减50")], failing, catalog, now=NOW)
     assert outcome.brief is not None and any("APITimeoutError" in note for note in outcome.notes)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -75,7 +76,7 @@ def test_bad_logs_are_refused(treated: list[bool], costs: list[float], message: 
 def test_promoted_threshold_round_trips_and_foreign_files_are_refused(tmp_path: Path) -> None:
     review = review_threshold(simulated_run(6000, effect_above=0.031, seed=1), current=0.012)
     path = tmp_path / "send_threshold.json"
-    save_threshold(path, review, ["run-1"])
+    save_threshold(path, review, ["run-1"], promoted_at=datetime(2026, 11, 5, tzinfo=UTC))
     assert load_threshold(path) == review.chosen_threshold
     path.write_text('{"format": "other"}', encoding="utf-8")
     with pytest.raises(ValueError, match="not a usable send-threshold file"):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -92,7 +92,7 @@ def review_threshold(log: SendLog, current: float, *, random_state: int = 0) -> 
     return ThresholdReview(thresholds, selection, len(log.lifts))
 
 
-def save_threshold(path: Path, review: ThresholdReview, run_ids: list[str]) -> None:
+def save_threshold(path: Path, review: ThresholdReview, run_ids: list[str], promoted_at: datetime) -> None:
     """Write the promoted threshold with its evidence, atomically."""
     chosen = review.selection.chosen
     value = review.selection.values[chosen]
@@ -102,7 +102,7 @@ def save_threshold(path: Path, review: ThresholdReview, run_ids: list[str]) -> N
         "chosen": chosen,
         "estimate": [value.value, value.ci_low, value.ci_high],
         "runs": run_ids,
-        "promoted_at": datetime.now(UTC).isoformat(),
+        "promoted_at": promoted_at.isoformat(),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(path.suffix + ".partial")

@@ -1,0 +1,35 @@
+"""Suite-wide option: `--clock-shift-days N` runs every test with the wall clock N days ahead.
+
+CI runs the suite once as it is and once a year ahead (.ci/run): a test, fixture or code path that reads the
+wall clock instead of the clock its caller passed then sees another date, and fails.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock-shift-days",
+        type=int,
+        default=0,
+        help="move the wall clock this many days ahead for the whole run (time-machine; 0: the real clock)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    days: int = config.getoption("--clock-shift-days")
+    if days:
+        # Started before collection, so module-level constants see the shifted clock too; it keeps ticking.
+        traveller = time_machine.travel(datetime.now(UTC) + timedelta(days=days), tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    days: int = config.getoption("--clock-shift-days")
+    return f"wall clock shifted {days} days ahead: {datetime.now(UTC).isoformat()}" if days else None
