@@ -14,13 +14,13 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agents.chat_events import audience_text, emit
+from agents.chat_state import ChatState
+from agents.context import ChatContext
+from agents.text.chat_events import emit, sample_text
 from domain.brief import AudienceSample, CampaignBrief, SampledUser
 from domain.offer import Campaign
 from domain.people import Event
-from graphs.chat_state import ChatState
-from graphs.context import ChatContext
-from tools.features import derive_features, to_prompt_profile
+from tools.profile.features import derive_features, to_prompt_profile
 from tools.pseudonym import user_ref
 from tools.services import Services
 
@@ -73,13 +73,13 @@ def sample_audience(
     return chosen, AudienceSample(users=users, total=len(ids), scanned=scanned, **counts)
 
 
-def select_audience(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str, Any]:
+def show_audience_sample(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str, Any]:
     """Graph node: sample the audience and report it (pseudonyms and features only)."""
     ctx = runtime.context
     if state.brief is None or state.campaign is None:
-        raise ValueError("select_audience runs only after the intake produced a brief")
+        raise ValueError("the audience node runs only after the intake produced a brief")
     ids, sample = sample_audience(
         ctx.services, state.brief, state.campaign, ctx.now, size=ctx.sample_size, max_scan=ctx.max_scan
     )
-    emit("audience", audience_text(sample, state.brief.locale), sample.model_dump(mode="json"))
+    emit("audience", sample_text(sample, state.brief.locale), sample.model_dump(mode="json"))
     return {"audience_ids": ids, "audience": sample}

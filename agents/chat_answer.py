@@ -9,12 +9,12 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agents.brief_text import CHANNEL_LABELS, TIER_LABELS
-from agents.chat_events import approved_drafts, emit
+from agents.chat_state import ChatState
+from agents.context import ChatContext
+from agents.text.brief_text import CHANNEL_LABELS, TIER_LABELS
+from agents.text.chat_events import approved_drafts, emit
 from domain.brief import AudienceSample, CampaignBrief
 from domain.decision import PromotionResult
-from graphs.chat_state import ChatState
-from graphs.context import ChatContext
 
 MAX_REASONS = 2
 

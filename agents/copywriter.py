@@ -10,14 +10,14 @@ from langgraph.runtime import Runtime
 from openai import OpenAIError
 from pydantic import ValidationError
 
-from agents.copy_prompt import copywriter_messages, feedback_text
+from agents.context import Context
+from agents.state import PromotionState
+from agents.text.copy_prompt import copywriter_messages, feedback_text
 from domain.copy import CopyBatch, CopyVariant, Draft
 from domain.people import User
-from graphs.context import Context
-from graphs.state import PromotionState
 from tools.compliance import find_personal_data
-from tools.copy_fit import fit_variant
-from tools.generation_cache import structured_output
+from tools.compliance.copy_fit import fit_variant
+from tools.llm.generation_cache import structured_output
 
 
 class PersonalDataInPrompt(RuntimeError):

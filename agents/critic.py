@@ -11,16 +11,16 @@ from langgraph.runtime import Runtime
 from openai import OpenAIError
 from pydantic import ValidationError
 
-from agents.copy_prompt import CHANNEL_NAMES, brand_tone
+from agents.context import Context
 from agents.copywriter import personal_values
+from agents.state import PromotionState
+from agents.text.copy_prompt import CHANNEL_NAMES, brand_tone
 from domain.copy import Draft
 from domain.offer import Campaign
 from domain.review import Critique, DraftReview, RuleFamily
-from graphs.context import Context
-from graphs.state import PromotionState
 from prompts import render_prompt
 from tools.compliance import OfferFacts, check_draft
-from tools.generation_cache import GenerationCache, structured_output
+from tools.llm.generation_cache import GenerationCache, structured_output
 
 RULE_FAMILIES: tuple[RuleFamily, ...] = ("absolute_terms", "claims", "personal_data", "channel", "brand")
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from agents.context import Context
 from agents.copywriter import personal_values
 from agents.critic import review_by_rules
+from agents.state import PromotionState
 from domain.copy import Draft
-from graphs.context import Context
-from graphs.state import PromotionState
 from tools.compliance import OfferFacts, fallback_variant
 
 

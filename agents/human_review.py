@@ -7,12 +7,12 @@ from typing import Literal
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
+from agents.context import Context
 from agents.copywriter import personal_values
 from agents.critic import review_by_rules
+from agents.state import PromotionState
 from domain.approval import ApprovalAnswer, ApprovalRequest
 from domain.copy import Draft
-from graphs.context import Context
-from graphs.state import PromotionState
 from tools.compliance import OfferFacts
 
 

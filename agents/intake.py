@@ -1,7 +1,7 @@
 """Intake agent: a marketer's chat brief → a validated CampaignBrief and a preview Campaign, or one question.
 
 The LLM reads the conversation into a BriefDraft, but a small model invents offers and numbers: the
-deterministic reading (tools.brief_rules) runs first and wins wherever it finds something, the LLM only
+deterministic reading (tools.brief.rules) runs first and wins wherever it finds something, the LLM only
 fills gaps, and each of its values is kept only when the marketer's own words back it. Products come
 from the shop's catalog alone. With no offer or no product the agent asks instead of guessing.
 """
@@ -16,9 +16,11 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langgraph.runtime import Runtime
 
-from agents.brief_text import ASSUMED, SEP, campaign_name, describe_brief, question_text
-from agents.chat_events import emit
-from agents.intake_llm import drafted_offer, intake_messages, read_with_llm
+from agents.chat_state import ChatOutput, ChatState
+from agents.context import ChatContext
+from agents.text.brief_text import ASSUMED, SEP, campaign_name, describe_brief, question_text
+from agents.text.chat_events import emit
+from agents.text.intake_llm import drafted_offer, intake_messages, read_with_llm
 from domain.brief import (
     DEFAULT_RECENCY_DAYS,
     DEFAULT_VARIANTS,
@@ -31,13 +33,11 @@ from domain.brief import (
 from domain.channels import Locale
 from domain.chat import ChatMessage
 from domain.offer import BrandRules
-from graphs.chat_state import ChatOutput, ChatState
-from graphs.context import ChatContext
-from tools.brief_offer import offer_is_stated, stated_numbers
-from tools.brief_rules import BriefHints, detect_locale, read_conversation
-from tools.catalog_match import CatalogIndex
+from tools.brief.catalog_match import CatalogIndex
+from tools.brief.occasions import knows_occasion, next_occasion_end
+from tools.brief.offer import offer_is_stated, stated_numbers
+from tools.brief.rules import BriefHints, detect_locale, read_conversation
 from tools.compliance.textutil import fold
-from tools.occasions import knows_occasion, next_occasion_end
 
 DEFAULT_BRANDS: dict[Locale, BrandRules] = {
     "zh": BrandRules(brand_name="好物铺"),

@@ -8,19 +8,19 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from agents.context import Context
+from agents.state import PromotionState
 from domain.channels import Channel, Locale
 from domain.offer import Campaign
 from domain.people import Event, Item, User
 from domain.profile import PromptProfile, UserFeatures
-from graphs.context import Context
-from graphs.state import PromotionState
-from tools.campaign_view import campaign_view
 from tools.compliance import OfferFacts
-from tools.features import derive_features, to_prompt_profile
+from tools.profile.campaign_view import campaign_view
+from tools.profile.features import derive_features, to_prompt_profile
+from tools.profile.untrusted_text import safe_interests
 from tools.pseudonym import user_ref
 from tools.services import Services
 from tools.targeting import ChannelEligibility, eligible_channels
-from tools.untrusted_text import safe_interests
 
 RELATED_HISTORY_K = 5
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from agents.context import Context
+from agents.state import PromotionState
 from domain.decision import Explanation, PromotionResult
-from graphs.context import Context
-from graphs.state import PromotionState
 from tools.targeting import VariantCandidate
 from tools.targeting.variant_features import critic_quality, variant_features
 

@@ -18,9 +18,9 @@ import time
 
 import numpy as np
 
-from tools.targeting.allocation import AllocationProblem, allocate_exact, summarize
-from tools.targeting.greedy import allocate_greedy
-from tools.targeting.logs import IntArray
+from tools.targeting.offline.allocation import AllocationProblem, allocate_exact, summarize
+from tools.targeting.offline.greedy import allocate_greedy
+from tools.targeting.offline.logs import IntArray
 
 
 def make_problem(n: int, scenario: str, seed: int) -> AllocationProblem:

@@ -34,18 +34,19 @@ from typing import Any, get_args
 
 import httpx
 
+from agents.context import Context
 from campaign.runner import UserDone, process_run, start_run
 from campaign.store import RunStore
 from domain.offer import Campaign
 from graphs.batch import run_one
 from graphs.checkpoints import sqlite_checkpointer
-from graphs.context import Context
 from graphs.promotion import build_graph
 from shopdata.demo_shop import build_demo_shop, demo_campaigns
-from tools.chat_model import llm_endpoint
-from tools.llm_usage import UsageMeter, percentile
+from tools.llm.chat_model import llm_endpoint
+from tools.llm.usage import UsageMeter
 from tools.services import Services, chat_models, open_services
 from tools.settings import EmbeddedModel, Settings, get_settings
+from tools.stats import percentile
 
 
 class RequestRecorder:
@@ -196,11 +197,11 @@ def main() -> None:
     raw_tps = raw_tokens / raw_wall
     print(f"\ncampaign: {len(done)} users ({failed} failed), {messages} messages in {campaign_wall:.1f}s")
     print(f"  {campaign_rate:.3f} users/s, {messages / campaign_wall:.3f} messages/s, {campaign_tps:.1f} tok/s")
-    print(f"  per-user latency p50 {statistics.median(latencies):.1f}s p95 {percentile(sorted(latencies), 0.95):.1f}s")
+    print(f"  per-user latency p50 {statistics.median(latencies):.1f}s p95 {percentile(latencies, 0.95) or 0.0:.1f}s")
     print(f"  LLM: {usage.line()}")
     print(f"  generation cache hit rate {hit_rate:.0%}; {campaign_requests} requests reached the server")
     print(f"raw server, same {len(bodies)} requests, {args.parallel} concurrent: {raw_wall:.1f}s, {raw_tps:.1f} tok/s")
-    raw_p95 = percentile(sorted(raw_latencies), 0.95)
+    raw_p95 = percentile(raw_latencies, 0.95) or 0.0
     print(f"  per-request latency p50 {statistics.median(raw_latencies):.1f}s p95 {raw_p95:.1f}s")
     print(f"  campaign/raw throughput (tok/s): {campaign_tps / raw_tps:.2f} (goal >= 0.85)")
     print(f"sequential loop, {len(seq_users)} users, no cache: {seq_wall:.1f}s, {seq_rate:.3f} users/s")

@@ -1,8 +1,8 @@
 """Precision and recall of the compliance rule engine per rule family, on the hand-labelled case file.
 
-Usage: ``python bench/compliance_rules.py [--cases eval/compliance/cases.jsonl]``.
+Usage: ``python bench/compliance_rules.py [--cases evaluation/data/compliance/cases.jsonl]``.
 A family counts as predicted for a case when any blocking violation of that family fires; warnings
-do not count. The file's schema and how its labels were decided: eval/compliance/README.md.
+do not count. The file's schema and how its labels were decided: evaluation/data/compliance/README.md.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from domain.people import Item
 from domain.review import RuleFamily, Violation
 from tools.compliance import OfferFacts, check_draft
 
-CASES = Path(__file__).parents[1] / "eval" / "compliance" / "cases.jsonl"
+CASES = Path(__file__).parents[1] / "evaluation" / "data" / "compliance" / "cases.jsonl"
 FAMILIES: tuple[RuleFamily, ...] = tuple(f for f in get_args(RuleFamily) if f != "critique")
 
 

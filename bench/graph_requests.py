@@ -16,12 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import get_args
 
-from graphs.batch import UserOutcome, run_many
-from graphs.context import Context
+from agents.context import Context
+from domain.decision import UserOutcome
+from graphs.batch import run_many
 from shopdata.demo_shop import build_demo_shop, demo_campaigns
-from tools.chat_model import llm_endpoint
 from tools.compliance import OfferFacts, check_draft
-from tools.llm_usage import UsageMeter
+from tools.llm.chat_model import llm_endpoint
+from tools.llm.usage import UsageMeter
 from tools.services import open_services
 from tools.settings import EmbeddedModel, get_settings
 

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from tools.targeting.encoding import FeatureEncoder
-from tools.targeting.learned import LogColumns, fit_uplift_policy
-from tools.targeting.logs import FloatArray, IntArray, LoggedFeedback
-from tools.targeting.ope import InverseProbabilityWeighting, PolicyValue, deterministic_dist
-from tools.targeting.planning import Budget, plan_campaign
-from tools.targeting.selection import select_policy
-from tools.targeting.table import Table, read_table
-from tools.targeting.uplift import OutcomeModel, TLearner
+from tools.targeting.offline.encoding import FeatureEncoder
+from tools.targeting.offline.learned import LogColumns, fit_uplift_policy
+from tools.targeting.offline.logs import FloatArray, IntArray, LoggedFeedback
+from tools.targeting.offline.ope import InverseProbabilityWeighting, PolicyValue, deterministic_dist
+from tools.targeting.offline.planning import Budget, plan_campaign
+from tools.targeting.offline.selection import select_policy
+from tools.targeting.offline.table import Table, read_table
+from tools.targeting.offline.uplift import OutcomeModel, TLearner
 
 DEFAULT = Path("../shared/data/hillstrom/hillstrom_public.csv")
 ARMS = ["No E-Mail", "Mens E-Mail", "Womens E-Mail"]

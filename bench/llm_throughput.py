@@ -16,8 +16,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
 
-from tools.chat_model import llm_endpoint, make_chat_model
-from tools.llm_usage import UsageMeter, UsageSummary
+from tools.llm.chat_model import llm_endpoint, make_chat_model
+from tools.llm.usage import UsageMeter, UsageSummary
 from tools.settings import EmbeddedModel, get_settings
 
 PROMPT = "Write a long, detailed story about a lighthouse keeper and a storm. Do not stop early."

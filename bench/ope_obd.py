@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tools.targeting.logs import FloatArray, IntArray, LoggedFeedback
-from tools.targeting.ope import ESTIMATORS
+from tools.targeting.offline.logs import FloatArray, IntArray, LoggedFeedback
+from tools.targeting.offline.ope import ESTIMATORS
 
 DEFAULT = Path("../shared/data/open_bandit_dataset")
 SHRINK = 20.0  # pseudo-impressions of the slot CTR in each item's estimate: ~0.4 % CTR gives few clicks

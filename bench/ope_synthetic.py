@@ -18,8 +18,8 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.linear_model import LogisticRegression
 
-from tools.targeting.logs import FloatArray, LoggedFeedback
-from tools.targeting.ope import ESTIMATORS, OffPolicyEstimator
+from tools.targeting.offline.logs import FloatArray, LoggedFeedback
+from tools.targeting.offline.ope import ESTIMATORS, OffPolicyEstimator
 
 N_ACTIONS, DIM = 4, 5
 

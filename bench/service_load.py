@@ -48,6 +48,7 @@ import httpx
 from shopdata.campaigns import demo_campaigns
 from shopdata.demo_shop import build_demo_shop
 from tools.settings import EmbeddedModel, get_settings
+from tools.stats import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 PROMO = Path(sys.executable).parent / "promo"
@@ -423,14 +424,6 @@ async def start_run(client: httpx.AsyncClient, target: Target, users: int) -> No
 # --- the report ---
 
 
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """Nearest-rank percentile (q in 0..100); None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
-
-
 @dataclass(frozen=True)
 class KindStats:
     """One row of the report."""
@@ -460,10 +453,10 @@ class KindStats:
             errors=sum(o.verdict == "error" for o in outcomes),
             retried=sum(o.retried for o in outcomes),
             ok_after_retry=sum(o.retried and o.verdict == "ok" for o in outcomes),
-            p50_s=percentile(seconds, 50),
-            p95_s=percentile(seconds, 95),
-            first_line_p50_s=percentile(first, 50),
-            first_line_p95_s=percentile(first, 95),
+            p50_s=percentile(seconds, 0.50),
+            p95_s=percentile(seconds, 0.95),
+            first_line_p50_s=percentile(first, 0.50),
+            first_line_p95_s=percentile(first, 0.95),
         )
 
 

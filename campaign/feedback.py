@@ -16,8 +16,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from domain.channels import Channel
-from tools.database import Database, SqliteDatabase, open_database
 from tools.settings import Settings
+from tools.stores.database import Database, SqliteDatabase, open_database
 
 FeedbackKind = Literal["impression", "click", "conversion", "unsubscribe"]
 

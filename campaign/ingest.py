@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from campaign.feedback import FeedbackEvent, FeedbackLog, IngestReport, read_feedback_file
-from tools.shop_db import ShopDB
+from tools.stores.shop_db import ShopDB
 
 
 def revoke_consent(shop: ShopDB, unsubscribes: list[FeedbackEvent]) -> int:

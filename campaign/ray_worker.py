@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import ray
 
+from agents.context import Context
 from campaign.runner import UserDone, process_users
 from campaign.store import RunInfo, open_run_store
 from graphs.checkpoints import open_checkpointer
-from graphs.context import Context
 from graphs.promotion import build_graph
-from tools.chat_model import LLMEndpoint
+from tools.llm.chat_model import LLMEndpoint
 from tools.services import open_services
 from tools.settings import Settings
 

@@ -7,7 +7,7 @@ import numpy as np
 from agents.profiling import assess
 from campaign.store import RunStore
 from tools.services import Services
-from tools.targeting.send_threshold import SendLog
+from tools.targeting.offline.send_threshold import SendLog
 
 
 def send_log(store: RunStore, services: Services, run_id: str, outcomes: dict[str, float]) -> SendLog:

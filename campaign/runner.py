@@ -18,15 +18,16 @@ from datetime import datetime
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.runnables import RunnableConfig
 
+from agents.context import Context
+from agents.state import PromotionOutput
 from campaign.audience import AudienceChoice, select_audience
 from campaign.store import RunInfo, RunStore
 from domain.decision import PromotionResult
 from domain.offer import Campaign
 from graphs.batch import AwaitingApproval, run_one
-from graphs.context import Context
 from graphs.promotion import PromotionGraph
-from graphs.state import PromotionOutput
 from tools.services import Services
+from tools.thread_ids import run_thread_id
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,10 @@ def _unit_hash(key: str) -> float:
 def _finish_user(
     user_id: str, info: RunInfo, context: Context, compiled: PromotionGraph, callbacks: list[BaseCallbackHandler]
 ) -> PromotionResult:
-    config: RunnableConfig = {"configurable": {"thread_id": f"{info.run_id}:{user_id}"}, "callbacks": callbacks}
+    config: RunnableConfig = {
+        "configurable": {"thread_id": run_thread_id(info.run_id, user_id)},
+        "callbacks": callbacks,
+    }
     snapshot = compiled.get_state(config)
     if snapshot.values and not snapshot.next:  # finished before the kill: reuse, never redo
         result = PromotionOutput.model_validate(snapshot.values).result

@@ -25,7 +25,7 @@ from campaign.ray_worker import ReplicaWorker
 from campaign.runner import UserDone
 from campaign.store import RunInfo, RunStore
 from graphs.checkpoints import open_checkpointer
-from tools.chat_model import LLMEndpoint, first_model_id
+from tools.llm.chat_model import LLMEndpoint, first_model_id
 from tools.settings import Settings
 
 # Results are small (actors commit to the store and return counts): a small object store is plenty.

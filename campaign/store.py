@@ -1,6 +1,6 @@
 """The run store: one row per run and per audience member, so a killed run resumes exactly where it was.
 
-The same SQL runs on a SQLite file (the default) or on PostgreSQL (`PROMO_DATABASE_URL`): see tools.database.
+The same SQL runs on a SQLite file (the default) or on PostgreSQL (`PROMO_DATABASE_URL`): see tools.stores.database.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from pathlib import Path
 from domain.clock import Clock, utc_now
 from domain.decision import PromotionResult
 from domain.offer import Campaign
-from tools.database import Database, SqliteDatabase, open_database
+from tools.pseudonym import user_ref
 from tools.settings import Settings
+from tools.stores.database import Database, SqliteDatabase, open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -108,6 +109,11 @@ class RunStore:
             return None
         campaign, clock = rows[0]
         return RunInfo(run_id, Campaign.model_validate_json(campaign), datetime.fromisoformat(clock))
+
+    def member(self, run_id: str, ref: str) -> str | None:
+        """The audience user whose pseudonym is `ref` (thread ids name users by pseudonym), or None."""
+        rows = self._db.query("SELECT user_id FROM run_users WHERE run_id = ?", (run_id,))
+        return next((str(r[0]) for r in rows if user_ref(str(r[0])) == ref), None)
 
     def pending(self, run_id: str) -> list[str]:
         """Users not yet done, in audience order (failed users are retried on resume)."""

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from agents.context import Context
 from campaign.effect import estimate_effect
 from campaign.feedback import FeedbackLog, open_feedback_log
 from campaign.ingest import ingest_feedback
@@ -22,15 +23,15 @@ from campaign.store import RunInfo, RunStore, open_run_store
 from campaign.variant_learning import learn_from_run
 from cli.campaign_file import load_campaign_or_exit
 from cli.campaign_scale import process_on_ray, ray_options_or_exit, run_endpoint
+from cli.clock import CLOCK_HELP, parse_clock
 from graphs.checkpoints import open_checkpointer
-from graphs.context import Context
 from graphs.promotion import PromotionGraph, build_graph
-from tools.chat_model import LLMEndpoint
-from tools.llm_usage import UsageMeter
+from tools.llm.chat_model import LLMEndpoint
+from tools.llm.usage import UsageMeter
 from tools.services import open_services
 from tools.settings import Settings, get_settings
-from tools.shop_db import ShopDB
-from tools.targeting.send_threshold import review_threshold, save_threshold
+from tools.stores.shop_db import ShopDB
+from tools.targeting.offline.send_threshold import review_threshold, save_threshold
 from tools.targeting.variant_bandit import VariantBandit
 
 app = typer.Typer(help="Campaign runs: audience under budget, copy for the selected, delivery plan.")
@@ -60,9 +61,15 @@ def run(
     engine: Annotated[str, typer.Option(help="local: this process; ray: one Ray actor per --replica.")] = "local",
     replica: Annotated[list[str] | None, typer.Option(help="LLM replica base URL for --engine ray (repeat).")] = None,
     ray_address: Annotated[str | None, typer.Option(help="Ray cluster to join; default: a local Ray.")] = None,
+    clock: Annotated[str | None, typer.Option(help=f"{CLOCK_HELP}; default now. A resumed run keeps its own.")] = None,
 ) -> None:
     """Select the audience under the budget, write and review copy for it, and write the delivery plan."""
     loaded = load_campaign_or_exit(campaign, console)
+    try:
+        moment = parse_clock(clock) or datetime.now(UTC)
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from error
     settings = get_settings()
     scale = ray_options_or_exit(engine, replica, ray_address, concurrency or settings.embedded_parallel, console)
     store = open_run_store(settings)
@@ -79,7 +86,7 @@ def run(
                     loaded,
                     candidates,
                     services,
-                    datetime.now(UTC),
+                    moment,
                     progress=lambda done, _total: progress.update(task, completed=done),
                     holdout_share=holdout,
                 )

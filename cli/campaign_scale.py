@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from campaign.runner import UserDone
 from campaign.store import RunInfo, RunStore
-from tools.chat_model import LLMEndpoint, llm_endpoint
+from tools.llm.chat_model import LLMEndpoint, llm_endpoint
 from tools.settings import Settings
 
 if TYPE_CHECKING:

@@ -9,12 +9,13 @@ from datetime import UTC, datetime
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from agents.context import Context
 from cli.render import print_result
-from graphs.batch import UserOutcome, run_many
-from graphs.context import Context
+from domain.decision import UserOutcome
+from graphs.batch import run_many
 from shopdata.demo_shop import build_demo_shop, demo_campaigns
-from tools.chat_model import llm_endpoint
-from tools.llm_usage import UsageMeter
+from tools.llm.chat_model import llm_endpoint
+from tools.llm.usage import UsageMeter
 from tools.services import Services, open_services
 from tools.settings import Settings
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from cli.clock import CLOCK_HELP, parse_clock
 from evaluation.adgen import DEFAULT_ADGEN_PATH, import_adgen, write_jsonl
 from evaluation.aggregate import Summary
 from evaluation.compare import DEFAULT_REL_TOLERANCE, DEFAULT_TOLERANCE, compare, config_changes, render_diff_html
@@ -38,7 +38,7 @@ HEADLINE = (
     "latency_p95_s",
     "tokens_per_s",
 )
-DEFAULT_THRESHOLDS = Path("eval/scenarios/gate_thresholds.yaml")
+DEFAULT_THRESHOLDS = Path("evaluation/data/scenarios/gate_thresholds.yaml")
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -65,16 +65,14 @@ def run(
     max_rewrites: Annotated[int, typer.Option(min=0, max=5)] = 2,
     critique: Annotated[bool, typer.Option(help="Run the LLM critic on rule-passing drafts.")] = True,
     model: Annotated[EmbeddedModel | None, typer.Option(help="Embedded model; default from settings.")] = None,
-    clock: Annotated[str | None, typer.Option(help="Run clock, ISO with zone; default the file's or fixed.")] = None,
+    clock: Annotated[str | None, typer.Option(help=f"{CLOCK_HELP}; default the file's or fixed.")] = None,
 ) -> None:
     """Replay scenarios through the graph; skip those already done in OUT; write summary.json and report.html."""
     try:
         loaded = load_scenarios(scenarios)
-        moment = datetime.fromisoformat(clock) if clock else None
+        moment = parse_clock(clock)
     except (ScenarioFileError, ValueError) as error:
         raise fail(str(error)) from error
-    if moment is not None and moment.tzinfo is None:
-        raise fail("--clock needs a time zone, e.g. 2026-11-05T14:00:00+08:00")
     settings = get_settings()
     if model is not None:
         settings = settings.model_copy(update={"embedded_model": model})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Annotated, cast
 import typer
 from rich.console import Console
 
+from agents.context import Context
 from cli.campaign_file import load_campaign_or_exit
 from cli.render import print_result
 from domain.approval import ApprovalAnswer
@@ -20,13 +20,12 @@ from domain.copy import CopyVariant
 from domain.decision import PromotionResult
 from graphs.batch import AwaitingApproval, resume_one, run_one
 from graphs.checkpoints import open_checkpointer
-from graphs.context import Context
 from graphs.promotion import PromotionGraph, build_graph
-from tools.chat_model import llm_endpoint
-from tools.llm_usage import UsageMeter
-from tools.pseudonym import user_ref
+from tools.llm.chat_model import llm_endpoint
+from tools.llm.usage import UsageMeter
 from tools.services import open_services
 from tools.settings import get_settings
+from tools.thread_ids import request_thread_id
 
 console = Console()
 
@@ -81,7 +80,7 @@ def generate(
     loaded = load_campaign_or_exit(campaign, console)
     chosen_channel = cast(Channel | None, _choice(channel, CHANNELS, "--channel"))
     chosen_locale = cast(Locale | None, _choice(locale, LOCALES, "--locale"))
-    thread_id = f"{loaded.campaign_id}:{user_ref(user)}:{uuid.uuid4().hex[:8]}"
+    thread_id = request_thread_id(loaded.campaign_id, user)
     meter = UsageMeter()
     with checkpointed_run(variants) as (compiled, context):
         try:

@@ -11,8 +11,8 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
-    from tools.targeting.eligibility import Eligibility
-    from tools.targeting.table import Table
+    from tools.targeting.offline.eligibility import Eligibility
+    from tools.targeting.offline.table import Table
 
 # The targeting modules load scipy and scikit-learn (~1.5 s): imported inside the commands, so that
 # other `promo` commands start as fast as before.
@@ -63,8 +63,8 @@ def fit(
     seed: Annotated[int, typer.Option(min=0)] = 0,
 ) -> None:
     """Fit a cross-fitted DR-learner uplift policy from a log and save it as JSON."""
-    from tools.targeting.learned import LogColumns, fit_uplift_policy
-    from tools.targeting.table import TableError, read_table
+    from tools.targeting.offline.learned import LogColumns, fit_uplift_policy
+    from tools.targeting.offline.table import TableError, read_table
 
     if outcome_model not in ("gbm", "linear"):
         raise _fail(ValueError(f"--outcome-model must be gbm or linear, got {outcome_model!r}"))
@@ -110,9 +110,9 @@ def plan(
     method: Annotated[str, typer.Option(help="Allocation: auto, milp or greedy.")] = "auto",
 ) -> None:
     """Score every customer, allocate the budget, write one row per customer with the reason."""
-    from tools.targeting.learned import UpliftPolicy
-    from tools.targeting.planning import Budget, plan_campaign
-    from tools.targeting.table import TableError, read_table
+    from tools.targeting.offline.learned import UpliftPolicy
+    from tools.targeting.offline.planning import Budget, plan_campaign
+    from tools.targeting.offline.table import TableError, read_table
 
     if method not in ("auto", "milp", "greedy"):
         raise _fail(ValueError(f"--method must be auto, milp or greedy, got {method!r}"))
@@ -155,8 +155,8 @@ def plan(
 
 def _eligibility(table: Table, columns: list[str], n_treatments: int) -> Eligibility | None:
     """Rows whose eligibility columns are not all true get nothing; the reason names the column."""
-    from tools.targeting.eligibility import Eligibility
-    from tools.targeting.table import TableError
+    from tools.targeting.offline.eligibility import Eligibility
+    from tools.targeting.offline.table import TableError
 
     if not columns:
         return None

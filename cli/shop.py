@@ -14,11 +14,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from domain.people import Event, User
 from shopdata.demo_shop import build_demo_shop
 from shopdata.taobao import DEFAULT_PATH, read_taobao_events
-from tools.features import derive_features, to_prompt_profile
-from tools.history_store import HistoryStore
+from tools.profile.features import derive_features, to_prompt_profile
 from tools.pseudonym import user_ref
 from tools.settings import get_settings
-from tools.shop_db import ShopDB
+from tools.stores.history import HistoryStore
+from tools.stores.shop_db import ShopDB
 
 app = typer.Typer(help="Shop data: demo shop, Taobao import, user profiles.", no_args_is_help=True)
 console = Console()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -53,3 +54,14 @@ class PromotionResult(BaseModel):
     explanation: Explanation
     reviews: list[DraftReview] = Field(default_factory=list)
     drafts: list[Draft] = Field(default_factory=list, description="Every draft of every attempt, in order.")
+
+
+@dataclass(frozen=True)
+class UserOutcome:
+    """One user's result, or the error that stopped their request (the others go on)."""
+
+    user_id: str
+    result: PromotionResult | None
+    error: str | None = None
+    seconds: float = 0.0
+    """Wall time of this user's request, from start to result or error."""

@@ -11,8 +11,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from evaluation.records import RunConfig, RunManifest, ScenarioRecord
-from evaluation.stats import mean, percentile, rate, share_true
+from evaluation.stats import mean, rate, share_true
 from evaluation.text_metrics import distinct_n, tokenize
+from tools.stats import percentile
 
 SCHEMA = "promo-eval-summary/1"
 

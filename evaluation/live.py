@@ -8,7 +8,7 @@ from pathlib import Path
 from evaluation.load import ScenarioSet
 from evaluation.records import ScenarioRecord
 from evaluation.replay import ReplayOptions, ReplayReport, run_scenarios
-from tools.chat_model import llm_endpoint
+from tools.llm.chat_model import llm_endpoint
 from tools.services import open_services
 from tools.settings import Settings
 

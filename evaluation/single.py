@@ -8,16 +8,16 @@ from pathlib import Path
 
 from openai import OpenAIError
 
+from agents.context import Context
 from domain.clock import utc_now
 from domain.decision import PromotionResult
 from evaluation.materialize import Materialized
 from evaluation.metrics import score_scenario
 from evaluation.records import RunConfig, ScenarioRecord, Usage
 from graphs.batch import run_one
-from graphs.context import Context
-from tools.llm_usage import UsageMeter
+from tools.llm.usage import UsageMeter
 from tools.services import Services
-from tools.shop_db import ShopDB
+from tools.stores.shop_db import ShopDB
 
 
 def run_in_own_shop(m: Materialized, base: Services, config: RunConfig, db_dir: Path) -> ScenarioRecord:

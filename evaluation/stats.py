@@ -1,24 +1,8 @@
-"""Small, exact statistics used by the metrics: nearest-rank percentiles, means and rates."""
+"""Small, exact statistics used by the metrics: means and rates (percentiles: tools.stats)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-
-
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """Nearest-rank percentile: the ``ceil(q * n)``-th smallest value (1-based); None for no values.
-
-    ``q`` is a fraction in [0, 1]; q = 0 gives the minimum. The same rule as tools.llm_usage, so run-level
-    and call-level figures read alike.
-    """
-    if not 0 <= q <= 1:
-        raise ValueError(f"q must be in [0, 1], got {q}")
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(q * len(ordered)))
-    return ordered[rank - 1]
 
 
 def mean(values: Sequence[float]) -> float | None:

@@ -5,31 +5,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 
+from agents.context import Context
+from agents.state import PromotionInput, PromotionOutput
 from domain.approval import ApprovalAnswer, ApprovalRequest
 from domain.channels import Channel, Locale
-from domain.decision import PromotionResult
+from domain.decision import PromotionResult, UserOutcome
 from domain.offer import Campaign
-from graphs.context import Context
 from graphs.promotion import PromotionGraph, graph
-from graphs.state import PromotionInput, PromotionOutput
-
-
-@dataclass(frozen=True)
-class UserOutcome:
-    """One user's result, or the error that stopped their request (the others go on)."""
-
-    user_id: str
-    result: PromotionResult | None
-    error: str | None = None
-    seconds: float = 0.0
-    """Wall time of this user's request, from start to result or error."""
 
 
 class AwaitingApproval(RuntimeError):

@@ -12,13 +12,14 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
-from agents.audience_sample import select_audience
+from agents.audience_sample import show_audience_sample
 from agents.chat_answer import write_answer
+from agents.chat_preview import PreviewCopy
+from agents.chat_state import ChatInput, ChatOutput, ChatState
+from agents.context import ChatContext
 from agents.intake import understand_brief
 from domain.chat import ChatEvent, ChatMessage
-from graphs.chat_preview import preview_copy
-from graphs.chat_state import ChatInput, ChatOutput, ChatState
-from graphs.context import ChatContext
+from graphs.batch import run_many
 
 ChatGraph = CompiledStateGraph[ChatState, ChatContext, ChatInput, ChatOutput]
 
@@ -33,12 +34,14 @@ def route_after_audience(state: ChatState) -> Literal["preview", "answer"]:
     return "preview" if state.audience_ids else "answer"
 
 
-def build_chat_graph(checkpointer: BaseCheckpointSaver[str] | None = None) -> ChatGraph:
+def build_chat_graph(
+    checkpointer: BaseCheckpointSaver[str] | None = None, context_schema: type[ChatContext] = ChatContext
+) -> ChatGraph:
     """Assemble and compile the chat graph; compiling builds no clients."""
-    builder = StateGraph(ChatState, context_schema=ChatContext, input_schema=ChatInput, output_schema=ChatOutput)
+    builder = StateGraph(ChatState, context_schema=context_schema, input_schema=ChatInput, output_schema=ChatOutput)
     builder.add_node("intake", understand_brief)
-    builder.add_node("audience", select_audience)
-    builder.add_node("preview", preview_copy)
+    builder.add_node("audience", show_audience_sample)
+    builder.add_node("preview", PreviewCopy(run_many))
     builder.add_node("answer", write_answer)
     builder.add_edge(START, "intake")
     builder.add_conditional_edges("intake", route_after_intake, {"audience": "audience", END: END})
@@ -49,7 +52,7 @@ def build_chat_graph(checkpointer: BaseCheckpointSaver[str] | None = None) -> Ch
 
 
 chat_graph = build_chat_graph()
-"""The compiled chat graph registered in langgraph.json."""
+"""The compiled chat graph; its turns need services in their context (langgraph.json serves graphs/served.py)."""
 
 
 async def stream_chat(messages: Sequence[ChatMessage], context: ChatContext) -> AsyncIterator[ChatEvent]:

@@ -7,7 +7,6 @@ share them (see campaign.scale_out).
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -16,9 +15,10 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from pydantic import SecretStr
 
 from domain import approval, copy, decision, offer, people, profile, review
-from tools.postgres import MISSING_EXTRA, connect
 from tools.pseudonym import user_ref
 from tools.settings import Settings
+from tools.stores.postgres import MISSING_EXTRA, connect
+from tools.thread_ids import parse_thread_id
 
 if TYPE_CHECKING:
     from langgraph.checkpoint.postgres import PostgresSaver
@@ -74,11 +74,6 @@ def open_checkpointer(settings: Settings, *, setup: bool = True) -> Checkpointer
     return sqlite_checkpointer(settings.checkpoint_db_path)
 
 
-def request_thread_id(campaign_id: str, user_id: str) -> str:
-    """A fresh thread id for one user's request, `<campaign>:<user_ref>:<random>`: no raw user id in it."""
-    return f"{campaign_id}:{user_ref(user_id)}:{uuid.uuid4().hex[:12]}"
-
-
 def _thread_ids(saver: Checkpointer) -> list[str]:
     query = "SELECT DISTINCT thread_id FROM checkpoints"
     if isinstance(saver, SqliteSaver):
@@ -94,12 +89,20 @@ def _thread_ids(saver: Checkpointer) -> list[str]:
 
 
 def user_thread_ids(saver: Checkpointer, user_id: str) -> list[str]:
-    """Threads holding this user's state, by the project's two thread-id conventions.
+    """Threads holding this user's state (tools/thread_ids.py), and those of older releases.
 
-    Campaign runs use `<run_id>:<user_id>`; single requests use `<campaign>:<user_ref>:<random>`.
+    Releases before the one thread-id format named campaign threads `<run_id>:<user_id>` and requests
+    `<campaign>:<user_ref>:<random>`: erasure must find those too.
     """
     ref = user_ref(user_id)
-    return [t for t in _thread_ids(saver) if t.endswith(f":{user_id}") or ref in t.split(":")]
+
+    def belongs(thread_id: str) -> bool:
+        parsed = parse_thread_id(thread_id)
+        if parsed is not None:
+            return parsed.user_ref == ref
+        return thread_id.endswith(f":{user_id}") or ref in thread_id.split(":")
+
+    return [t for t in _thread_ids(saver) if belongs(t)]
 
 
 def erase_user_threads(saver: Checkpointer, user_id: str) -> int:

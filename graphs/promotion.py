@@ -8,14 +8,14 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
+from agents.context import Context
 from agents.copywriter import write_copy
 from agents.critic import review_drafts, route_after_review
 from agents.fallback import write_fallback
 from agents.human_review import request_approval
 from agents.profiling import profile_user
+from agents.state import PromotionInput, PromotionOutput, PromotionState
 from agents.targeting import target
-from graphs.context import Context
-from graphs.state import PromotionInput, PromotionOutput, PromotionState
 
 PromotionGraph = CompiledStateGraph[PromotionState, Context, PromotionInput, PromotionOutput]
 
@@ -25,10 +25,12 @@ def route_after_profile(state: PromotionState) -> Literal["write", "target"]:
     return "write" if state.worth_writing and state.write_channel is not None else "target"
 
 
-def build_graph(checkpointer: BaseCheckpointSaver[str] | None = None) -> PromotionGraph:
+def build_graph(
+    checkpointer: BaseCheckpointSaver[str] | None = None, context_schema: type[Context] = Context
+) -> PromotionGraph:
     """Assemble and compile the graph; compiling builds no clients (they come with the run's context)."""
     builder = StateGraph(
-        PromotionState, context_schema=Context, input_schema=PromotionInput, output_schema=PromotionOutput
+        PromotionState, context_schema=context_schema, input_schema=PromotionInput, output_schema=PromotionOutput
     )
     builder.add_node("profile", profile_user)
     builder.add_node("write", write_copy)
@@ -50,4 +52,4 @@ def build_graph(checkpointer: BaseCheckpointSaver[str] | None = None) -> Promoti
 
 
 graph = build_graph()
-"""The compiled graph registered in langgraph.json."""
+"""The compiled graph; its runs need services in their context (langgraph.json serves graphs/served.py)."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+from agents.context import ChatContext
 from domain.chat import ChatEvent, ChatMessage
 from domain.clock import Clock
 from graphs.chat import stream_chat
-from graphs.context import ChatContext
 from service.runtime import ChatAssistant
 from tools.services import Services
 from tools.settings import Settings

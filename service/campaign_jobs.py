@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from agents.context import Context
 from campaign.runner import process_run, start_run
 from domain.offer import Campaign
-from graphs.context import Context
 from graphs.promotion import PromotionGraph
 from service.metrics import TokenMetrics
 from service.runtime import ServiceRuntime
-from tools.generation_cache import GenerationCache
+from tools.llm.generation_cache import GenerationCache
 
 logger = logging.getLogger("promo.service.runs")
 

@@ -18,7 +18,7 @@ from service.audit import AuditLog
 from service.keys import KeyStore
 from service.llm_health import ModelsProbe
 from service.runtime import ServiceRuntime
-from tools.chat_model import llm_endpoint
+from tools.llm.chat_model import llm_endpoint
 from tools.services import open_services
 from tools.settings import Settings
 

@@ -12,13 +12,13 @@ from datetime import datetime
 
 from langchain_core.runnables import RunnableConfig
 
+from agents.context import Context
 from domain.approval import ApprovalAnswer, ApprovalRequest
 from domain.decision import PromotionResult
 from graphs.batch import AwaitingApproval, resume_one, run_one
-from graphs.checkpoints import request_thread_id
-from graphs.context import Context
 from service.schemas.promotions import PromotionRequest
 from service.state import ServiceState
+from tools.thread_ids import parse_thread_id, request_thread_id
 
 
 def generate(state: ServiceState, body: PromotionRequest) -> PromotionResult:
@@ -69,12 +69,13 @@ def pending_request(state: ServiceState, thread_id: str) -> ApprovalRequest | No
 
 
 def _run_member(state: ServiceState, thread_id: str) -> tuple[str, str, datetime] | None:
-    """(run_id, user_id, the run's clock) when the thread is a campaign run's `<run_id>:<user_id>`."""
-    run_id, sep, user_id = thread_id.partition(":")
-    if not sep or ":" in user_id:  # single requests' threads have two colons
+    """(run_id, user_id, the run's clock) when the thread is a campaign run's (tools/thread_ids.py)."""
+    parsed = parse_thread_id(thread_id)
+    if parsed is None or parsed.kind != "run":
         return None
-    info = state.runtime.runs.get(run_id)
-    return None if info is None else (run_id, user_id, info.clock)
+    info = state.runtime.runs.get(parsed.scope)
+    user_id = None if info is None else state.runtime.runs.member(parsed.scope, parsed.user_ref)
+    return None if info is None or user_id is None else (parsed.scope, user_id, info.clock)
 
 
 def answer(state: ServiceState, thread_id: str, reply: ApprovalAnswer) -> PromotionResult:

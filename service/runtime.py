@@ -16,7 +16,7 @@ from domain.chat import ChatEvent, ChatMessage
 from service.audit import AuditLog
 from service.keys import KeyStore
 from service.llm_health import LLMHealth
-from tools.chat_model import LLMEndpoint
+from tools.llm.chat_model import LLMEndpoint
 from tools.services import Services
 from tools.settings import Settings
 

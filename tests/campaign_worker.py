@@ -17,20 +17,20 @@ from langchain_core.messages import BaseMessage
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import SecretStr
 
+from agents.context import Context
 from campaign.plan import write_plan
 from campaign.runner import process_run, start_run
 from campaign.store import open_run_store
 from domain.copy import CopyBatch, CopyVariant
 from domain.review import Critique
 from graphs.checkpoints import open_checkpointer
-from graphs.context import Context
 from graphs.promotion import build_graph
 from shopdata.demo_shop import build_demo_shop, demo_campaigns
 from tests.fakes import ScriptedChatModel
-from tools.history_store import HistoryStore
 from tools.services import Services
 from tools.settings import Settings
-from tools.shop_db import ShopDB
+from tools.stores.history import HistoryStore
+from tools.stores.shop_db import ShopDB
 
 CLOCK = datetime(2026, 11, 5, 6, 0, tzinfo=UTC)
 VARIANTS = [

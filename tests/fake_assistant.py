@@ -10,7 +10,7 @@ from domain.chat import ChatEvent, ChatMessage
 
 
 def _variant(variant_id: str, channel: str, title: str, body: str, chosen: bool, reasons: list[str]) -> dict[str, Any]:
-    """A variant payload shaped as agents/chat_events.py builds it."""
+    """A variant payload shaped as agents/text/chat_events.py builds it."""
     return {
         "user_ref": "u_3f2a9c1d0b7e",
         "variant_id": variant_id,

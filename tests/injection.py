@@ -1,4 +1,4 @@
-"""The prompt-injection suite: payloads from eval/injection/payloads.yaml planted in user history."""
+"""The prompt-injection suite: payloads from evaluation/data/injection/payloads.yaml planted in user history."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import yaml
 from domain.people import Event, Item, User
 from domain.review import Violation
 
-PAYLOADS = Path(__file__).parents[1] / "eval" / "injection" / "payloads.yaml"
+PAYLOADS = Path(__file__).parents[1] / "evaluation" / "data" / "injection" / "payloads.yaml"
 
 
 @dataclass(frozen=True)

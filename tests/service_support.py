@@ -22,7 +22,7 @@ from service.runtime import ChatAssistant, ServiceRuntime
 from tests.fake_assistant import scripted_assistant
 from tests.fakes import ScriptedChatModel
 from tests.unit.conftest import CRITIQUE, NOW, good_batch
-from tools.chat_model import LLMEndpoint
+from tools.llm.chat_model import LLMEndpoint
 from tools.services import Services
 from tools.settings import Settings
 

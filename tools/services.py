@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 import httpx
 from langchain_core.language_models import BaseChatModel
 
-from tools.chat_model import LLMEndpoint, make_chat_model
-from tools.generation_cache import GenerationCache
-from tools.history_store import HistoryStore
+from tools.llm.chat_model import LLMEndpoint, make_chat_model
+from tools.llm.generation_cache import GenerationCache
 from tools.settings import Settings
-from tools.shop_db import ShopDB
+from tools.stores.history import HistoryStore
+from tools.stores.shop_db import ShopDB
 from tools.targeting import TargetingPolicy
+from tools.targeting.offline.send_threshold import load_threshold
 from tools.targeting.scoring import DEFAULT_THRESHOLD
-from tools.targeting.send_threshold import load_threshold
 from tools.targeting.variant_bandit import VariantBandit
 
 

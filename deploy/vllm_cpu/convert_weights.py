@@ -2,7 +2,7 @@
 
 Runs in the vLLM environment (torch, transformers, gguf, accelerate), not the project's: `serve.sh` calls it.
 The weights come only from the installed chunk packages (already assembled and sha256-verified by
-`tools.model_weights`); nothing is downloaded (HF_HUB_OFFLINE=1). The Q4_K_M weights are dequantized to
+`tools.llm.weights`); nothing is downloaded (HF_HUB_OFFLINE=1). The Q4_K_M weights are dequantized to
 bfloat16, so vLLM serves the same model the embedded llama.cpp server does, up to rounding.
 
 Usage: ``python convert_weights.py MODEL.gguf OUT_DIR``; OUT_DIR is written atomically (a temporary folder

@@ -38,7 +38,7 @@ export VLLM_CPU_NUM_OF_RESERVED_CPU=0 VLLM_CPU_KVCACHE_SPACE="$KV_CACHE_GB"
 if [ ! -f "$WEIGHTS_DIR/model.safetensors" ]; then
     GGUF="$(.venv/bin/python -c "
 import sys
-from tools.model_weights import ensure_weights
+from tools.llm.weights import ensure_weights
 from tools.settings import get_settings
 print(ensure_weights(sys.argv[1], get_settings().model_cache_dir))" "$MODEL")"
     mkdir -p "$(dirname "$WEIGHTS_DIR")"

@@ -11,12 +11,12 @@ from fastapi.responses import JSONResponse
 
 from domain.approval import ApprovalAnswer
 from domain.decision import PromotionResult
-from graphs.batch import AwaitingApproval as Paused
+from graphs.batch import AwaitingApproval
 from service import promotion_calls
 from service.deps import Marketer, StateDep
 from service.openapi import BUSY, Responses
 from service.routes.promotions import paused_response
-from service.schemas.promotions import AwaitingApproval
+from service.schemas.promotions import ApprovalPending
 from service.state import ServiceState
 
 router = APIRouter(prefix="/v1/approvals", tags=["promotions"])
@@ -37,16 +37,16 @@ EXAMPLES = {
 NOT_WAITING: Responses = {404: {"description": "No run is waiting for approval on that thread."}}
 
 
-async def _waiting(state: ServiceState, thread_id: str) -> AwaitingApproval:
+async def _waiting(state: ServiceState, thread_id: str) -> ApprovalPending:
     request = await anyio.to_thread.run_sync(partial(promotion_calls.pending_request, state, thread_id))
     if request is None:
         detail = f"thread {thread_id!r} is not waiting for approval (unknown, or answered already)"
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail)
-    return AwaitingApproval(thread_id=thread_id, request=request)
+    return ApprovalPending(thread_id=thread_id, request=request)
 
 
 @router.get("/{thread_id}", responses=NOT_WAITING)
-async def get_approval(thread_id: str, state: StateDep, _who: Marketer) -> AwaitingApproval:
+async def get_approval(thread_id: str, state: StateDep, _who: Marketer) -> ApprovalPending:
     """The failed drafts and their violations that a reviewer decides on."""
     return await _waiting(state, thread_id)
 
@@ -55,7 +55,7 @@ async def get_approval(thread_id: str, state: StateDep, _who: Marketer) -> Await
     "/{thread_id}",
     response_model=PromotionResult,
     responses={
-        202: {"model": AwaitingApproval, "description": "Still waiting (paused again)."},
+        202: {"model": ApprovalPending, "description": "Still waiting (paused again)."},
         409: {"description": "Another answer to this thread is being applied."},
         **NOT_WAITING,
         **BUSY,
@@ -76,7 +76,7 @@ async def answer_approval(
         await state.require_llm()
         async with state.jobs.slot():
             return await anyio.to_thread.run_sync(partial(promotion_calls.answer, state, thread_id, reply))
-    except Paused as paused:
+    except AwaitingApproval as paused:
         return paused_response(paused)
     finally:
         state.resuming.discard(thread_id)

@@ -9,18 +9,18 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import JSONResponse
 
 from domain.decision import PromotionResult
-from graphs.batch import AwaitingApproval as Paused
+from graphs.batch import AwaitingApproval
 from service import promotion_calls
 from service.deps import Marketer, StateDep
 from service.openapi import BUSY
-from service.schemas.promotions import AwaitingApproval, PromotionRequest
+from service.schemas.promotions import ApprovalPending, PromotionRequest
 
 router = APIRouter(prefix="/v1/promotions", tags=["promotions"])
 
 
-def paused_response(paused: Paused) -> JSONResponse:
+def paused_response(paused: AwaitingApproval) -> JSONResponse:
     """202 with what the reviewer must see, and where to answer."""
-    body = AwaitingApproval(thread_id=paused.thread_id, request=paused.request)
+    body = ApprovalPending(thread_id=paused.thread_id, request=paused.request)
     location = f"/v1/approvals/{paused.thread_id}"
     return JSONResponse(body.model_dump(mode="json"), status.HTTP_202_ACCEPTED, headers={"Location": location})
 
@@ -29,7 +29,7 @@ def paused_response(paused: Paused) -> JSONResponse:
     "",
     response_model=PromotionResult,
     responses={
-        202: {"model": AwaitingApproval, "description": "Paused for human approval."},
+        202: {"model": ApprovalPending, "description": "AwaitingApproval for human approval."},
         404: {"description": "No such user."},
         **BUSY,
     },
@@ -40,7 +40,7 @@ async def create_promotion(body: PromotionRequest, state: StateDep, _who: Market
     async with state.jobs.slot():
         try:
             return await anyio.to_thread.run_sync(partial(promotion_calls.generate, state, body))
-        except Paused as paused:
+        except AwaitingApproval as paused:
             return paused_response(paused)
         except KeyError as error:
             raise HTTPException(status.HTTP_404_NOT_FOUND, str(error.args[0])) from error

@@ -27,7 +27,7 @@ class PromotionRequest(BaseModel):
     variants: int = Field(default=2, ge=1, le=5, description="Copy variants written per attempt.")
 
 
-class AwaitingApproval(BaseModel):
+class ApprovalPending(BaseModel):
     """202: rewrites ran out and the campaign asks a human; answer at POST /v1/approvals/{thread_id}."""
 
     status: Literal["awaiting_approval"] = "awaiting_approval"

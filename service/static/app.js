@@ -43,7 +43,7 @@ function asText(value) {
   return String(value);
 }
 
-// Variant payloads come from agents/chat_events.py (variant_payload): copy, the user's pseudonym and
+// Variant payloads come from agents/text/chat_events.py (variant_payload): copy, the user's pseudonym and
 // derived features, the targeting decision and the checks passed. `who`/`why`/`text` override them.
 function whoGetsIt(data) {
   if (data.who || data.audience) return asText(data.who || data.audience);

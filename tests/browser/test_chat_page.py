@@ -21,10 +21,10 @@ from service.runtime import ServiceRuntime
 from tests.fakes import ScriptedChatModel
 from tests.service_support import build_runtime, close_runtime
 from tests.unit.conftest import ITEMS, NOW, USERS, _events
-from tools.history_store import HistoryStore
 from tools.services import Services
 from tools.settings import Settings
-from tools.shop_db import ShopDB
+from tools.stores.history import HistoryStore
+from tools.stores.shop_db import ShopDB
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from shopdata.demo_shop import DemoShop
-from tools.chat_model import llm_endpoint
+from tools.llm.chat_model import llm_endpoint
 from tools.services import Services, open_services
 from tools.settings import Settings
 

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from agents.context import ChatContext
 from domain.chat import ChatEvent, ChatMessage
 from graphs.chat import stream_chat
-from graphs.context import ChatContext
 from shopdata.demo_shop import DemoShop, build_demo_shop
 from tests.integration.real_model import REAL_MODEL, demo_services
 from tools.services import Services

@@ -14,7 +14,7 @@ from tests.integration.real_model import REAL_MODEL
 from tools.settings import Settings
 
 pytestmark = REAL_MODEL
-SCENARIOS = Path(__file__).parents[2] / "eval" / "scenarios"
+SCENARIOS = Path(__file__).parents[2] / "evaluation" / "data" / "scenarios"
 
 
 def test_gate_set_passes_on_the_real_small_model(tmp_path: Path) -> None:

@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from graphs.batch import UserOutcome, run_many
-from graphs.context import Context
+from agents.context import Context
+from domain.decision import UserOutcome
+from graphs.batch import run_many
 from shopdata.demo_shop import DemoShop, build_demo_shop, demo_campaigns
 from tests.integration.real_model import REAL_MODEL, demo_services
 from tools.compliance import OfferFacts, check_draft
-from tools.llm_usage import UsageMeter
+from tools.llm.usage import UsageMeter
 from tools.services import Services
 
 pytestmark = REAL_MODEL

@@ -11,9 +11,9 @@ import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from domain.copy import CopyBatch
-from tools.chat_model import make_chat_model
-from tools.local_llm import LocalLLMError, LocalLLMServer
-from tools.model_weights import WEIGHTS, MissingWeightsError, ensure_weights, locate_parts
+from tools.llm.chat_model import make_chat_model
+from tools.llm.local_server import LocalLLMError, LocalLLMServer
+from tools.llm.weights import WEIGHTS, MissingWeightsError, ensure_weights, locate_parts
 from tools.settings import EmbeddedModel, Settings, get_settings
 
 pytestmark = pytest.mark.integration

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from agents.context import Context
 from graphs.batch import run_many
-from graphs.context import Context
 from tests.injection import load_payloads, planted_history, succeeded, victim
 from tests.integration.real_model import REAL_MODEL
 from tests.unit.conftest import ITEMS, make_campaign
-from tools.chat_model import llm_endpoint
 from tools.compliance import OfferFacts, check_draft
+from tools.llm.chat_model import llm_endpoint
 from tools.services import Services, open_services
 from tools.settings import Settings
 

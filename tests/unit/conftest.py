@@ -14,9 +14,9 @@ from domain.people import Event, Item, QuietHours, User
 from domain.review import Critique
 from tests.fakes import ScriptedChatModel
 from tests.postgres_cluster import database_url, postgres_cluster  # noqa: F401  (fixtures: both SQL backends)
-from tools.history_store import HistoryStore
 from tools.services import Services
-from tools.shop_db import ShopDB
+from tools.stores.history import HistoryStore
+from tools.stores.shop_db import ShopDB
 
 TZ8 = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 5, 6, 0, tzinfo=UTC)  # 14:00 in UTC+8: outside default quiet hours

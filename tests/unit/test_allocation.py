@@ -5,11 +5,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tools.targeting.allocation import Allocation, AllocationProblem, allocate_exact
-from tools.targeting.eligibility import build_eligibility
-from tools.targeting.greedy import allocate_greedy
-from tools.targeting.planning import Budget
-from tools.targeting.solve import allocate
+from tools.targeting.offline.allocation import Allocation, AllocationProblem, allocate_exact
+from tools.targeting.offline.eligibility import build_eligibility
+from tools.targeting.offline.greedy import allocate_greedy
+from tools.targeting.offline.planning import Budget
+from tools.targeting.offline.solve import allocate
 
 
 def random_problem(seed: int, *, costs: bool, caps: bool, n: int = 40) -> AllocationProblem:

@@ -18,7 +18,7 @@ from pydantic import SecretStr
 
 from campaign.store import RunStore
 from tests.postgres_cluster import PostgresCluster
-from tools.database import open_database
+from tools.stores.database import open_database
 
 ROOT = Path(__file__).parents[2]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.profile import PromptProfile
 from tests.unit.conftest import ITEMS, make_campaign
-from tools.campaign_view import MAX_RELEVANT, campaign_view
+from tools.profile.campaign_view import MAX_RELEVANT, campaign_view
 
 THERMOS = [i for i in ITEMS if i.category == "thermos"]
 

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from agents.chat_state import ChatInput
+from agents.context import ChatContext, Context
 from domain.brief import BriefDraft
 from domain.chat import ChatEvent, ChatMessage
 from domain.copy import CopyBatch
 from domain.review import Critique
 from graphs.chat import chat_graph, stream_chat
-from graphs.chat_state import ChatInput
-from graphs.context import ChatContext, Context
+from graphs.served import ServedChatContext, ServedContext
 from tests.fakes import ScriptedChatModel
 from tests.unit.conftest import CRITIQUE, NOW, USERS, good_batch
 from tools.pseudonym import user_ref
 from tools.services import Services
+from tools.services_field import MissingServices
 
+ROOT = Path(__file__).parents[2]
 SNAPSHOT = Path(__file__).parent / "snapshots" / "chat_graph.mmd"
 BRIEF_ZH = "给最近浏览过保温杯的用户写两条双十一推送，满300减50"
 
@@ -131,7 +136,16 @@ def test_context_schema_leaves_services_out() -> None:
     assert "services" not in schema.get("properties", {}) and "sample_size" in schema["properties"]
 
 
-def test_context_without_services_uses_the_process_default_on_first_read(
+def test_a_context_without_services_refuses_to_be_read() -> None:
+    context = ChatContext()
+    repr(context)  # nothing is read, nothing starts
+    with pytest.raises(MissingServices, match="pass services="):
+        _ = context.services
+    with pytest.raises(MissingServices, match="Context was built without services"):
+        _ = Context().services
+
+
+def test_the_served_graphs_use_the_process_default_on_first_read(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     built: list[Services] = []
@@ -141,8 +155,14 @@ def test_context_without_services_uses_the_process_default_on_first_read(
         return services
 
     monkeypatch.setattr("tools.default_services.process_services", default)
-    context = ChatContext()  # what the LangGraph server builds from an empty context
+    context = ServedChatContext()  # what the LangGraph server builds from an empty context
     repr(context)
     assert built == []  # nothing started until a node reads it
     assert context.services is services and context.promotion_context(2).services is services
-    assert Context().services is services and len(built) == 2
+    assert ServedContext().services is services and len(built) == 2
+
+
+def test_importing_the_graph_contract_loads_no_client_library() -> None:
+    probe = "import sys, agents.context, agents.state; print(*sorted({'chromadb', 'openai'} & set(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert loaded.stdout.strip() == ""

@@ -16,9 +16,9 @@ from langchain_core.messages import AIMessage, HumanMessage
 from langchain_openai import ChatOpenAI
 
 from domain.copy import CopyBatch
-from tools import chat_model
-from tools.chat_model import REPETITION_PENALTY, LLMEndpoint, llm_endpoint, make_chat_model
-from tools.llm_usage import UsageMeter
+from tools.llm import chat_model
+from tools.llm.chat_model import REPETITION_PENALTY, LLMEndpoint, llm_endpoint, make_chat_model
+from tools.llm.usage import UsageMeter
 from tools.settings import Settings
 
 BATCH = {"variants": [{"title": "八折好鞋", "body": "运动鞋全场八折，周日截止。", "cta": "立即抢购"}]}

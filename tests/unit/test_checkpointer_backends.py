@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from agents.context import Context
 from domain.approval import ApprovalAnswer
 from domain.copy import CopyBatch
 from graphs.batch import AwaitingApproval, resume_one, run_one
 from graphs.checkpoints import erase_user_threads, open_checkpointer, user_thread_ids
-from graphs.context import Context
 from graphs.promotion import build_graph
 from tests.fakes import ScriptedChatModel
 from tests.unit.conftest import GOOD_ZH, NOW, bad_batch, make_campaign

@@ -4,7 +4,7 @@ import pytest
 
 from domain.channels import limits_for
 from domain.copy import CopyVariant, Draft
-from tools.copy_fit import body_allowance, cut_title, cut_to_sentences, fit_variant
+from tools.compliance.copy_fit import body_allowance, cut_title, cut_to_sentences, fit_variant
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.copy_prompt import eligible_text
+from agents.text.copy_prompt import eligible_text
 from tests.unit.conftest import ITEMS, make_campaign
 
 

@@ -9,7 +9,7 @@ from domain.copy import Draft
 from domain.review import Critique
 from tests.fakes import ScriptedChatModel
 from tests.unit.conftest import CRITIQUE
-from tools.generation_cache import GenerationCache
+from tools.llm.generation_cache import GenerationCache
 
 
 def test_second_identical_critique_comes_from_the_cache(tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from tools.database import open_database
-from tools.postgres import DatabaseUnavailable
 from tools.settings import Settings
+from tools.stores.database import open_database
+from tools.stores.postgres import DatabaseUnavailable
 
 
 def settings(url: str) -> Settings:

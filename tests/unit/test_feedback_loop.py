@@ -11,8 +11,8 @@ from campaign.feedback import FeedbackLog
 from campaign.ingest import ingest_feedback
 from campaign.runner import _unit_hash
 from domain.people import User
-from tools.database import open_database
-from tools.shop_db import ShopDB
+from tools.stores.database import open_database
+from tools.stores.shop_db import ShopDB
 
 CSV = """event_id,run_id,user_id,kind,ts,channel,value
 e1,r1,u1,impression,2026-11-05T10:00:00+08:00,push,

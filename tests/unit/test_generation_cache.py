@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.generation_cache import GenerationCache
+from tools.llm.generation_cache import GenerationCache
 
 WAIT_S = 10
 

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
+from agents.context import Context
 from domain.approval import ApprovalAnswer
 from domain.copy import CopyBatch, CopyVariant
 from domain.offer import BrandRules
 from domain.review import Critique
 from graphs.batch import AwaitingApproval, resume_one, run_many, run_one
 from graphs.checkpoints import sqlite_checkpointer
-from graphs.context import Context
 from graphs.promotion import PromotionGraph, build_graph, graph
 from tests.fakes import ScriptedChatModel, llm_timeout
 from tests.unit.conftest import (

@@ -12,7 +12,7 @@ from domain.chat import ChatMessage
 from domain.offer import Offer
 from shopdata.catalog import load_catalog
 from tests.fakes import ScriptedChatModel, llm_timeout
-from tools.catalog_match import CatalogIndex
+from tools.brief.catalog_match import CatalogIndex
 
 NOW = datetime(2026, 11, 5, 6, 0, tzinfo=UTC)  # six days before 双十一
 NOTHING = BriefDraft(offer_kind="none")

@@ -6,9 +6,9 @@ import pytest
 
 from domain.offer import Offer
 from shopdata.catalog import load_catalog
-from tools.brief_offer import find_offer, offer_is_stated
-from tools.brief_rules import read_brief, read_conversation
-from tools.catalog_match import CatalogIndex
+from tools.brief.catalog_match import CatalogIndex
+from tools.brief.offer import find_offer, offer_is_stated
+from tools.brief.rules import read_brief, read_conversation
 
 
 @pytest.fixture(scope="module")

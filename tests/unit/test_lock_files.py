@@ -74,7 +74,7 @@ def test_both_locks_pin_shared_packages_alike() -> None:
 
 def test_a_changed_or_new_requirement_is_caught() -> None:
     locked = {"openai": "2.1.0", "langgraph": "1.2.22"}
-    assert unmet(locked, [Requirement("openai>=3"), Requirement("Lang_Graph==1.2.22"), Requirement("ray")]) == [
+    assert unmet(locked, [Requirement("openai>=3"), Requirement("LangGraph==1.2.22"), Requirement("ray")]) == [
         "openai>=3 (locked: 2.1.0)",
         "ray (locked: nothing)",
     ]

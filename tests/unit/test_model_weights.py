@@ -7,8 +7,8 @@ from typing import Final
 
 import pytest
 
-from tools import model_weights
-from tools.model_weights import MissingWeightsError, WeightsError, WeightSpec, ensure_weights, locate_parts
+from tools.llm import weights as model_weights
+from tools.llm.weights import MissingWeightsError, WeightsError, WeightSpec, ensure_weights, locate_parts
 from tools.settings import EmbeddedModel
 
 MODEL: Final[EmbeddedModel] = "qwen2.5-coder-0.5b"

@@ -5,8 +5,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tools.targeting.logs import FloatArray, LoggedFeedback, LogValidationError
-from tools.targeting.ope import (
+from tools.targeting.offline.logs import FloatArray, LoggedFeedback, LogValidationError
+from tools.targeting.offline.ope import (
     DirectMethod,
     DoublyRobust,
     InverseProbabilityWeighting,
@@ -14,7 +14,7 @@ from tools.targeting.ope import (
     SelfNormalizedIPW,
     deterministic_dist,
 )
-from tools.targeting.selection import select_policy
+from tools.targeting.offline.selection import select_policy
 
 GOOD: dict[str, Any] = {"actions": [0, 1, 2], "rewards": [1.0, 0.0, 1.0], "propensities": [0.5, 0.25, 0.25]}
 

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from agents.context import Context
 from domain.copy import CopyBatch
 from domain.review import Critique
 from graphs.batch import run_one
-from graphs.context import Context
 from tests.fakes import ScriptedChatModel
 from tests.injection import Payload, load_payloads, planted_history, victim
 from tests.unit.conftest import CRITIQUE, ITEMS, NOW, good_batch, make_campaign
-from tools.history_store import HistoryStore
 from tools.services import Services
-from tools.shop_db import ShopDB
+from tools.stores.history import HistoryStore
+from tools.stores.shop_db import ShopDB
 
 PAYLOADS = load_payloads()
 DATA_BLOCK = re.compile(r"<(?:用户数据|customer_data)>(.*?)</(?:用户数据|customer_data)>", re.S)

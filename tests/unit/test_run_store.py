@@ -12,7 +12,7 @@ from campaign.store import RunStore
 from domain.decision import Explanation, PromotionResult, TargetingDecision
 from domain.profile import PromptProfile
 from tests.unit.conftest import make_campaign
-from tools.database import open_database
+from tools.stores.database import open_database
 
 CLOCK = datetime(2026, 11, 5, 6, 0, tzinfo=UTC)
 

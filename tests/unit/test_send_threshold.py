@@ -17,7 +17,7 @@ from domain.profile import PromptProfile
 from tests.unit.conftest import NOW, make_campaign
 from tools.services import Services
 from tools.settings import get_settings
-from tools.targeting.send_threshold import CURRENT, SendLog, load_threshold, review_threshold, save_threshold
+from tools.targeting.offline.send_threshold import CURRENT, SendLog, load_threshold, review_threshold, save_threshold
 
 
 def simulated_run(n: int, *, effect_above: float, seed: int, cost: float = 2.0, holdout: float = 0.3) -> SendLog:

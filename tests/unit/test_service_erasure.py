@@ -10,9 +10,9 @@ from graphs.checkpoints import user_thread_ids
 from tests.fakes import ScriptedChatModel
 from tests.service_support import served_app
 from tests.unit.conftest import ITEMS, USERS, _events, bad_batch, make_campaign
-from tools.history_store import HistoryStore
 from tools.services import Services
-from tools.shop_db import ShopDB
+from tools.stores.history import HistoryStore
+from tools.stores.shop_db import ShopDB
 
 GONE, KEPT = "u-zh-1", "u-en-1"
 

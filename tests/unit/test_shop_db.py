@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from domain.people import Item, User
-from tools.shop_db import ShopDB
+from tools.stores.shop_db import ShopDB
 
 NOW = datetime(2026, 11, 5, 6, 0, tzinfo=UTC)
 ITEMS = [

@@ -6,12 +6,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tools.targeting.effects import LinearEffects
-from tools.targeting.encoding import FeatureEncoder
-from tools.targeting.learned import LogColumns, UpliftPolicy, fit_uplift_policy
-from tools.targeting.logs import FloatArray, IntArray, LogValidationError
-from tools.targeting.table import Table, TableError, read_table
-from tools.targeting.uplift import DRLearner, TLearner
+from tools.targeting.offline.effects import LinearEffects
+from tools.targeting.offline.encoding import FeatureEncoder
+from tools.targeting.offline.learned import LogColumns, UpliftPolicy, fit_uplift_policy
+from tools.targeting.offline.logs import FloatArray, IntArray, LogValidationError
+from tools.targeting.offline.table import Table, TableError, read_table
+from tools.targeting.offline.uplift import DRLearner, TLearner
 
 FAST: dict[str, Any] = {"outcome_model": "linear", "calibration": "none", "n_folds": 2}
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from agents.context import Context
 from campaign.feedback import FeedbackEvent, FeedbackLog
 from campaign.store import RunStore
 from campaign.variant_learning import learn_from_run
@@ -19,7 +20,6 @@ from domain.offer import Offer
 from domain.profile import PromptProfile
 from domain.review import Critique, DraftReview
 from graphs.batch import run_one
-from graphs.context import Context
 from tests.fakes import ScriptedChatModel
 from tests.unit.conftest import CRITIQUE, NOW, good_batch, make_campaign
 from tools.services import Services

@@ -1,0 +1,87 @@
+"""Per-run choices that travel with one invocation (not process settings, not state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from domain.clock import utc_now
+from domain.offer import BrandRules
+from tools.services_field import ServicesField
+
+
+@dataclass(kw_only=True)
+class Context:
+    """Per-run context; nodes read it as `runtime.context`."""
+
+    services: ServicesField = field(default=ServicesField(), repr=False, compare=False)
+    """Shared clients (stores, models, policy), built once per process by tools.services.open_services.
+    Required: reading it unset raises MissingServices (only graphs/served.py, for langgraph dev, has a default)."""
+    n_variants: int = 2
+    """How many copy variants the copywriter writes per attempt."""
+    max_rewrites: int = 2
+    """Rewrites after the first attempt before the checked template fallback is used."""
+    llm_critique: bool = True
+    """Run the LLM critic (scores fluency, tone, personalization) on drafts that pass the rules."""
+    record_sends: bool = True
+    """Write planned sends to the send log, so frequency caps and budgets see them."""
+    prompt_version: str = "v1"
+    """Which prompts/<agent>/<version>/ templates to use."""
+    now: datetime = field(default_factory=utc_now)
+    """The run's clock: features, quiet hours and send times are computed against it.
+    The real clock only where nothing passes one, as under `langgraph dev`."""
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.n_variants <= 5:
+            raise ValueError(f"n_variants must be 1..5, got {self.n_variants}")
+        if not 0 <= self.max_rewrites <= 5:
+            raise ValueError(f"max_rewrites must be 0..5, got {self.max_rewrites}")
+        if self.now.tzinfo is None:
+            raise ValueError("now needs a time zone")
+
+
+@dataclass(kw_only=True)
+class ChatContext:
+    """Per-turn context of the chat graph (graphs/chat.py); nodes read it as `runtime.context`."""
+
+    services: ServicesField = field(default=ServicesField(), repr=False, compare=False)
+    """Shared clients, as in Context: required."""
+    sample_size: int = 5
+    """How many matching users the preview writes for."""
+    max_scan: int = 500
+    """Most users examined to fill the sample: bounds the work on a large shop."""
+    concurrency: int = 4
+    """Users written for at once, so the LLM server batches their requests."""
+    max_rewrites: int = 2
+    """Rewrites per user before the checked template fallback, as in Context."""
+    llm_critique: bool = True
+    """Run the LLM critic on drafts that pass the rules, as in Context."""
+    prompt_version: str = "v1"
+    """Which prompts/<agent>/<version>/ templates to use."""
+    brand: BrandRules | None = None
+    """Brand rules of the preview campaign; None uses the house brand of the brief's language."""
+    now: datetime = field(default_factory=utc_now)
+    """The turn's clock: the campaign starts now and the audience window ends now.
+    The real clock only where nothing passes one, as under `langgraph dev`."""
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.sample_size <= 20:
+            raise ValueError(f"sample_size must be 1..20, got {self.sample_size}")
+        if not 1 <= self.max_scan <= 100_000:
+            raise ValueError(f"max_scan must be 1..100000, got {self.max_scan}")
+        if not 1 <= self.concurrency <= 16:
+            raise ValueError(f"concurrency must be 1..16, got {self.concurrency}")
+        if self.now.tzinfo is None:
+            raise ValueError("now needs a time zone")
+
+    def promotion_context(self, n_variants: int) -> Context:
+        """The promotion graph's context for a preview: same clients and clock, nothing recorded as sent."""
+        return Context(
+            services=self.services,
+            n_variants=n_variants,
+            max_rewrites=self.max_rewrites,
+            llm_critique=self.llm_critique,
+            record_sends=False,
+            prompt_version=self.prompt_version,
+            now=self.now,
+        )

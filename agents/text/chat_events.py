@@ -1,0 +1,105 @@
+"""The chat graph's events: emitted on LangGraph's custom stream, built from pseudonymous results only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.config import get_stream_writer
+
+from agents.text.brief_text import CHANNEL_LABELS, TIER_LABELS
+from domain.brief import AudienceSample, CampaignBrief
+from domain.channels import Locale
+from domain.chat import ChatEvent, ChatEventKind
+from domain.copy import Draft
+from domain.decision import PromotionResult
+from domain.review import DraftReview
+
+
+def emit(kind: ChatEventKind, text: str, data: dict[str, Any] | None = None) -> None:
+    """Write one ChatEvent (as JSON-ready data) to the running graph's custom stream."""
+    get_stream_writer()(ChatEvent(kind=kind, text=text, data=data).model_dump(mode="json"))
+
+
+def approved_drafts(result: PromotionResult) -> list[tuple[Draft, DraftReview]]:
+    """Drafts that passed every blocking rule, with their review, in writing order."""
+    reviews = {(r.variant_id, r.attempt): r for r in result.reviews}
+    pairs = [(d, reviews.get((d.variant_id, d.attempt))) for d in result.drafts]
+    return [(d, r) for d, r in pairs if r is not None and r.verdict == "PASS"]
+
+
+def sample_text(sample: AudienceSample, locale: Locale) -> str:
+    """Who was sampled and who was passed over, in counts."""
+    tiers = [TIER_LABELS[locale][u.profile.value_tier] for u in sample.users]
+    if locale == "zh":
+        head = f"抽样 {len(sample.users)} 位用户（查看了 {sample.scanned}/{sample.total} 位）"
+        skipped = (
+            f"未入选：行为不符 {sample.no_behaviour}，价值层级不符 {sample.other_tier}，无营销授权 {sample.no_consent}"
+        )
+        return f"{head}：{'、'.join(tiers) or '无'}。\n{skipped}。"
+    head = f"Sampled {len(sample.users)} users (examined {sample.scanned} of {sample.total})"
+    skipped = (
+        f"passed over: {sample.no_behaviour} without the behaviour, {sample.other_tier} in another value tier, "
+        f"{sample.no_consent} without marketing consent"
+    )
+    return f"{head}: {', '.join(tiers) or 'none'}.\n{skipped[0].upper()}{skipped[1:]}."
+
+
+def status_text(result: PromotionResult | None, user_ref: str, error: str | None, locale: Locale) -> str:
+    """One line per finished user: the decision, or why nothing is sent, or the failure."""
+    zh = locale == "zh"
+    if result is None:
+        return f"{user_ref}：生成失败（{error}）" if zh else f"{user_ref}: failed ({error})"
+    decision = result.decision
+    if decision.send and decision.channel:
+        channel = CHANNEL_LABELS[locale][decision.channel]
+        return f"{user_ref}：将通过{channel}发送" if zh else f"{user_ref}: would get a {channel} message"
+    why = decision.reasons[0] if decision.reasons else "-"
+    return f"{user_ref}：不发送（{why}）" if zh else f"{user_ref}: no send ({why})"
+
+
+def variant_payload(result: PromotionResult, draft: Draft, review: DraftReview) -> dict[str, Any]:
+    """A critic-approved message with who would get it and why; pseudonymous and feature-level only."""
+    decision = result.decision
+    return {
+        "user_ref": result.user_ref,
+        "variant_id": draft.variant_id,
+        "channel": draft.channel,
+        "locale": draft.locale,
+        "title": draft.title,
+        "body": draft.body,
+        "cta": draft.cta,
+        "source": draft.source,
+        "chosen": decision.send and decision.variant_id == draft.variant_id and result.message == draft,
+        "rendered": result.rendered if result.message == draft else None,
+        "features": result.explanation.features_used.model_dump(mode="json"),
+        "checks_passed": review.checks_passed,
+        "critique": review.critique.model_dump(mode="json") if review.critique else None,
+        "decision": {
+            "send": decision.send,
+            "channel": decision.channel,
+            "send_at": decision.send_at.isoformat() if decision.send_at else None,
+            "score": decision.score,
+            "threshold": decision.threshold,
+            "reasons": decision.reasons + decision.constraints,
+        },
+    }
+
+
+def variant_text(payload: dict[str, Any], locale: Locale) -> str:
+    """A variant as the chat shows it: who, channel, the copy."""
+    channel = CHANNEL_LABELS[locale][payload["channel"]]
+    mark = {"zh": " ✓ 选中", "en": " (chosen)"}[locale] if payload["chosen"] else ""
+    return f"[{payload['user_ref']} · {channel}{mark}] {payload['title']}｜{payload['body']}｜{payload['cta']}"
+
+
+def emit_user_done(
+    result: PromotionResult | None, user_ref: str, error: str | None, brief: CampaignBrief
+) -> list[dict[str, Any]]:
+    """Emit a user's status and each of their approved variants; returns the variant payloads."""
+    emit("status", status_text(result, user_ref, error, brief.locale), {"user_ref": user_ref, "error": error})
+    if result is None:
+        return []
+    payloads = [variant_payload(result, draft, review) for draft, review in approved_drafts(result)]
+    for payload in payloads:
+        emit("variant", variant_text(payload, brief.locale), payload)
+    return payloads

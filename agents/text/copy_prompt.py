@@ -1,0 +1,146 @@
+"""Builds the copywriter's messages from non-identifying inputs only: offer, campaign, channel, profile."""
+
+from __future__ import annotations
+
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+
+from domain.channels import Channel, Locale, limits_for
+from domain.copy import Draft
+from domain.offer import Campaign
+from domain.people import Item
+from domain.profile import PromptProfile
+from domain.review import DraftReview
+from prompts import render_prompt
+from tools.compliance import describe_offer
+from tools.compliance.copy_fit import body_allowance
+from tools.compliance.personal_data import redact_personal_data
+
+CHANNEL_NAMES: dict[Locale, dict[Channel, str]] = {
+    "zh": {"sms": "短信", "push": "App 推送", "email": "营销邮件"},
+    "en": {"sms": "SMS", "push": "push notification", "email": "e-mail"},
+}
+CHANNEL_HINTS: dict[Locale, dict[Channel, str]] = {
+    "zh": {
+        "sms": "短信不显示标题，title 写 2–4 个字的标签即可；系统会自动加品牌签名和退订提示，正文不要写。",
+        "push": "标题要一眼抓住注意力，正文一两句话。",
+        "email": "title 是邮件主题；正文可以两三句话，介绍适用商品。",
+    },
+    "en": {
+        "sms": "SMS shows no title: make the title a 1-3 word label; the brand and opt-out text are added for you.",
+        "push": "The title must catch the eye; the body is one or two sentences.",
+        "email": "The title is the e-mail subject; the body may be two or three sentences about the products.",
+    },
+}
+PROFILE_LABELS: dict[Locale, dict[str, str]] = {
+    "zh": {
+        "recency": "活跃度",
+        "value_tier": "价值层级",
+        "price_sensitivity": "价格敏感度",
+        "funnel_stage": "购物阶段",
+        "top_categories": "偏好品类",
+        "interests": "近期感兴趣的商品",
+    },
+    "en": {
+        "recency": "activity",
+        "value_tier": "value tier",
+        "price_sensitivity": "price sensitivity",
+        "funnel_stage": "shopping stage",
+        "top_categories": "favourite categories",
+        "interests": "recent interests",
+    },
+}
+CTA_ALLOWANCE: dict[Locale, int] = {"zh": 8, "en": 20}
+DEFAULT_TONE: dict[Locale, str] = {"zh": "自然、亲切", "en": "natural and friendly"}
+
+
+def brand_tone(campaign: Campaign, locale: Locale) -> str:
+    """The campaign's brand voice, or the house default."""
+    return campaign.brand.tone or DEFAULT_TONE[locale]
+
+
+def body_budget(channel: Channel, locale: Locale, brand_name: str) -> int:
+    """Characters the prompt allows the body: what is left after a full-length CTA, signature and opt-out."""
+    return max(20, body_allowance(channel, locale, "x" * CTA_ALLOWANCE[locale], brand_name))
+
+
+def render_profile(profile: PromptProfile, locale: Locale) -> str:
+    """One line per feature; lists joined; nothing that identifies the user."""
+    labels = PROFILE_LABELS[locale]
+    values = profile.model_dump()
+    lines = []
+    for key, label in labels.items():
+        value = values[key]
+        text = "、".join(value) if isinstance(value, list) else str(value)
+        lines.append(f"- {label}: {text or '-'}")
+    return "\n".join(lines)
+
+
+def eligible_text(campaign: Campaign, items: list[Item], locale: Locale) -> str:
+    """What the offer covers, in words the copy may repeat."""
+    names = [item.title(locale) for item in items[:2]]  # more names invite the model to list them all
+    if campaign.eligible_categories:
+        scope = list(campaign.eligible_categories)
+    elif campaign.eligible_item_ids:
+        scope = []  # only the listed items: "storewide" would be a false claim
+    else:
+        scope = ["全场"] if locale == "zh" else ["storewide"]
+    return ", ".join([*scope, *names])
+
+
+def feedback_text(previous: list[DraftReview], drafts: list[Draft], locale: Locale, version: str) -> str:
+    """Targeted rewrite instructions from the last attempt's violations (empty on the first attempt)."""
+    failed = [r for r in previous if r.blocking]
+    if not failed:
+        return ""
+    worst = min(failed, key=lambda r: len(r.blocking))
+    hints = dict.fromkeys(f"- {v.fix_hint or v.message}" for v in worst.blocking)
+    draft = next((d for d in drafts if d.variant_id == worst.variant_id), None)
+    shown = f"{draft.title} | {draft.body} | {draft.cta}" if draft else "-"
+    # The model's own invented contact details must not come back in the prompt (the guard would refuse it).
+    issues, quoted = redact_personal_data("\n".join(hints)), redact_personal_data(shown)
+    return "\n" + render_prompt("copywriter", "feedback", locale, version, issues=issues, previous=quoted)
+
+
+def copywriter_messages(
+    *,
+    campaign: Campaign,
+    items: list[Item],
+    profile: PromptProfile,
+    channel: Channel,
+    locale: Locale,
+    n_variants: int,
+    feedback: str,
+    version: str,
+) -> list[BaseMessage]:
+    """The system and user messages for one writing attempt."""
+    limits = limits_for(channel, locale)
+    window = f"{campaign.starts_at:%Y-%m-%d} – {campaign.ends_at:%Y-%m-%d}"
+    common = {
+        "n_variants": n_variants,
+        "channel_name": CHANNEL_NAMES[locale][channel],
+        "offer_text": describe_offer(campaign.offer, locale),
+        "tone": brand_tone(campaign, locale),
+    }
+    system = render_prompt(
+        "copywriter",
+        "system",
+        locale,
+        version,
+        title_max=limits.title_max or 8,
+        body_max=body_budget(channel, locale, campaign.brand.brand_name),
+        **common,
+    )
+    user = render_prompt(
+        "copywriter",
+        "user",
+        locale,
+        version,
+        campaign_name=campaign.name,
+        window=window,
+        eligible=eligible_text(campaign, items, locale),
+        channel_hint=CHANNEL_HINTS[locale][channel],
+        profile=render_profile(profile, locale),
+        feedback=feedback,
+        **common,
+    )
+    return [SystemMessage(content=system), HumanMessage(content=user)]

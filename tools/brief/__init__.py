@@ -1,0 +1,1 @@
+"""Reading a marketer's brief: offers, audience rules, catalog words and occasions."""

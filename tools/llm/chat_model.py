@@ -1,0 +1,104 @@
+"""The one chat-model factory, and the endpoint it talks to: the embedded model or any OpenAI-compatible server.
+
+The embedded llama.cpp server and vLLM (``vllm serve``) speak the same API: only the base URL and the
+model name differ, so every agent gets its model from ``make_chat_model``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import httpx
+from langchain_core.language_models import BaseChatModel
+from langchain_openai import ChatOpenAI
+
+from tools.llm.local_server import LocalLLMServer
+from tools.llm.weights import ensure_weights
+from tools.settings import Settings
+
+#: Nucleus sampling that Qwen2.5 recommends for chat; a standard OpenAI field every server honours.
+TOP_P = 0.8
+#: Multiplicative repetition penalty. Small models loop without one. llama.cpp reads ``repeat_penalty``
+#: (over the last 64 tokens), vLLM reads ``repetition_penalty``; each server ignores the other's name.
+REPETITION_PENALTY = 1.1
+
+
+@dataclass(frozen=True)
+class LLMEndpoint:
+    """An OpenAI-compatible endpoint: base URL (ending in ``/v1``) and the model name to request."""
+
+    base_url: str
+    model: str
+
+
+def make_chat_model(
+    base_url: str,
+    model: str,
+    settings: Settings,
+    *,
+    temperature: float | None = None,
+    max_tokens: int | None = None,
+    http_client: httpx.Client | None = None,
+) -> BaseChatModel:
+    """A chat model for ``model`` at ``base_url``; temperature and max_tokens default to the settings.
+
+    `http_client` lets a caller watch the exact requests (a benchmark replays them against the raw server).
+    """
+    return ChatOpenAI(
+        base_url=base_url,
+        model=model,
+        api_key=settings.llm_api_key,
+        temperature=settings.llm_temperature if temperature is None else temperature,
+        max_completion_tokens=settings.llm_max_tokens if max_tokens is None else max_tokens,
+        top_p=TOP_P,
+        extra_body={"repeat_penalty": REPETITION_PENALTY, "repetition_penalty": REPETITION_PENALTY},
+        timeout=settings.llm_timeout_s,
+        max_retries=settings.llm_max_retries,
+        stream_usage=True,
+        http_client=http_client,
+    )
+
+
+def first_model_id(base_url: str, settings: Settings) -> str:
+    """The first model id that ``GET {base_url}/models`` lists; raises RuntimeError when there is none."""
+    headers = {"Authorization": f"Bearer {settings.llm_api_key.get_secret_value()}"}
+    try:
+        response = httpx.get(f"{base_url.rstrip('/')}/models", headers=headers, timeout=settings.llm_timeout_s)
+        response.raise_for_status()
+        models = response.json().get("data") or []
+    except (httpx.HTTPError, ValueError) as exc:
+        raise RuntimeError(f"cannot list models at {base_url}: {exc}; check PROMO_LLM_BASE_URL") from exc
+    if not models:
+        raise RuntimeError(f"{base_url}/models lists no model; set PROMO_LLM_MODEL to the served model name")
+    return str(models[0]["id"])
+
+
+@contextmanager
+def llm_endpoint(settings: Settings, progress: Callable[[str], None] | None = None) -> Iterator[LLMEndpoint]:
+    """Yield the endpoint to use: ``settings.llm_base_url`` if set, else a freshly started embedded server.
+
+    The embedded server is stopped on exit, also on exceptions and KeyboardInterrupt.
+    """
+    say = progress or (lambda _msg: None)
+    if settings.llm_base_url:
+        model = settings.llm_model or first_model_id(settings.llm_base_url, settings)
+        say(f"using {model} at {settings.llm_base_url}")
+        yield LLMEndpoint(base_url=settings.llm_base_url.rstrip("/"), model=model)
+        return
+    name = settings.embedded_model
+    say(f"checking weights for {name}")
+    path = ensure_weights(name, settings.model_cache_dir)
+    server = LocalLLMServer(
+        path,
+        name,
+        n_parallel=settings.embedded_parallel,
+        ctx_per_slot=settings.embedded_ctx_per_slot,
+        threads=settings.embedded_threads,
+        repeat_penalty=REPETITION_PENALTY,
+    )
+    say(f"starting embedded {name} ({settings.embedded_parallel} slots)")
+    with server:
+        say(f"{name} ready at {server.base_url}")
+        yield LLMEndpoint(base_url=server.base_url, model=server.model_name)

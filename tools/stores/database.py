@@ -1,0 +1,107 @@
+"""One small SQL interface with two backends: a SQLite file by default, PostgreSQL when a database URL is set.
+
+Stores write their SQL once, with `?` placeholders and what both dialects share (TEXT, INTEGER, DOUBLE
+PRECISION, `INSERT ... ON CONFLICT DO NOTHING`); the PostgreSQL backend rewrites the placeholders for psycopg.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import SecretStr
+
+Row = tuple[Any, ...]
+
+
+class Writer(Protocol):
+    """Statements inside one transaction; each returns the number of rows it changed."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement."""
+        ...
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        """Run one statement per row."""
+        ...
+
+
+class Database(Protocol):
+    """What the stores need from a database: schema, reads, and writes in a transaction."""
+
+    backend: str
+    """'sqlite' or 'postgresql', for messages and tests."""
+
+    def create_schema(self, ddl: str) -> None:
+        """Create tables if missing (`CREATE TABLE IF NOT EXISTS ...;` statements); safe to run concurrently."""
+        ...
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Rows of one SELECT."""
+        ...
+
+    def transaction(self) -> AbstractContextManager[Writer]:
+        """A transaction that commits on exit and rolls back on an exception."""
+        ...
+
+    def close(self) -> None:
+        """Close the connection."""
+        ...
+
+
+class _SqliteWriter:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return self._db.execute(sql, params).rowcount
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        return self._db.executemany(sql, rows).rowcount  # summed over the rows, as psycopg does
+
+
+class SqliteDatabase:
+    """A SQLite file in WAL mode, shared by the threads of one process (writes are serialized)."""
+
+    backend = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # A generous busy timeout: scale-out workers on one machine write the same file from several processes.
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30.0)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._lock = threading.Lock()
+
+    def create_schema(self, ddl: str) -> None:
+        """Create tables if missing."""
+        with self._lock:
+            self._db.executescript(ddl)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Rows of one SELECT."""
+        with self._lock:
+            return [tuple(row) for row in self._db.execute(sql, params).fetchall()]
+
+    @contextmanager
+    def transaction(self) -> Iterator[Writer]:
+        """Commit on exit, roll back on an exception."""
+        with self._lock, self._db:
+            yield _SqliteWriter(self._db)
+
+    def close(self) -> None:
+        """Close the file."""
+        with self._lock:
+            self._db.close()
+
+
+def open_database(url: SecretStr | None, sqlite_path: Path) -> Database:
+    """PostgreSQL at `url` when it is set (needs the `postgres` extra), else the SQLite file at `sqlite_path`."""
+    if url is None:
+        return SqliteDatabase(sqlite_path)
+    from tools.stores.postgres import PostgresDatabase  # psycopg is optional: import it only when configured
+
+    return PostgresDatabase(url)

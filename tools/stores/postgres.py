@@ -1,0 +1,106 @@
+"""The PostgreSQL backend (psycopg 3): connections with clear errors, and the `Database` the stores use.
+
+psycopg comes with the optional `postgres` extra, so it is imported only when a database URL is configured.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from pydantic import SecretStr
+
+from tools.stores.database import Row, Writer
+
+if TYPE_CHECKING:
+    import psycopg
+
+MISSING_EXTRA = (
+    "PROMO_DATABASE_URL is set but the PostgreSQL packages are not installed: pip install 'promo-agents[postgres]'"
+)
+CONNECT_TIMEOUT_S = 10
+# Any fixed key: concurrent workers creating the same tables take turns instead of racing in the catalog.
+SCHEMA_LOCK_KEY = 0x70726F6D6F
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The configured PostgreSQL server cannot be reached or refused the connection."""
+
+
+def describe(url: SecretStr) -> str:
+    """`host:port/dbname` of a URL, never its password: safe for messages."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    parts = conninfo_to_dict(url.get_secret_value())
+    return f"{parts.get('host') or 'localhost'}:{parts.get('port') or 5432}/{parts.get('dbname') or '(default)'}"
+
+
+def connect(url: SecretStr, **options: Any) -> psycopg.Connection[Any]:
+    """An autocommit connection to `url`; DatabaseUnavailable (without the password) when that fails."""
+    try:
+        import psycopg
+        from psycopg.conninfo import conninfo_to_dict
+    except ModuleNotFoundError as error:
+        raise RuntimeError(MISSING_EXTRA) from error
+    dsn = url.get_secret_value()
+    try:
+        if "connect_timeout" not in conninfo_to_dict(dsn):  # an unreachable host fails fast instead of hanging
+            options.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
+        return psycopg.Connection.connect(dsn, autocommit=True, **options)
+    except psycopg.ProgrammingError as error:
+        raise ValueError(f"PROMO_DATABASE_URL is not a valid PostgreSQL URL: {error}") from None
+    except psycopg.OperationalError as error:
+        raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {describe(url)}: {error}".strip()) from None
+
+
+def _placeholders(sql: str) -> str:
+    """The stores' `?` placeholders in psycopg's style (a literal % must be doubled there)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class _PostgresWriter:
+    def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return self._cursor.execute(_placeholders(sql), params).rowcount
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        if not rows:
+            return 0
+        self._cursor.executemany(_placeholders(sql), rows)
+        return self._cursor.rowcount
+
+
+class PostgresDatabase:
+    """One connection per store, shared by the threads of a process; transactions take turns on it."""
+
+    backend = "postgresql"
+
+    def __init__(self, url: SecretStr) -> None:
+        self._conn = connect(url)
+        self._lock = threading.Lock()
+
+    def create_schema(self, ddl: str) -> None:
+        """Create tables if missing, holding an advisory lock so concurrent workers do not race."""
+        with self._lock, self._conn.transaction():
+            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
+            self._conn.execute(ddl.encode())  # several statements: bytes without params use the simple protocol
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Rows of one SELECT."""
+        with self._lock:
+            return [tuple(row) for row in self._conn.execute(_placeholders(sql), params).fetchall()]
+
+    @contextmanager
+    def transaction(self) -> Iterator[Writer]:
+        """Commit on exit, roll back on an exception."""
+        with self._lock, self._conn.transaction(), self._conn.cursor() as cursor:
+            yield _PostgresWriter(cursor)
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._conn.close()

@@ -1,0 +1,1 @@
+"""Offline targeting: uplift learners, off-policy estimators, allocation and policy plans."""

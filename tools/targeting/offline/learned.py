@@ -1,0 +1,170 @@
+"""A learned targeting policy: per-treatment effect models on encoded features, saved as plain JSON.
+
+The file holds only numbers and names (encoding, linear effect coefficients, outcome weights), so loading
+a policy runs no code: unlike pickle or joblib, an untrusted policy file cannot execute anything.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tools.targeting.offline.effects import LinearEffects
+from tools.targeting.offline.encoding import FeatureEncoder
+from tools.targeting.offline.logs import FloatArray
+from tools.targeting.offline.table import Table, TableError
+from tools.targeting.offline.uplift import Calibration, DRLearner, OutcomeModel, Progress
+
+POLICY_FORMAT = "promo-uplift-policy/1"
+
+
+@dataclass(frozen=True)
+class LogColumns:
+    """Which columns of a campaign log hold what."""
+
+    treatment: str
+    control: str
+    """The treatment value that means "nothing sent"."""
+    outcomes: dict[str, float]
+    """Outcome column -> weight in the score (e.g. {"visit": 1.0} or {"conversion": 1.0, "spend": 0.01})."""
+    numeric: list[str] = field(default_factory=list)
+    categorical: list[str] = field(default_factory=list)
+    propensity: str | None = None
+    """P(logged treatment) per row; None: randomized, with each treatment's share of the log."""
+
+    def __post_init__(self) -> None:
+        if not self.outcomes:
+            raise ValueError("name at least one outcome column")
+        if not all(np.isfinite(w) for w in self.outcomes.values()):
+            raise ValueError(f"outcome weights must be finite numbers, got {self.outcomes}")
+
+
+@dataclass(frozen=True)
+class UpliftPolicy:
+    """Scores every treatment for every customer: the weighted sum of its predicted effects."""
+
+    encoder: FeatureEncoder
+    treatments: list[str]
+    """Index 0 is control; the others are the treatments that can be sent."""
+    effects: dict[str, LinearEffects]
+    weights: dict[str, float]
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def scores(self, features: FloatArray) -> FloatArray:
+        """Weighted effect of each treatment 1..K-1, shape (n, K-1)."""
+        total = np.zeros((features.shape[0], len(self.treatments) - 1))
+        for outcome, weight in self.weights.items():
+            total += weight * self.effects[outcome].predict(features)
+        return total
+
+    def contributions(self, features: FloatArray, treatment: int) -> FloatArray:
+        """Per encoded feature, its push on treatment `treatment`'s score away from the average customer's."""
+        total = np.zeros_like(features)
+        for outcome, weight in self.weights.items():
+            total += weight * self.effects[outcome].contributions(features, treatment)
+        return total
+
+    def to_json(self) -> str:
+        """The policy file's text."""
+        return json.dumps(
+            {
+                "format": POLICY_FORMAT,
+                "encoder": self.encoder.to_dict(),
+                "treatments": self.treatments,
+                "effects": {name: effect.to_dict() for name, effect in self.effects.items()},
+                "weights": self.weights,
+                "info": self.info,
+            },
+            indent=1,
+        )
+
+    @classmethod
+    def from_json(cls, text: str, source: str = "policy") -> UpliftPolicy:
+        """Parse a policy file; errors say what is wrong with it."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{source}: not a JSON policy file ({error})") from error
+        if not isinstance(data, dict) or data.get("format") != POLICY_FORMAT:
+            raise ValueError(f"{source}: not a {POLICY_FORMAT} file; fit one with `promo policy fit`")
+        try:
+            effects = {name: LinearEffects.from_dict(effect) for name, effect in data["effects"].items()}
+            return cls(
+                FeatureEncoder.from_dict(data["encoder"]),
+                data["treatments"],
+                effects,
+                data["weights"],
+                data.get("info", {}),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"{source}: damaged policy file ({error})") from error
+
+    def save(self, path: Path) -> None:
+        """Write the policy file."""
+        path.write_text(self.to_json(), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> UpliftPolicy:
+        """Read a policy file."""
+        if not path.is_file():
+            raise ValueError(f"{path}: policy file not found")
+        return cls.from_json(path.read_text(encoding="utf-8"), str(path))
+
+
+def treatment_indices(table: Table, columns: LogColumns) -> tuple[list[str], np.ndarray[Any, np.dtype[np.int64]]]:
+    """Treatment names (control first) and each row's treatment index."""
+    table.require([columns.treatment])
+    raw = table.columns[columns.treatment]
+    names = sorted(set(raw))
+    if columns.control not in names:
+        raise TableError(
+            f"{table.source}: control value {columns.control!r} never appears in {columns.treatment!r}; "
+            f"values seen: {', '.join(names[:10])}"
+        )
+    treatments = [columns.control] + [name for name in names if name != columns.control]
+    index = {name: i for i, name in enumerate(treatments)}
+    return treatments, np.asarray([index[value] for value in raw], dtype=np.int64)
+
+
+def fit_uplift_policy(
+    table: Table,
+    columns: LogColumns,
+    *,
+    n_bins: int = 4,
+    outcome_model: OutcomeModel = "gbm",
+    calibration: Calibration = "isotonic",
+    n_folds: int = 3,
+    random_state: int = 0,
+    progress: Progress | None = None,
+) -> UpliftPolicy:
+    """Fit one cross-fitted DR-learner per outcome and combine them with the outcome weights."""
+    say = progress or (lambda _text: None)
+    table.require([*columns.outcomes, *([columns.propensity] if columns.propensity else [])])
+    treatments, actions = treatment_indices(table, columns)
+    encoder = FeatureEncoder(columns.numeric, columns.categorical, n_bins).fit(table)
+    features = encoder.transform(table)
+    if columns.propensity:
+        propensities = table.numbers(columns.propensity)
+    else:  # randomized assignment: P(treatment) is its share of the log
+        propensities = (np.bincount(actions) / actions.size)[actions]
+    effects = {}
+    for outcome in columns.outcomes:
+
+        def tell(text: str, outcome: str = outcome) -> None:
+            say(f"{outcome}: {text}")
+
+        learner = DRLearner(len(treatments), outcome_model, calibration, n_folds, random_state)
+        learner.fit(features, actions, table.numbers(outcome), propensities, progress=tell)
+        effects[outcome] = learner.effects
+    info = {
+        "rows": table.n_rows,
+        "learner": "DR",
+        "outcome_model": outcome_model,
+        "random_state": random_state,
+        "propensity": columns.propensity or "treatment shares (randomized)",
+    }
+    return UpliftPolicy(encoder, treatments, effects, dict(columns.outcomes), info)
