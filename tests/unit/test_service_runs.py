@@ -16,6 +16,7 @@ from tests.fakes import ScriptedChatModel
 from tests.service_support import Served, served_app
 from tests.unit.conftest import GOOD_ZH, bad_batch, make_campaign
 from tools.services import Services
+from tools.thread_ids import run_thread_id
 
 
 @pytest.fixture
@@ -116,10 +117,12 @@ def test_a_run_user_waiting_for_approval_is_committed_once_answered(served: Serv
     served.client.post("/v1/campaign-runs", json=body, headers=served.auth())
     paused = wait_finished(served, "r1")
     assert (paused["done"], paused["failed"]) == (0, 1)
-    shown = served.client.get("/v1/approvals/r1:u-zh-1", headers=served.auth())
+    thread = run_thread_id("r1", "u-zh-1")
+    assert "u-zh-1" not in thread, "the run's thread names its user by pseudonym"
+    shown = served.client.get(f"/v1/approvals/{thread}", headers=served.auth())
     assert shown.status_code == 200 and shown.json()["request"]["drafts"]
     reply = {"action": "edit", "reviewer": "legal@shop", "edited": GOOD_ZH.model_dump()}
-    answered = served.client.post("/v1/approvals/r1:u-zh-1", json=reply, headers=served.auth())
+    answered = served.client.post(f"/v1/approvals/{thread}", json=reply, headers=served.auth())
     assert answered.status_code == 200, answered.text
     after = served.client.get("/v1/campaign-runs/r1", headers=served.auth()).json()
     assert (after["done"], after["failed"], after["state"]) == (1, 0, "finished")
