@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.clock import utc_now
+from domain.copy import CopyMode
 from domain.offer import BrandRules
 from tools.services_field import ServicesField
 
@@ -27,6 +28,9 @@ class Context:
     """Write planned sends to the send log, so frequency caps and budgets see them."""
     prompt_version: str = "v1"
     """Which prompts/<agent>/<version>/ templates to use."""
+    copy_mode: CopyMode = "free"
+    """free: the model writes title, body and CTA; slots: it writes a hook and a line under decode-time
+    constraints, and the offer, product, dates and CTA are rendered from data (tools/compose)."""
     now: datetime = field(default_factory=utc_now)
     """The run's clock: features, quiet hours and send times are computed against it.
     The real clock only where nothing passes one, as under `langgraph dev`."""
@@ -60,6 +64,8 @@ class ChatContext:
     """Which prompts/<agent>/<version>/ templates to use."""
     brand: BrandRules | None = None
     """Brand rules of the preview campaign; None uses the house brand of the brief's language."""
+    copy_mode: CopyMode = "free"
+    """How the previews are written, as in Context."""
     now: datetime = field(default_factory=utc_now)
     """The turn's clock: the campaign starts now and the audience window ends now.
     The real clock only where nothing passes one, as under `langgraph dev`."""
@@ -83,5 +89,6 @@ class ChatContext:
             llm_critique=self.llm_critique,
             record_sends=False,
             prompt_version=self.prompt_version,
+            copy_mode=self.copy_mode,
             now=self.now,
         )

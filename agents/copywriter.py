@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from langchain_core.exceptions import OutputParserException
@@ -12,12 +13,21 @@ from pydantic import ValidationError
 
 from agents.context import Context
 from agents.state import PromotionState
-from agents.text.copy_prompt import copywriter_messages, feedback_text
+from agents.text.copy_prompt import copywriter_messages, feedback_text, slot_messages
+from domain.channels import Channel
 from domain.copy import CopyBatch, CopyVariant, Draft
 from domain.people import User
-from tools.compliance import find_personal_data
+from domain.profile import PromptProfile
+from tools.compliance import OfferFacts, find_personal_data
 from tools.compliance.copy_fit import fit_variant
+from tools.compose.focus import checked_focus_options
+from tools.compose.render import render_slots, slot_limits
+from tools.compose.repair import drop_absolute_terms, tidy_slot
+from tools.compose.slots import slot_batch_model, slots_of
 from tools.llm.generation_cache import structured_output
+
+Written = tuple[list[BaseMessage], Callable[[], list[CopyVariant]]]
+"""The prompt of one attempt (checked for personal data before any call) and the call that writes from it."""
 
 
 class PersonalDataInPrompt(RuntimeError):
@@ -35,12 +45,8 @@ def generate(ctx: Context, messages: list[BaseMessage]) -> CopyBatch:
     return structured_output(services.writer_model, CopyBatch, messages, services.generation_cache, services.model_name)
 
 
-def write_copy(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """One writing attempt: first draft, or a rewrite guided by the critic's violations."""
-    ctx = runtime.context
-    channel, profile = state.write_channel, state.profile
-    if channel is None or profile is None:
-        raise ValueError("write_copy runs only after profiling found a channel")
+def _free_copy(state: PromotionState, ctx: Context, channel: Channel, profile: PromptProfile) -> Written:
+    """The model writes title, body and CTA; lengths are fitted afterwards."""
     messages = copywriter_messages(
         campaign=state.campaign,
         items=state.campaign_items,
@@ -51,24 +57,80 @@ def write_copy(state: PromotionState, runtime: Runtime[Context]) -> dict[str, An
         feedback=feedback_text(state.reviews, state.drafts, state.write_locale, ctx.prompt_version),
         version=ctx.prompt_version,
     )
+
+    def variants() -> list[CopyVariant]:
+        batch = generate(ctx, messages)
+        brand = state.campaign.brand.brand_name
+        out = []
+        for raw in batch.variants[: ctx.n_variants]:
+            stripped = CopyVariant(title=raw.title.strip(), body=raw.body.strip(), cta=raw.cta.strip())
+            out.append(fit_variant(stripped, channel, state.write_locale, brand))
+        return out
+
+    return messages, variants
+
+
+def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: PromptProfile) -> Written:
+    """The model writes hook and line and picks a product; offer, product name, dates and CTA come from data."""
+    campaign, locale = state.campaign, state.write_locale
+    facts = OfferFacts.from_campaign(campaign, state.campaign_items)
+    focus = checked_focus_options(profile, campaign, state.campaign_items, facts, channel, locale)
+    if not focus:
+        raise ValueError("no product or category of the campaign can be named in this locale")
+    limits = slot_limits(campaign, facts, channel, locale, focus)
+    messages = slot_messages(
+        campaign=campaign,
+        profile=profile,
+        channel=channel,
+        locale=locale,
+        focus=focus,
+        limits=limits,
+        n_variants=ctx.n_variants,
+        feedback=feedback_text(state.reviews, state.drafts, locale, ctx.prompt_version),
+        version=ctx.prompt_version,
+    )
+    schema = slot_batch_model(locale, focus, hook_max=limits[0], line_max=limits[1], n_variants=ctx.n_variants)
+
+    def variants() -> list[CopyVariant]:
+        services = ctx.services
+        batch = structured_output(
+            services.writer_model, schema, messages, services.generation_cache, services.model_name
+        )
+        written = []
+        for slots in slots_of(batch)[: ctx.n_variants]:
+            hook = tidy_slot(drop_absolute_terms(slots.hook, locale), locale, limits[0])
+            line = tidy_slot(drop_absolute_terms(slots.line, locale), locale, limits[1])
+            tidied = slots.model_copy(update={"hook": hook, "line": line})
+            written.append(render_slots(tidied, campaign, facts, channel, locale))
+        return written
+
+    return messages, variants
+
+
+def write_copy(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """One writing attempt: first draft, or a rewrite guided by the critic's violations."""
+    ctx = runtime.context
+    channel, profile = state.write_channel, state.profile
+    if channel is None or profile is None:
+        raise ValueError("write_copy runs only after profiling found a channel")
+    attempt = state.attempts
+    try:
+        messages, variants = (_slot_copy if ctx.copy_mode == "slots" else _free_copy)(state, ctx, channel, profile)
+    except ValueError as error:  # the facts leave no room for slots: the bounded loop ends in the fallback
+        return {"drafts": [], "attempts": attempt + 1, "errors": [f"copywriter attempt {attempt}: {error}"[:300]]}
     prompt_text = "\n".join(str(m.content) for m in messages)
     leaks = find_personal_data(prompt_text, personal_values(ctx.services.shop.get_user(state.user_id)))
     if leaks:
         raise PersonalDataInPrompt(f"prompt holds personal data ({leaks[0].code}); refusing to send it to the LLM")
-    attempt = state.attempts
     try:
-        batch = generate(ctx, messages)
+        written = variants()
     except (OpenAIError, OutputParserException, ValidationError) as error:
         # A bad or failed generation costs one attempt; the bounded loop ends in the checked fallback.
         return {"drafts": [], "attempts": attempt + 1, "errors": [f"copywriter attempt {attempt}: {error!r}"[:300]]}
-    brand = state.campaign.brand.brand_name
-    drafts = []
-    for index, raw in enumerate(batch.variants[: ctx.n_variants]):
-        stripped = CopyVariant(title=raw.title.strip(), body=raw.body.strip(), cta=raw.cta.strip())
-        variant = fit_variant(stripped, channel, state.write_locale, brand)
-        drafts.append(
-            Draft.from_variant(
-                variant, variant_id=f"a{attempt}v{index}", channel=channel, locale=state.write_locale, attempt=attempt
-            )
+    drafts = [
+        Draft.from_variant(
+            variant, variant_id=f"a{attempt}v{index}", channel=channel, locale=state.write_locale, attempt=attempt
         )
+        for index, variant in enumerate(written)
+    ]
     return {"drafts": drafts, "all_drafts": drafts, "attempts": attempt + 1}

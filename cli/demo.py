@@ -67,7 +67,7 @@ def run_demo(settings: Settings, options: DemoOptions, console: Console) -> list
                 outcomes = run_many(
                     chosen,
                     campaign,
-                    Context(services=services, now=now),
+                    Context(services=services, now=now, copy_mode=settings.copy_mode),
                     concurrency=settings.embedded_parallel,
                     on_done=lambda _: progress.advance(task),
                     callbacks=[meter],

@@ -80,6 +80,7 @@ def run(
         n_variants=variants,
         max_rewrites=max_rewrites,
         llm_critique=critique,
+        copy_mode=settings.copy_mode,
         concurrency=concurrency or settings.embedded_parallel,
         limit=limit,
         clock=moment,

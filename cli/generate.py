@@ -38,7 +38,10 @@ def checkpointed_run(variants: int = 2) -> Iterator[tuple[PromotionGraph, Contex
         services = open_services(settings, endpoint)
         saver = open_checkpointer(settings)
         try:
-            yield build_graph(checkpointer=saver), Context(services=services, n_variants=variants)
+            yield (
+                build_graph(checkpointer=saver),
+                Context(services=services, n_variants=variants, copy_mode=settings.copy_mode),
+            )
         finally:
             saver.conn.close()
             services.close()

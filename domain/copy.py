@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.channels import Channel, Locale, limits_for
 
 DraftSource = Literal["llm", "fallback", "human"]
+CopyMode = Literal["free", "slots"]
+"""How the copywriter writes: the whole message (free) or constrained slots around rendered facts (slots)."""
 
 
 class CopyVariant(BaseModel):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from domain.copy import CopyMode
 from domain.decision import PromotionResult
 from evaluation.metrics import ScenarioMetrics
 
@@ -30,6 +31,8 @@ class RunConfig(BaseModel):
     max_rewrites: int = 2
     llm_critique: bool = True
     prompt_version: str = "v1"
+    copy_mode: CopyMode = "free"
+    """Runs recorded before slots existed wrote free copy."""
     clock: datetime = Field(description="The run's clock: event times, campaign windows and quiet hours.")
 
 

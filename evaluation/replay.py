@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from domain.clock import utc_now
+from domain.copy import CopyMode
 from evaluation.load import ScenarioSet
 from evaluation.materialize import demo_shop_at, materialize
 from evaluation.records import (
@@ -44,6 +45,7 @@ class ReplayOptions:
     max_rewrites: int = 2
     llm_critique: bool = True
     prompt_version: str = "v1"
+    copy_mode: CopyMode = "slots"
     concurrency: int = 4
     limit: int | None = None
     """Only the first N scenarios of the file are in scope."""
@@ -98,6 +100,7 @@ def run_scenarios(
         max_rewrites=options.max_rewrites,
         llm_critique=options.llm_critique,
         prompt_version=options.prompt_version,
+        copy_mode=options.copy_mode,
         clock=clock,
     )
     in_scope = scenarios.scenarios[: options.limit] if options.limit else scenarios.scenarios

@@ -32,6 +32,7 @@ def run_in_own_shop(m: Materialized, base: Services, config: RunConfig, db_dir: 
             max_rewrites=config.max_rewrites,
             llm_critique=config.llm_critique,
             prompt_version=config.prompt_version,
+            copy_mode=config.copy_mode,
             record_sends=False,
             now=config.clock,
         )

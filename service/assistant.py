@@ -24,6 +24,8 @@ def production_assistant(settings: Settings, services: Services, clock: Clock) -
 
     def assistant(messages: list[ChatMessage]) -> AsyncIterator[ChatEvent]:
         # A fresh context per turn: its clock is the turn's "now" (campaign start, audience window).
-        return stream_chat(messages, ChatContext(services=services, concurrency=concurrency, now=clock()))
+        return stream_chat(
+            messages, ChatContext(services=services, concurrency=concurrency, now=clock(), copy_mode=settings.copy_mode)
+        )
 
     return assistant

@@ -90,7 +90,11 @@ class CampaignJobs:
         if self._cache is None:  # identical prompts in a run share one generation, as on the CLI
             cache_path = runtime.settings.home / "generations.sqlite"
             self._cache = runtime.services.generation_cache or GenerationCache(cache_path)
-        return Context(services=replace(runtime.services, generation_cache=self._cache), now=runtime.clock())
+        return Context(
+            services=replace(runtime.services, generation_cache=self._cache),
+            now=runtime.clock(),
+            copy_mode=runtime.settings.copy_mode,
+        )
 
     def _work(self, job: RunJob, campaign: Campaign, candidates: list[str], holdout: float, concurrency: int) -> None:
         runtime = self._runtime
@@ -100,7 +104,7 @@ class CampaignJobs:
                 runtime.runs, job.run_id, campaign, candidates, context.services, context.now, holdout_share=holdout
             )
             job.state = "writing"
-            context = Context(services=context.services, now=info.clock)
+            context = Context(services=context.services, now=info.clock, copy_mode=context.copy_mode)
             process_run(runtime.runs, info, context, self._compiled, concurrency=concurrency, callbacks=[self._tokens])
         except Exception as error:  # a background thread has no caller: record the failure where GET sees it
             logger.exception("campaign run %s failed", job.run_id)

@@ -26,7 +26,9 @@ def generate(state: ServiceState, body: PromotionRequest) -> PromotionResult:
     runtime = state.runtime
     runtime.services.shop.get_user(body.user_id)  # an unknown user is the caller's mistake: KeyError → 404
     thread_id = request_thread_id(body.campaign.campaign_id, body.user_id)
-    context = Context(services=runtime.services, n_variants=body.variants, now=runtime.clock())
+    context = Context(
+        services=runtime.services, n_variants=body.variants, now=runtime.clock(), copy_mode=runtime.settings.copy_mode
+    )
     return _unless_paused(
         state,
         thread_id,
@@ -85,12 +87,14 @@ def answer(state: ServiceState, thread_id: str, reply: ApprovalAnswer) -> Promot
     """
     member = _run_member(state, thread_id)
     if member is None:
-        context = Context(services=state.runtime.services, now=state.runtime.clock())
+        context = Context(
+            services=state.runtime.services, now=state.runtime.clock(), copy_mode=state.runtime.settings.copy_mode
+        )
         return _unless_paused(
             state, thread_id, lambda: resume_one(thread_id, reply, context, state.graph, callbacks=[state.tokens])
         )
     run_id, user_id, clock = member
-    context = Context(services=state.runtime.services, now=clock)
+    context = Context(services=state.runtime.services, now=clock, copy_mode=state.runtime.settings.copy_mode)
     result = resume_one(thread_id, reply, context, state.graph, callbacks=[state.tokens])
     state.runtime.runs.finish(run_id, user_id, result, None, 0.0)
     return result

@@ -24,15 +24,17 @@ def llm_timeout() -> APITimeoutError:
 class ScriptedChatModel(BaseChatModel):
     """Returns scripted pydantic objects per output schema, in order; raises when a script runs dry.
 
-    A script entry may be an Exception instance: it is raised, to simulate a failed generation.
+    A script entry may be an Exception instance: it is raised, to simulate a failed generation. Schemas built
+    per request (the copywriter's slot batches) are scripted by name, with a dict or a function of the schema:
+    the answer is validated against the schema, as the server's grammar would enforce it.
     """
 
-    _scripts: dict[type[BaseModel], deque[Any]] = PrivateAttr(default_factory=lambda: defaultdict(deque))
-    _default: dict[type[BaseModel], Any] = PrivateAttr(default_factory=dict)
+    _scripts: dict[type[BaseModel] | str, deque[Any]] = PrivateAttr(default_factory=lambda: defaultdict(deque))
+    _default: dict[type[BaseModel] | str, Any] = PrivateAttr(default_factory=dict)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     calls: list[tuple[str, list[BaseMessage]]] = Field(default_factory=list)
 
-    def script(self, schema: type[BaseModel], *outputs: Any, default: Any = None) -> ScriptedChatModel:
+    def script(self, schema: type[BaseModel] | str, *outputs: Any, default: Any = None) -> ScriptedChatModel:
         """Queue outputs for a schema; `default` answers once the queue is empty."""
         self._scripts[schema].extend(outputs)
         if default is not None:
@@ -57,13 +59,16 @@ class ScriptedChatModel(BaseChatModel):
         def answer(messages: list[BaseMessage]) -> Any:
             with self._lock:
                 self.calls.append((schema.__name__, list(messages)))
-                queue = self._scripts[schema]
-                output = queue.popleft() if queue else self._default.get(schema)
+                key = schema if schema in self._scripts or schema in self._default else schema.__name__
+                queue = self._scripts[key]
+                output = queue.popleft() if queue else self._default.get(key)
             if output is None:
                 raise AssertionError(f"no scripted output left for {schema.__name__}")
             if isinstance(output, Exception):
                 raise output
-            return output
+            if callable(output):
+                output = output(schema)
+            return schema.model_validate(output) if isinstance(output, dict) else output
 
         return RunnableLambda(answer)
 

@@ -50,7 +50,8 @@ def build_runtime(
     **settings: Any,
 ) -> ServiceRuntime:
     """A runtime on `services` with stores under `home`; writer and critic answer with good copy by default."""
-    config = Settings(_env_file=None, home=home, **settings)
+    # Free copy by default: the service tests script whole messages (CopyBatch); slot tests pass copy_mode.
+    config = Settings(_env_file=None, home=home, **{"copy_mode": "free", **settings})
     for model, schema, answer in (
         (services.writer_model, CopyBatch, good_batch()),
         (services.critic_model, Critique, CRITIQUE),

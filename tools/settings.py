@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.copy import CopyMode
+
 EmbeddedModel = Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"]
 
 
@@ -59,6 +61,11 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(default=2, ge=0, le=10, description="Retries of transient HTTP errors per call.")
     llm_temperature: float = Field(default=0.7, ge=0, le=2)
     llm_max_tokens: int = Field(default=400, ge=32, le=8192)
+    copy_mode: CopyMode = Field(
+        default="slots",
+        description="How the commands and the service write copy: slots (offer, product, dates rendered from data, "
+        "the model writes constrained hook and line) or free (the model writes the whole message).",
+    )
     service_max_jobs: int = Field(
         default=4, ge=1, le=256, description="HTTP service: chat and promotion requests served at once."
     )

@@ -144,3 +144,44 @@ def copywriter_messages(
         **common,
     )
     return [SystemMessage(content=system), HumanMessage(content=user)]
+
+
+def slot_messages(
+    *,
+    campaign: Campaign,
+    profile: PromptProfile,
+    channel: Channel,
+    locale: Locale,
+    focus: list[str],
+    limits: tuple[int, int],
+    n_variants: int,
+    feedback: str,
+    version: str,
+) -> list[BaseMessage]:
+    """The messages for one slot-writing attempt: the model writes hook and line, and picks a product."""
+    hook_max, line_max = limits
+    separator = "、" if locale == "zh" else ", "
+    system = render_prompt(
+        "copywriter",
+        "slots_system",
+        locale,
+        version,
+        n_variants=n_variants,
+        hook_max=hook_max,
+        line_max=line_max,
+        tone=brand_tone(campaign, locale),
+    )
+    user = render_prompt(
+        "copywriter",
+        "slots_user",
+        locale,
+        version,
+        campaign_name=campaign.name,
+        focus_list=separator.join(focus),
+        focus_example=focus[0],
+        channel_name=CHANNEL_NAMES[locale][channel],
+        profile=render_profile(profile, locale),
+        feedback=feedback,
+        n_variants=n_variants,
+    )
+    return [SystemMessage(content=system), HumanMessage(content=user)]

@@ -20,7 +20,7 @@ from service.assistant import production_assistant
 from service.runtime import ServiceRuntime
 from tests.fakes import ScriptedChatModel
 from tests.service_support import build_runtime, close_runtime
-from tests.unit.conftest import ITEMS, NOW, USERS, _events
+from tests.unit.conftest import ITEMS, NOW, USERS, _events, good_slots
 from tools.services import Services
 from tools.settings import Settings
 from tools.stores.history import HistoryStore
@@ -81,6 +81,7 @@ def real_graph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
     history = HistoryStore(root / "chroma")
     history.add_events(_events())
     writer = ScriptedChatModel().script(BriefDraft, default=BriefDraft(offer_kind="none"))
+    writer.script("SlotBatch", default=good_slots)  # the service's default copy mode
     services = Services(history=history, shop=shop, writer_model=writer, critic_model=ScriptedChatModel())
     assistant = production_assistant(Settings(_env_file=None, home=root / "home"), services, clock=lambda: NOW)
     runtime = build_runtime(root / "home", services, assistant=assistant)

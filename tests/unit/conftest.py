@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from domain.copy import CopyBatch, CopyVariant
 from domain.offer import BrandRules, Campaign, Offer
@@ -146,3 +148,9 @@ def good_batch(*variants: CopyVariant) -> CopyBatch:
 
 def bad_batch() -> CopyBatch:
     return CopyBatch(variants=[BAD_ZH, BAD_ZH])
+
+
+def good_slots(schema: type[BaseModel]) -> dict[str, Any]:
+    """A slot batch as the server's grammar allows it: free text within the patterns, the first product offered."""
+    focus = schema.model_json_schema()["$defs"]["SlotVariant"]["properties"]["focus"]["enum"]
+    return {"variants": [{"hook": "冬天出门也要热乎乎", "line": "通勤路上捧一杯热的，暖手又暖心", "focus": focus[0]}]}

@@ -21,7 +21,7 @@ from tools.stores.shop_db import ShopDB
 
 GATE = Path(__file__).parents[2] / "evaluation" / "data" / "scenarios" / "gate.yaml"
 GOOD = CopyVariant(title="暖冬好物", body="暖冬好物：你常看的不锈钢保温杯参加双十一，满300减50。", cta="去看看")
-OPTIONS = ReplayOptions(n_variants=1, max_rewrites=1, llm_critique=False, concurrency=3)
+OPTIONS = ReplayOptions(n_variants=1, max_rewrites=1, llm_critique=False, concurrency=3, copy_mode="free")
 
 
 def services(root: Path, variant: CopyVariant = GOOD, name: str = "fake-model") -> Services:
@@ -86,7 +86,7 @@ def test_rerun_skips_done_scenarios_and_reruns_changed_ones(tmp_path: Path) -> N
         manifest = read_manifest(tmp_path / "run")
         assert manifest is not None and len(manifest.sessions) == 3 and len(manifest.scenario_ids) == 4
         with pytest.raises(RunDirError, match="another configuration"):
-            run_scenarios(scenarios, tmp_path / "run", bundle, ReplayOptions(n_variants=3, limit=4))
+            run_scenarios(scenarios, tmp_path / "run", bundle, ReplayOptions(n_variants=3, limit=4, copy_mode="free"))
     finally:
         bundle.close()
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
+from pydantic import BaseModel
 
 from agents.context import Context
 from domain.approval import ApprovalAnswer
@@ -25,6 +27,7 @@ from tests.unit.conftest import (
     USERS,
     bad_batch,
     good_batch,
+    good_slots,
     make_campaign,
 )
 from tools.compliance import OfferFacts, check_draft
@@ -102,6 +105,10 @@ def test_bounded_rewrites_end_in_a_checked_fallback(services: Services) -> None:
     assert result.message is not None and result.message.source == "fallback"
     facts = OfferFacts.from_campaign(campaign, services.shop.items_for_campaign(["thermos"], []))
     assert [v for v in check_draft(result.message, campaign, facts) if v.severity == "block"] == []
+    # The template is personal: it names what this customer looked at, with the offer from data.
+    interest = result.explanation.features_used
+    assert interest.interests or interest.top_categories
+    assert result.message.body.startswith("你常看的这类好物有新活动了。") and "满300减50" in result.message.body
 
 
 def test_llm_failures_cost_attempts_not_the_request(services: Services) -> None:
@@ -119,10 +126,11 @@ def test_no_consent_means_no_llm_call_and_a_reasoned_no_send(services: Services)
     assert any("consent" in reason for reason in result.explanation.targeting_reasons)
 
 
-def test_llm_never_sees_personal_data_or_raw_ids(services: Services) -> None:
-    writer(services).script(CopyBatch, default=good_batch())
+@pytest.mark.parametrize("mode", ["free", "slots"])
+def test_llm_never_sees_personal_data_or_raw_ids(services: Services, mode: str) -> None:
+    writer(services).script(CopyBatch, default=good_batch()).script("SlotBatch", default=good_slots)
     critic(services).script(Critique, default=CRITIQUE)
-    run_many([u.user_id for u in USERS], make_campaign(), context(services), concurrency=2)
+    run_many([u.user_id for u in USERS], make_campaign(), context(services, copy_mode=mode), concurrency=2)
     seen = writer(services).prompts_text() + critic(services).prompts_text()
     assert seen
     for user in USERS:
@@ -293,3 +301,42 @@ def test_brand_tone_reaches_the_writer_and_the_critic(services: Services) -> Non
     run_one("u-zh-1", make_campaign(brand=rules), context(services))
     assert "温暖、克制，不喊口号" in writer(services).prompts_text()
     assert "温暖、克制，不喊口号" in critic(services).prompts_text()
+
+
+def test_slot_copy_states_the_offer_product_and_dates_from_data_in_one_call(services: Services) -> None:
+    writer(services).script("SlotBatch", default=good_slots)
+    critic(services).script(Critique, default=CRITIQUE)
+    result = run_one("u-zh-1", make_campaign(), context(services, copy_mode="slots", n_variants=1))
+    message = result.message
+    assert message is not None and message.source == "llm" and result.explanation.attempts == 1
+    assert message.title == "冬天出门也要热乎乎"
+    assert (
+        message.body.startswith("通勤路上捧一杯热的，暖手又暖心。") and "满300减50，活动截至11月11日。" in message.body
+    )
+    names = [name for name, _ in writer(services).calls]
+    assert names == ["SlotBatch"], "one LLM call wrote the message"
+
+
+def test_an_absolute_term_in_a_slot_is_repaired_not_rewritten(services: Services) -> None:
+    def superlative(schema: type[BaseModel]) -> dict[str, Any]:
+        answer = good_slots(schema)
+        answer["variants"][0]["line"] = "独家设计的好杯子，暖手又暖心"  # 独家: an absolute term the rules block
+        return answer
+
+    writer(services).script("SlotBatch", default=superlative)
+    critic(services).script(Critique, default=CRITIQUE)
+    result = run_one("u-zh-1", make_campaign(), context(services, copy_mode="slots", n_variants=1))
+    assert result.message is not None and result.message.source == "llm" and result.explanation.attempts == 1
+    assert result.message.body.startswith("特别设计的好杯子，暖手又暖心。")
+
+
+def test_slot_copy_repair_cannot_fix_is_rewritten_then_falls_back(services: Services) -> None:
+    def national(schema: type[BaseModel]) -> dict[str, Any]:
+        answer = good_slots(schema)
+        answer["variants"][0]["line"] = "国家级品质的好杯子"  # one clause, no plain word: only a rewrite can fix it
+        return answer
+
+    writer(services).script("SlotBatch", default=national)
+    result = run_one("u-zh-1", make_campaign(), context(services, copy_mode="slots", max_rewrites=1))
+    assert result.explanation.attempts == 2 and result.explanation.used_fallback
+    assert result.message is not None and result.message.source == "fallback"

@@ -51,7 +51,8 @@ def shop_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def settings_for(home: Path, database_url: SecretStr | None = None) -> Settings:
-    return Settings(_env_file=None, home=home, llm_model=MODEL, database_url=database_url)
+    # The fake replicas answer whole messages (CopyBatch): free copy.
+    return Settings(_env_file=None, home=home, llm_model=MODEL, database_url=database_url, copy_mode="free")
 
 
 def plan(store: RunStore, run_id: str) -> list[dict[str, Any]]:
@@ -137,6 +138,7 @@ def cli_home(shop_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     shutil.copytree(shop_home, home)
     monkeypatch.setenv("PROMO_HOME", str(home))
     monkeypatch.setenv("PROMO_LLM_MODEL", MODEL)
+    monkeypatch.setenv("PROMO_COPY_MODE", "free")
     monkeypatch.delenv("PROMO_DATABASE_URL", raising=False)
     get_settings.cache_clear()
     yield home

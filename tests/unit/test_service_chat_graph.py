@@ -9,7 +9,7 @@ from domain.brief import BriefDraft
 from service.assistant import production_assistant
 from tests.fakes import ScriptedChatModel
 from tests.service_support import served_app
-from tests.unit.conftest import NOW, USERS
+from tests.unit.conftest import NOW, USERS, good_slots
 from tools.services import Services
 from tools.settings import Settings
 
@@ -20,6 +20,7 @@ def test_the_chat_graph_streams_through_the_service(tmp_path: Path, services: Se
     writer = services.writer_model
     assert isinstance(writer, ScriptedChatModel)
     writer.script(BriefDraft, default=BriefDraft(offer_kind="none"))  # the patterns read the brief alone
+    writer.script("SlotBatch", default=good_slots)  # the service's default: slots around rendered facts
     assistant = production_assistant(Settings(_env_file=None, home=tmp_path), services, clock=lambda: NOW)
     brief = {"role": "user", "content": "给最近浏览过保温杯的用户写两条双十一推送，满300减50"}
     with (

@@ -24,7 +24,8 @@ def _scope(campaign: Campaign, locale: Locale) -> str | None:
     return ("、" if locale == "zh" else " & ").join(named) if named else None
 
 
-def _offer_sentence(campaign: Campaign, locale: Locale, scope: str | None) -> str:
+def offer_sentence(campaign: Campaign, locale: Locale, scope: str | None) -> str:
+    """The offer with what it covers (保温杯满300减50 / 20% off coffee beans), in the campaign's own terms."""
     offer, storewide = campaign.offer, not campaign.eligible_categories and not campaign.eligible_item_ids
     text = describe_offer(offer, locale)
     if locale == "zh":
@@ -55,7 +56,7 @@ def _candidates(campaign: Campaign, channel: Channel, locale: Locale) -> Iterato
     colon, stop = ("：", "。") if locale == "zh" else (": ", ".")
     required = "".join(f"{p}{stop}" if locale == "zh" else f" {p}." for p in campaign.brand.required_phrases)
     for scope in (_scope(campaign, locale), None):
-        sentence = _offer_sentence(campaign, locale, scope)
+        sentence = offer_sentence(campaign, locale, scope)
         sentence = sentence[0].upper() + sentence[1:]
         for name in names:
             body = (f"{name}{colon}{sentence}{stop}" if name else f"{sentence}{stop}") + required

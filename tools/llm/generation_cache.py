@@ -121,6 +121,7 @@ def structured_output(
     runnable = model.with_structured_output(schema, method="json_schema")
     if cache is None:
         return cast(Output, runnable.invoke(messages))
-    key = request_key(model_name, schema.__name__, messages)
+    # The whole schema, not its name: slot schemas share a name but differ in their enums and bounds.
+    key = request_key(model_name, json.dumps(schema.model_json_schema(), sort_keys=True), messages)
     output = cache.get_or_generate(key, lambda: cast(Output, runnable.invoke(messages)).model_dump_json())
     return schema.model_validate_json(output)

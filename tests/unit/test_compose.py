@@ -1,0 +1,187 @@
+"""Copy composed from slots: facts rendered from data, free text constrained, messages that pass every rule."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from domain.channels import Channel, Locale, limits_for
+from domain.copy import Draft
+from domain.offer import Campaign
+from domain.profile import PromptProfile
+from shopdata.campaigns import demo_campaigns
+from shopdata.catalog import load_catalog
+from tools.compliance import OfferFacts, check_draft
+from tools.compliance.absolute_terms import find_absolute_terms
+from tools.compose.focus import focus_options, short_name
+from tools.compose.render import render_slots, renders_cleanly, slot_limits
+from tools.compose.repair import drop_absolute_terms, tidy_slot
+from tools.compose.slots import Slots, free_text_pattern, slot_batch_model
+
+NOW = datetime(2026, 11, 5, 6, tzinfo=UTC)
+CAMPAIGNS = demo_campaigns(NOW)
+CHANNELS: tuple[Channel, ...] = ("push", "sms", "email")
+HOOK = {"zh": "冬天出门也要热乎乎", "en": "Warm mornings start here"}
+LINE = {"zh": "通勤路上捧一杯热的，暖手又暖心", "en": "Slow weekend mornings deserve a fresh cup"}
+
+
+def filled(text: str, bound: int) -> str:
+    """`text` repeated up to `bound` characters, cut at a word (English) as tidy_slot leaves it."""
+    long = (text + (" " if text.isascii() else "")) * 8
+    return long[:bound] if not text.isascii() else long[: long.rfind(" ", 0, bound + 1)].strip()
+
+
+def draft_of(campaign: Campaign, channel: Channel, slots: Slots) -> Draft:
+    facts = OfferFacts.from_campaign(campaign, [])
+    variant = render_slots(slots, campaign, facts, channel, campaign.locale)
+    return Draft.from_variant(variant, variant_id="v", channel=channel, locale=campaign.locale, attempt=0)
+
+
+@pytest.mark.parametrize("campaign", CAMPAIGNS, ids=[c.campaign_id for c in CAMPAIGNS])
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_slots_at_their_bounds_render_a_message_that_fits_and_passes(campaign: Campaign, channel: Channel) -> None:
+    locale, facts = campaign.locale, OfferFacts.from_campaign(campaign, [])
+    focus = "保温杯" if locale == "zh" else "coffee beans"
+    hook_max, line_max = slot_limits(campaign, facts, channel, locale, [focus])
+    longest = Slots(hook=filled(HOOK[locale], hook_max), line=filled(LINE[locale], line_max), focus=focus)
+    draft = draft_of(campaign, channel, longest)
+    assert [v.code for v in check_draft(draft, campaign, facts) if v.severity == "block"] == []
+    limits = limits_for(channel, locale)
+    assert len(draft.rendered_body(campaign.brand.brand_name)) <= limits.body_max
+    assert not limits.title_max or len(draft.title) <= limits.title_max
+
+
+def test_every_fact_comes_from_the_campaign() -> None:
+    thermos = CAMPAIGNS[0]
+    draft = draft_of(thermos, "push", Slots(hook=HOOK["zh"], line=LINE["zh"], focus="钛合金保温杯"))
+    assert draft.title == HOOK["zh"]
+    assert draft.body == "通勤路上捧一杯热的，暖手又暖心。钛合金保温杯满300减50，活动截至11月15日。"
+    assert draft.cta == "立即选购"
+    sms = draft_of(thermos, "sms", Slots(hook="暖冬好物", line=LINE["zh"], focus="保温杯"))
+    rendered = sms.rendered_body("好物铺")
+    assert rendered == "【好物铺】通勤路上捧一杯热的，暖手又暖心。保温杯满300减50，活动截至11月15日。立即选购 回T退订"
+    coffee = draft_of(CAMPAIGNS[1], "email", Slots(hook="morning ritual,", line=LINE["en"], focus="coffee beans"))
+    assert coffee.title == "Morning ritual: 20% off coffee beans"
+    assert coffee.body == "Slow weekend mornings deserve a fresh cup. 20% off coffee beans until Nov 12."
+    long_hook = draft_of(
+        CAMPAIGNS[1], "email", Slots(hook="your slow morning ritual", line=LINE["en"], focus="coffee beans")
+    )
+    assert long_hook.title == "Your slow morning ritual"  # the offer does not fit the subject: never cut
+
+
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [
+        ("zh", "满三百减五十"),  # numerals and offer words
+        ("zh", "只要99"),
+        ("zh", "全场八折"),
+        ("zh", "最好的保温杯"),
+        ("zh", "快来thermos"),  # stray English
+        ("zh", "关注#双十一"),
+        ("zh", "访问 http"),
+        ("zh", "￥好价到手"),
+        ("en", "Save 20 today"),
+        ("en", "Only $9 now"),
+        ("en", "Visit shop.example"),
+        ("en", "Tag us @goodgoods"),
+        ("en", "Deal #coffee week"),
+        ("en", "Warm cups 😀 today"),
+    ],
+)
+def test_the_free_text_pattern_forbids_what_must_come_from_data(locale: Locale, text: str) -> None:
+    assert re.fullmatch(free_text_pattern(locale, 2, 40)[1:-1], text) is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [("zh", "冬天出门也要热乎乎"), ("zh", "一起喝杯热的吧！"), ("en", "Warm mornings, slow weekends!")],
+)
+def test_the_free_text_pattern_lets_copy_through(locale: Locale, text: str) -> None:
+    assert re.fullmatch(free_text_pattern(locale, 2, 40)[1:-1], text)
+
+
+def test_the_slot_schema_carries_enum_patterns_and_bounds() -> None:
+    model = slot_batch_model("zh", ["钛合金保温杯", "保温杯"], hook_max=10, line_max=20, n_variants=2)
+    variant = model.model_json_schema()["$defs"]["SlotVariant"]["properties"]
+    assert variant["focus"]["enum"] == ["钛合金保温杯", "保温杯"]
+    assert variant["hook"]["pattern"].startswith("^[^0-9") and variant["hook"]["pattern"].endswith("{4,10}$")
+    ok: dict[str, Any] = {"variants": [{"hook": "冬天出门也要热", "line": "通勤路上捧一杯热的暖手", "focus": "保温杯"}]}
+    assert model.model_validate(ok)
+    for bad in ({"focus": "咖啡豆"}, {"hook": "满三百减五十"}, {"line": "x" * 30}):
+        with pytest.raises(ValidationError):
+            model.model_validate({"variants": [{**ok["variants"][0], **bad}]})
+
+
+def _passes_all(_: str) -> bool:
+    return True
+
+
+def test_focus_names_the_customers_own_products_first_and_only() -> None:
+    items = [i for i in load_catalog().items if i.category == "thermos"]
+    liked = PromptProfile(
+        recency="active_7d",
+        value_tier="high",
+        price_sensitivity="low",
+        funnel_stage="considering",
+        top_categories=["thermos"],
+        interests=["钛合金保温杯 400ml"],
+    )
+    assert focus_options(liked, CAMPAIGNS[0], items, "zh", _passes_all) == ["钛合金保温杯"]
+    none = liked.model_copy(update={"interests": []})
+    options = focus_options(none, CAMPAIGNS[0], items, "zh", _passes_all)
+    assert options[0] == "保温杯" and all(not re.search(r"[0-9:：]|system", o) for o in options)
+
+
+def test_a_name_whose_message_breaks_a_rule_is_never_offered() -> None:
+    campaign = CAMPAIGNS[1]
+    facts = OfferFacts.from_campaign(campaign, [])
+
+    def blocked(draft: Draft) -> bool:
+        return any(v.severity == "block" for v in check_draft(draft, campaign, facts))
+
+    assert renders_cleanly("coffee beans", campaign, facts, "push", "en", blocked)
+    assert not renders_cleanly("best coffee", campaign, facts, "push", "en", blocked)
+
+
+def test_short_names_drop_specs_and_brackets() -> None:
+    assert short_name("316不锈钢保温杯 500ml") == "不锈钢保温杯"
+    assert short_name("Sugar-Free Instant Black Coffee 100 Sticks") == "Sugar-Free Instant Black Coffee Sticks"
+    assert short_name("【官方指定】爆款保温杯") == "官方指定 爆款保温杯"
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "bound", "tidied"),
+    [
+        ("让我们为您推荐受欢迎的保温杯，包括保温杯、不锈钢保温", "zh", 26, "让我们为您推荐受欢迎的保温杯，包括保温杯"),
+        ("出门带上它温暖一整天", "zh", 28, "出门带上它温暖一整天"),  # ended on its own: untouched
+        ("Buy coffee with this special offer, where we have", "en", 50, "Buy coffee with this special offer"),
+        ("Fresh beans for slow mornings with", "en", 70, "Fresh beans for slow mornings"),
+    ],
+)
+def test_a_slot_cut_at_its_bound_ends_on_a_whole_clause(text: str, locale: Locale, bound: int, tidied: str) -> None:
+    assert tidy_slot(text, locale, bound).rstrip(",，") == tidied
+
+
+def test_schemas_of_different_requests_are_different_models() -> None:
+    first: type[BaseModel] = slot_batch_model("en", ["coffee"], hook_max=20, line_max=40, n_variants=1)
+    second: type[BaseModel] = slot_batch_model("en", ["tea"], hook_max=20, line_max=40, n_variants=1)
+    assert first.model_json_schema() != second.model_json_schema()
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "repaired"),
+    [
+        ("让你在任何环境下都能保持完美温度", "zh", "让你在任何环境下都能保持理想温度"),
+        ("国家级品质，暖手又暖心", "zh", "暖手又暖心"),  # no plain word for it: its clause goes
+        ("Best beans for slow mornings", "en", "Great beans for slow mornings"),
+        ("Our exclusive blend, roasted this week", "en", "Our special blend, roasted this week"),
+        ("Warm hands, warm heart", "en", "Warm hands, warm heart"),
+    ],
+)
+def test_absolute_terms_are_repaired_without_an_llm_call(text: str, locale: Locale, repaired: str) -> None:
+    fixed = drop_absolute_terms(text, locale)
+    assert fixed == repaired and not find_absolute_terms(fixed)

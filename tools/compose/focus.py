@@ -1,0 +1,87 @@
+"""What a message may name as its subject: the customer's in-scope products and categories, from the catalog.
+
+The model picks one of these by enum; the name that reaches the customer is the catalog's (spec tokens such
+as "500ml" dropped), never a word the model wrote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from domain.channels import Channel, Locale
+from domain.copy import Draft
+from domain.offer import Campaign
+from domain.people import Item
+from domain.profile import PromptProfile
+from tools.compliance.categories import category_label
+from tools.compliance.engine import check_draft
+from tools.compliance.facts import OfferFacts
+from tools.compose.render import renders_cleanly
+
+MAX_OPTIONS = 4
+MAX_NAME = {"zh": 10, "en": 32}
+_SPEC = re.compile(r"[0-9][0-9.]*[A-Za-z]*|[【】\[\]()（）:：!！|]")
+_SPACES = re.compile(r"\s+")
+
+
+def short_name(title: str) -> str:
+    """A catalog title without spec tokens (sizes, counts) and brackets: 钛合金保温杯 400ml → 钛合金保温杯."""
+    return _SPACES.sub(" ", _SPEC.sub(" ", title)).strip(" -·,")
+
+
+def _usable(name: str, locale: Locale) -> bool:
+    # Seller titles are untrusted: a long or many-worded (instruction-like) title is never named.
+    return bool(name) and len(name) <= MAX_NAME[locale] and len(name.split()) <= (5 if locale == "en" else 2)
+
+
+def focus_options(
+    profile: PromptProfile,
+    campaign: Campaign,
+    items: Sequence[Item],
+    locale: Locale,
+    passes: Callable[[str], bool],
+) -> list[str]:
+    """Names the message may be about: the customer's own in-scope products, else the campaign's.
+
+    `passes(name)` says whether a message rendered around the name passes the rules (a seller title may carry
+    a claim, or a word a rule reads as another category).
+    """
+    interests = [i.casefold() for i in profile.interests]
+    liked: list[str] = []
+    others: list[str] = []
+    for item in items:
+        name = short_name(item.title(locale))
+        if not _usable(name, locale):
+            continue
+        titles = (item.title_zh.casefold(), item.title_en.casefold())
+        matched = any(i in t or short_name(t).casefold() in i for i in interests for t in titles)
+        (liked if matched else others).append(name)
+    labels = [category_label(c, locale) for c in [*profile.top_categories, *campaign.eligible_categories]]
+    named = [label for label in labels if label]
+    # Naming the customer's own interest is what makes the message theirs: offer nothing else when it exists.
+    # Without such a product, the category: naming a product the customer never looked at reads as a guess.
+    for group in (liked, named, others):
+        options = [o for o in dict.fromkeys(group) if passes(o)][:MAX_OPTIONS]
+        if options:
+            return options
+    return []
+
+
+def checked_focus_options(
+    profile: PromptProfile,
+    campaign: Campaign,
+    items: Sequence[Item],
+    facts: OfferFacts,
+    channel: Channel,
+    locale: Locale,
+) -> list[str]:
+    """`focus_options` whose messages, rendered with neutral slots, pass every rule of this channel."""
+
+    def blocked(draft: Draft) -> bool:
+        return any(v.severity == "block" for v in check_draft(draft, campaign, facts))
+
+    def passes(name: str) -> bool:
+        return renders_cleanly(name, campaign, facts, channel, locale, blocked)
+
+    return focus_options(profile, campaign, items, locale, passes)

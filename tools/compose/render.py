@@ -1,0 +1,113 @@
+"""One natural message per channel and locale from the slots and the facts; every fact comes from data.
+
+zh push : title 「hook」, body 「line。{product}满300减50，活动截至11月11日。」
+zh sms  : 【brand】「line。{product}满300减50，活动截至11月11日。」 CTA 回T退订 (brand and opt-out added by Draft)
+zh email: subject 「hook｜{product}满300减50」, body 「line。{product}满300减50，活动截至11月11日。」
+en      : the same shape: "Hook" / "Line. 20% off coffee beans until Nov 11."
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from domain.channels import Channel, Locale, limits_for
+from domain.copy import CopyVariant, Draft
+from domain.offer import Campaign
+from tools.compliance.facts import OfferFacts
+from tools.compliance.fallback import offer_sentence
+from tools.compose.slots import Slots
+
+CTA: dict[Locale, str] = {"zh": "立即选购", "en": "Shop now"}
+HOOK_CAP: dict[Locale, int] = {"zh": 16, "en": 40}
+LINE_CAP: dict[Locale, int] = {"zh": 36, "en": 100}
+TITLE_CAP = 40
+"""CopyVariant holds titles up to 40 characters."""
+NEUTRAL_HOOK: dict[Locale, str] = {"zh": "给你的好物", "en": "Picked for you"}
+NEUTRAL_LINE: dict[Locale, str] = {"zh": "看看这次的活动", "en": "Take a look at this week's picks"}
+DraftCheck = Callable[[Draft], bool]
+"""True when a draft has a blocking violation (the rule engine, bound to the campaign and its facts)."""
+_TRAILING = " ，,、！!？?。.…~"
+
+
+def until_text(day: date, locale: Locale) -> str:
+    """The campaign's last day as copy states it: 活动截至11月11日 / until Nov 11."""
+    return f"活动截至{day.month}月{day.day}日" if locale == "zh" else f"until {day:%b} {day.day}"
+
+
+def _clean(text: str) -> str:
+    # Slot ends are the renderer's: the model's own trailing punctuation would double ours.
+    return " ".join(text.split()).strip(_TRAILING)
+
+
+def _sentence(text: str, locale: Locale) -> str:
+    text = _clean(text)
+    if locale == "en":
+        return text[:1].upper() + text[1:] + ("" if text.endswith(("!", "?")) else ".")
+    return text + "。"
+
+
+def _title(hook: str, offer_tail: str, channel: Channel, locale: Locale) -> str:
+    # An e-mail subject carries the offer when it fits; the hook alone otherwise (never a cut offer).
+    room = min(limits_for(channel, locale).title_max or TITLE_CAP, TITLE_CAP)
+    if channel == "email" and len(hook) + len(offer_tail) <= room:
+        return hook + offer_tail
+    return hook[:room]
+
+
+def render_slots(slots: Slots, campaign: Campaign, facts: OfferFacts, channel: Channel, locale: Locale) -> CopyVariant:
+    """The channel-ready variant: the model's hook and line around the offer, product and dates from data."""
+    hook, line = _clean(slots.hook), _sentence(slots.line, locale)
+    offer = offer_sentence(campaign, locale, slots.focus)
+    until = until_text(facts.last_day, locale)
+    if locale == "zh":
+        facts_line = f"{offer}，{until}。"
+        if channel == "sms":  # no title on SMS: the line leads, the hook stays the draft's label
+            return CopyVariant(title=hook[:TITLE_CAP], body=f"{line}{facts_line}", cta=CTA[locale])
+        title = _title(hook, f"｜{offer}", channel, locale)
+        return CopyVariant(title=title, body=f"{line}{facts_line}", cta=CTA[locale])
+    facts_line = f"{offer[:1].upper()}{offer[1:]} {until}."
+    hook_line = hook[:1].upper() + hook[1:]
+    if channel == "sms":
+        return CopyVariant(title=hook_line[:TITLE_CAP], body=f"{line} {facts_line}", cta=CTA[locale])
+    title = _title(hook_line, f": {offer}", channel, locale)
+    return CopyVariant(title=title, body=f"{line} {facts_line}", cta=CTA[locale])
+
+
+def slot_limits(
+    campaign: Campaign, facts: OfferFacts, channel: Channel, locale: Locale, focus: list[str]
+) -> tuple[int, int]:
+    """(hook, line) maximum lengths that keep the rendered message within the channel's limits.
+
+    Measured on the message rendered with empty slots and the longest product name, so any slots within the
+    bounds fit; ValueError when the facts alone leave no room (the caller falls back to the template).
+    """
+    longest = max(focus, key=len)
+    empty = Draft.from_variant(
+        render_slots(Slots(hook="", line="", focus=longest), campaign, facts, channel, locale),
+        variant_id="measure",
+        channel=channel,
+        locale=locale,
+        attempt=0,
+    )
+    limits = limits_for(channel, locale)
+    body_room = limits.body_max - len(empty.rendered_body(campaign.brand.brand_name))
+    if channel == "sms":
+        hook_max, line_max = HOOK_CAP[locale], min(LINE_CAP[locale], body_room)
+    else:
+        title_room = min(limits.title_max, TITLE_CAP)
+        hook_max = min(HOOK_CAP[locale], title_room - len(empty.title))
+        line_max = min(LINE_CAP[locale], body_room)
+    if hook_max < 6 or line_max < 8:
+        raise ValueError(f"the offer and dates leave no room for copy on {channel}/{locale}")
+    return hook_max, line_max
+
+
+def renders_cleanly(
+    name: str, campaign: Campaign, facts: OfferFacts, channel: Channel, locale: Locale, check: DraftCheck
+) -> bool:
+    """Whether a message about `name`, with neutral slots, passes the rules: only such names are offered."""
+    neutral = Slots(hook=NEUTRAL_HOOK[locale], line=NEUTRAL_LINE[locale], focus=name)
+    variant = render_slots(neutral, campaign, facts, channel, locale)
+    draft = Draft.from_variant(variant, variant_id="probe", channel=channel, locale=locale, attempt=0)
+    return not check(draft)

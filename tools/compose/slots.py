@@ -1,0 +1,79 @@
+"""The model's part of a message: short free-text slots whose characters are constrained at decode time.
+
+The schema goes to the server as `response_format: json_schema`; both llama.cpp and vLLM compile its anchored
+`pattern`s and `enum`s into the decoding grammar, so the model cannot write a digit, a currency or percent
+sign, a hashtag, a URL, an @, Latin letters inside Chinese copy, or an offer word at all: the facts that need
+those are rendered from data around the slots (tools/compose/render.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, cast
+
+from pydantic import BaseModel, Field, create_model
+
+from domain.channels import Locale
+
+# Negated classes must cover every way of writing a number or an offer (FIELD_NOTES: "九九元" when only 0-9
+# was banned). 一 stays allowed: 一起 / 一份 are everyday words and carry no price.
+_ZH_BANNED = (
+    "0-9０-９二三四五六七八九十百千万两零〇"  # digits and numerals
+    "元块折减省券赠送免价钱"  # offer and price words: the offer is rendered, never written
+    "#＃@＠%％$￥¥/：:;；.。\"“”'‘’"  # hashtags, handles, currency, URLs and sentence ends (added by rendering)
+    "最"  # superlatives (最好, 最低)
+    "A-Za-z \n\t"  # stray English (raw ids, "thermos"), spaces and line breaks (llama.cpp rejects \\s in a class)
+)
+_EN_ALLOWED = "A-Za-z ,'!?-"  # letters and light punctuation: no digits, currency, %, #, @, /, . or emoji
+FREE_TEXT_CLASS: dict[Locale, str] = {"zh": f"[^{_ZH_BANNED}]", "en": f"[{_EN_ALLOWED}]"}
+
+
+def free_text_pattern(locale: Locale, min_length: int, max_length: int) -> str:
+    """An anchored pattern (servers ignore unanchored ones) for one free-text slot."""
+    return f"^{FREE_TEXT_CLASS[locale]}{{{min_length},{max_length}}}$"
+
+
+class Slots(BaseModel):
+    """One variant's slots as the renderer reads them (the generated model adds the constraints)."""
+
+    hook: str
+    line: str
+    focus: str
+
+
+SLOT_DESCRIPTIONS: dict[Locale, dict[str, str]] = {
+    "zh": {
+        "hook": "开头一句，抓住注意力；不写数字、价格和优惠",
+        "line": "一句话把这次活动和顾客的兴趣连起来；不写数字、价格和优惠",
+        "focus": "消息要写的商品或品类，从给定选项中选一个",
+    },
+    "en": {
+        "hook": "An opening line that catches the eye; no numbers, prices or offers",
+        "line": "One sentence tying this campaign to the customer's interest; no numbers, prices or offers",
+        "focus": "The product or category the message is about, one of the given options",
+    },
+}
+
+
+def slot_batch_model(
+    locale: Locale, focus: list[str], *, hook_max: int, line_max: int, n_variants: int
+) -> type[BaseModel]:
+    """A `{"variants": [{hook, line, focus}, ...]}` model whose schema carries every decode-time constraint."""
+    if not focus:
+        raise ValueError("slots need at least one focus option (a product or category of the campaign)")
+    words = SLOT_DESCRIPTIONS[locale]
+    hook_min, line_min = (4, 6) if locale == "zh" else (8, 16)
+    variant = create_model(
+        "SlotVariant",
+        hook=(str, Field(description=words["hook"], pattern=free_text_pattern(locale, hook_min, hook_max))),
+        line=(str, Field(description=words["line"], pattern=free_text_pattern(locale, line_min, line_max))),
+        focus=(cast(Any, Literal[tuple(focus)]), Field(description=words["focus"])),
+    )
+    return create_model(
+        "SlotBatch",
+        variants=(list[variant], Field(min_length=1, max_length=n_variants)),
+    )
+
+
+def slots_of(batch: BaseModel) -> list[Slots]:
+    """The variants of a generated batch as plain Slots."""
+    return [Slots.model_validate(v.model_dump()) for v in getattr(batch, "variants", [])]
