@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cli.clock import CLOCK_HELP, parse_clock
+from domain.channels import CHANNELS
 from evaluation.adgen import DEFAULT_ADGEN_PATH, import_adgen, write_jsonl
 from evaluation.aggregate import Summary
 from evaluation.compare import DEFAULT_REL_TOLERANCE, DEFAULT_TOLERANCE, compare, config_changes, render_diff_html
@@ -190,10 +191,13 @@ def import_adgen_command(
     out: Annotated[Path, typer.Option(help="Scenario JSONL to write (keep it out of the repository).")],
     path: Annotated[Path, typer.Argument(help="AdvertiseGen JSONL.")] = DEFAULT_ADGEN_PATH,
     limit: Annotated[int | None, typer.Option(min=1, help="Only the first N rows.")] = None,
+    channel: Annotated[str, typer.Option(help="Channel of every scenario: email, sms or push.")] = "email",
 ) -> None:
     """Turn AdvertiseGen rows (attributes → reference copy) into scenarios."""
+    if channel not in CHANNELS:
+        raise fail(f"--channel must be one of {', '.join(CHANNELS)}; got {channel!r}")
     try:
-        imported = import_adgen(path, limit)
+        imported = import_adgen(path, limit, channel)
     except FileNotFoundError as error:
         raise fail(f"{error}; skipping the AdvertiseGen import") from error
     for line, reason in imported.skipped:

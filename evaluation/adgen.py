@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from domain.channels import Channel
 from evaluation.scenario import Scenario
 
 DEFAULT_ADGEN_PATH = Path("../shared/data/advertisegen/adgen_dev_public.jsonl")
@@ -55,15 +56,15 @@ def item_titles(values: list[str], category: str) -> list[str]:
     return titles[:MAX_ITEMS]
 
 
-def row_scenario(line: int, row: dict[str, Any]) -> Scenario:
-    """One AdvertiseGen row as a scenario (see the module docstring); raises ValueError on a bad row."""
+def row_scenario(line: int, row: dict[str, Any], channel: Channel = "email") -> Scenario:
+    """One AdvertiseGen row as a scenario on `channel` (see the module docstring); ValueError on a bad row."""
     content, summary = row.get("content"), row.get("summary")
     if not isinstance(content, str) or not isinstance(summary, str) or not summary.strip():
         raise ValueError("needs string fields content and summary")
     pairs = parse_content(content)
     category = next((v for k, v in pairs if k == "类型"), FALLBACK_CATEGORY)
     values = list(dict.fromkeys(v for k, v in pairs if v != category))
-    sid = f"adgen-{line:04d}"
+    sid = f"adgen-{line:04d}" if channel == "email" else f"adgen-{line:04d}-{channel}"
     items = [
         {
             "item_id": f"{sid}-{n}",
@@ -81,18 +82,18 @@ def row_scenario(line: int, row: dict[str, Any]) -> Scenario:
             "id": sid,
             "description": f"AdvertiseGen dev row {line}: {content}",
             "tags": ["adgen"],
-            "user": {"locale": "zh", "consent": {"email": True, "push": True}, "events": events},
+            "user": {"locale": "zh", "consent": {"email": True, "push": True, "sms": True}, "events": events},
             "items": items,
             "campaign": {
                 "campaign_id": sid,
                 "name": f"{category}专场",
                 "offer": {"kind": "percent_off", "percent_off": 20},
                 "eligible_categories": [category],
-                "channels": ["email"],
+                "channels": [channel],
                 "locale": "zh",
                 "brand": {"brand_name": "好物铺"},
             },
-            "channel": "email",
+            "channel": channel,
             "locale": "zh",
             "attributes": list(dict.fromkeys(v for _, v in pairs)),
             "expect": {"decision": "send", "reference": summary.strip()},
@@ -100,7 +101,9 @@ def row_scenario(line: int, row: dict[str, Any]) -> Scenario:
     )
 
 
-def import_adgen(path: Path | str = DEFAULT_ADGEN_PATH, limit: int | None = None) -> AdgenImport:
+def import_adgen(
+    path: Path | str = DEFAULT_ADGEN_PATH, limit: int | None = None, channel: Channel = "email"
+) -> AdgenImport:
     """Read the first ``limit`` rows (all when None); raises FileNotFoundError with the expected path."""
     path = Path(path)
     if not path.is_file():
@@ -114,7 +117,7 @@ def import_adgen(path: Path | str = DEFAULT_ADGEN_PATH, limit: int | None = None
             if not text.strip():
                 continue
             try:
-                scenarios.append(row_scenario(line, json.loads(text)))
+                scenarios.append(row_scenario(line, json.loads(text), channel))
             except ValueError as error:  # JSONDecodeError and pydantic's ValidationError are ValueErrors
                 skipped.append((line, str(error).splitlines()[0]))
     return AdgenImport(scenarios=scenarios, skipped=skipped)

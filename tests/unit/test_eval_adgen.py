@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from domain.channels import Channel
 from evaluation.adgen import DEFAULT_ADGEN_PATH, MAX_TITLE, import_adgen, item_titles, parse_content, write_jsonl
 from evaluation.load import load_scenarios
 from evaluation.materialize import demo_shop_at, materialize
@@ -48,6 +49,16 @@ def test_rows_become_scenarios_that_load_and_materialize(tmp_path: Path) -> None
     m = materialize(loaded[0], DEFAULT_CLOCK, lambda: demo_shop_at(DEFAULT_CLOCK))
     assert m.campaign.eligible_categories == ["上衣"] and [i.item_id for i in m.campaign_items()] == ["adgen-0001-1"]
     assert {e.kind for e in m.events} == {"view", "cart"}
+
+
+@pytest.mark.parametrize("channel", ["sms", "push"])
+def test_the_importer_sets_the_channel(tmp_path: Path, channel: Channel) -> None:
+    data = tmp_path / "adgen.jsonl"
+    data.write_text(json.dumps(ROW, ensure_ascii=False) + "\n", encoding="utf-8")
+    scenario = import_adgen(data, channel=channel).scenarios[0]
+    assert scenario.channel == channel and scenario.campaign["channels"] == [channel]
+    assert scenario.id == f"adgen-0001-{channel}"  # one run folder can hold every channel's rows
+    assert scenario.user.consent[channel]
 
 
 def test_limit_and_missing_file(tmp_path: Path) -> None:
