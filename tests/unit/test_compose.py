@@ -148,7 +148,8 @@ def test_a_name_whose_message_breaks_a_rule_is_never_offered() -> None:
 
 
 def test_short_names_drop_specs_and_brackets() -> None:
-    assert short_name("316不锈钢保温杯 500ml") == "不锈钢保温杯"
+    assert short_name("316不锈钢保温杯 500ml", "zh") == "不锈钢保温杯"
+    assert short_name("牛仔布 白色 简约 上衣", "zh") == "牛仔布白色简约上衣"  # an attribute list reads as one name
     assert short_name("Sugar-Free Instant Black Coffee 100 Sticks") == "Sugar-Free Instant Black Coffee Sticks"
     assert short_name("【官方指定】爆款保温杯") == "官方指定 爆款保温杯"
 

@@ -23,16 +23,24 @@ MAX_OPTIONS = 4
 MAX_NAME = {"zh": 10, "en": 32}
 _SPEC = re.compile(r"[0-9][0-9.]*[A-Za-z]*|[【】\[\]()（）:：!！|]")
 _SPACES = re.compile(r"\s+")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
-def short_name(title: str) -> str:
-    """A catalog title without spec tokens (sizes, counts) and brackets: 钛合金保温杯 400ml → 钛合金保温杯."""
-    return _SPACES.sub(" ", _SPEC.sub(" ", title)).strip(" -·,")
+def short_name(title: str, locale: Locale = "en") -> str:
+    """A catalog title without spec tokens (sizes, counts) and brackets: 钛合金保温杯 400ml → 钛合金保温杯.
+
+    Chinese names lose their spaces too: attribute lists such as 牛仔布 白色 简约 上衣 read as one name.
+    """
+    name = _SPACES.sub(" ", _SPEC.sub(" ", title)).strip(" -·,")
+    return name.replace(" ", "") if locale == "zh" else name
 
 
 def _usable(name: str, locale: Locale) -> bool:
-    # Seller titles are untrusted: a long or many-worded (instruction-like) title is never named.
-    return bool(name) and len(name) <= MAX_NAME[locale] and len(name.split()) <= (5 if locale == "en" else 2)
+    # Seller titles are untrusted: a long, many-worded (instruction-like) or, in Chinese, Latin-lettered title
+    # is never named.
+    if not name or len(name) > MAX_NAME[locale]:
+        return False
+    return not _LATIN.search(name) if locale == "zh" else len(name.split()) <= 5
 
 
 def focus_options(
@@ -51,11 +59,13 @@ def focus_options(
     liked: list[str] = []
     others: list[str] = []
     for item in items:
-        name = short_name(item.title(locale))
+        name = short_name(item.title(locale), locale)
         if not _usable(name, locale):
             continue
         titles = (item.title_zh.casefold(), item.title_en.casefold())
-        matched = any(i in t or short_name(t).casefold() in i for i in interests for t in titles)
+        matched = any(
+            i in t or short_name(t, locale).casefold() in i.replace(" ", "") for i in interests for t in titles
+        )
         (liked if matched else others).append(name)
     labels = [category_label(c, locale) for c in [*profile.top_categories, *campaign.eligible_categories]]
     named = [label for label in labels if label]
