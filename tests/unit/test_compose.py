@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from domain.channels import Channel, Locale, limits_for
 from domain.copy import Draft
 from domain.offer import Campaign
+from domain.people import Item
 from domain.profile import PromptProfile
 from shopdata.campaigns import demo_campaigns
 from shopdata.catalog import load_catalog
@@ -134,6 +135,19 @@ def test_focus_names_the_customers_own_products_first_and_only() -> None:
     none = liked.model_copy(update={"interests": []})
     options = focus_options(none, CAMPAIGNS[0], items, "zh", _passes_all)
     assert options[0] == "保温杯" and all(not re.search(r"[0-9:：]|system", o) for o in options)
+
+
+def test_an_attribute_list_ending_in_its_category_names_it_once() -> None:
+    trousers = Item(item_id="t1", title_zh="显瘦 黑色 九分裤 裤", title_en="Slim Trousers", category="裤", price=99)
+    profile = PromptProfile(
+        recency="active_7d",
+        value_tier="mid",
+        price_sensitivity="low",
+        funnel_stage="considering",
+        interests=["显瘦 黑色 九分裤 裤"],
+    )
+    campaign = CAMPAIGNS[0].model_copy(update={"eligible_categories": ["裤"]})
+    assert focus_options(profile, campaign, [trousers], "zh", _passes_all) == ["显瘦黑色九分裤"]
 
 
 def test_a_name_whose_message_breaks_a_rule_is_never_offered() -> None:

@@ -60,6 +60,9 @@ def focus_options(
     others: list[str] = []
     for item in items:
         name = short_name(item.title(locale), locale)
+        label = category_label(item.category, locale) or ""
+        if label and name.endswith(label * 2):  # an attribute list ending in its category: 九分裤 裤 → 九分裤
+            name = name[: -len(label)]
         if not _usable(name, locale):
             continue
         titles = (item.title_zh.casefold(), item.title_en.casefold())
