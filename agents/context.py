@@ -11,6 +11,11 @@ from domain.offer import BrandRules
 from tools.services_field import ServicesField
 
 
+def _within(name: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be {low}..{high}, got {value}")
+
+
 @dataclass(kw_only=True)
 class Context:
     """Per-run context; nodes read it as `runtime.context`."""
@@ -36,10 +41,8 @@ class Context:
     The real clock only where nothing passes one, as under `langgraph dev`."""
 
     def __post_init__(self) -> None:
-        if not 1 <= self.n_variants <= 5:
-            raise ValueError(f"n_variants must be 1..5, got {self.n_variants}")
-        if not 0 <= self.max_rewrites <= 5:
-            raise ValueError(f"max_rewrites must be 0..5, got {self.max_rewrites}")
+        _within("n_variants", self.n_variants, 1, 5)
+        _within("max_rewrites", self.max_rewrites, 0, 5)
         if self.now.tzinfo is None:
             raise ValueError("now needs a time zone")
 
@@ -71,12 +74,9 @@ class ChatContext:
     The real clock only where nothing passes one, as under `langgraph dev`."""
 
     def __post_init__(self) -> None:
-        if not 1 <= self.sample_size <= 20:
-            raise ValueError(f"sample_size must be 1..20, got {self.sample_size}")
-        if not 1 <= self.max_scan <= 100_000:
-            raise ValueError(f"max_scan must be 1..100000, got {self.max_scan}")
-        if not 1 <= self.concurrency <= 16:
-            raise ValueError(f"concurrency must be 1..16, got {self.concurrency}")
+        _within("sample_size", self.sample_size, 1, 20)
+        _within("max_scan", self.max_scan, 1, 100_000)
+        _within("concurrency", self.concurrency, 1, 16)
         if self.now.tzinfo is None:
             raise ValueError("now needs a time zone")
 
