@@ -27,8 +27,9 @@ class Context:
     """How many copy variants the copywriter writes per attempt."""
     max_rewrites: int = 2
     """Rewrites after the first attempt before the checked template fallback is used."""
-    llm_critique: bool = True
-    """Run the LLM critic (scores fluency, tone, personalization) on drafts that pass the rules."""
+    llm_critique: bool = False
+    """Run the LLM critic (scores fluency, tone, personalization) on drafts that pass the rules: one call per
+    draft, opt-in because its scores did not rank variants (bench/critique_value.py)."""
     record_sends: bool = True
     """Write planned sends to the send log, so frequency caps and budgets see them."""
     prompt_version: str = "v1"
@@ -61,7 +62,7 @@ class ChatContext:
     """Users written for at once, so the LLM server batches their requests."""
     max_rewrites: int = 2
     """Rewrites per user before the checked template fallback, as in Context."""
-    llm_critique: bool = True
+    llm_critique: bool = False
     """Run the LLM critic on drafts that pass the rules, as in Context."""
     prompt_version: str = "v1"
     """Which prompts/<agent>/<version>/ templates to use."""

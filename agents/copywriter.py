@@ -21,10 +21,13 @@ from domain.profile import PromptProfile
 from tools.compliance import OfferFacts, find_personal_data
 from tools.compliance.copy_fit import fit_variant
 from tools.compose.focus import checked_focus_options
-from tools.compose.render import render_slots, slot_limits
-from tools.compose.repair import drop_absolute_terms, tidy_slot
+from tools.compose.render import NEUTRAL_HOOK, render_slots, slot_limits
+from tools.compose.repair import campaign_hook, repair_slots
 from tools.compose.slots import slot_batch_model, slots_of
 from tools.llm.generation_cache import structured_output
+
+EXEMPLARS_SHOWN = 2
+"""Style lines per prompt: enough to set a tone, too few for the model to copy one wholesale."""
 
 Written = tuple[list[BaseMessage], Callable[[], list[CopyVariant]]]
 """The prompt of one attempt (checked for personal data before any call) and the call that writes from it."""
@@ -78,6 +81,9 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
     if not focus:
         raise ValueError("no product or category of the campaign can be named in this locale")
     limits = slot_limits(campaign, facts, channel, locale, focus)
+    pool = ctx.services.exemplars
+    # What the message is about, in the customer's words: the nearest pool lines share its product and tone.
+    query = " ".join([*focus[:2], *profile.interests[:2]])
     messages = slot_messages(
         campaign=campaign,
         profile=profile,
@@ -88,6 +94,7 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
         n_variants=ctx.n_variants,
         feedback=feedback_text(state.reviews, state.drafts, locale, ctx.prompt_version),
         version=ctx.prompt_version,
+        exemplars=pool.nearest(query, locale, EXEMPLARS_SHOWN) if pool is not None else [],
     )
     schema = slot_batch_model(locale, focus, hook_max=limits[0], line_max=limits[1], n_variants=ctx.n_variants)
 
@@ -96,13 +103,11 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
         batch = structured_output(
             services.writer_model, schema, messages, services.generation_cache, services.model_name
         )
-        written = []
-        for slots in slots_of(batch)[: ctx.n_variants]:
-            hook = tidy_slot(drop_absolute_terms(slots.hook, locale), locale, limits[0])
-            line = tidy_slot(drop_absolute_terms(slots.line, locale), locale, limits[1])
-            tidied = slots.model_copy(update={"hook": hook, "line": line})
-            written.append(render_slots(tidied, campaign, facts, channel, locale))
-        return written
+        hook_instead = campaign_hook(campaign.name, locale, limits[0], NEUTRAL_HOOK[locale])
+        return [
+            render_slots(repair_slots(slots, locale, limits, hook_instead), campaign, facts, channel, locale)
+            for slots in slots_of(batch)[: ctx.n_variants]
+        ]
 
     return messages, variants
 

@@ -14,33 +14,14 @@ smallest propensity it logged (off-policy evaluation needs it above 0).
 from __future__ import annotations
 
 import argparse
-import math
 import time
 
 import numpy as np
 
+from shopdata.click_model import click_probability
 from tools.targeting import TargetingPolicy, VariantCandidate
 from tools.targeting.variant_bandit import VariantBandit
 from tools.targeting.variant_features import FEATURE_NAMES
-
-TRUE_WEIGHTS = {
-    "bias": -3.6,
-    "critic_quality": 0.15,
-    "mentions_interest": 0.9,
-    "offer_early": 0.1,
-    "length_used": -0.2,
-    "template_fallback": -0.4,
-    "rewritten": 0.0,
-    "offer_early_x_price_sensitive": 0.8,
-    "mentions_interest_x_recent": 0.3,
-}
-"""Logit of a click; about 3 % for a plain variant, up to ~15 % for the best."""
-
-
-def click_probability(features: dict[str, float]) -> float:
-    """The simulated shop's true click rate for a variant's features."""
-    logit = sum(TRUE_WEIGHTS[name] * value for name, value in features.items())
-    return 1 / (1 + math.exp(-logit))
 
 
 def random_candidates(rng: np.random.Generator) -> list[VariantCandidate]:

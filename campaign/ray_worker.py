@@ -23,12 +23,15 @@ class ReplicaWorker:
         self._store = open_run_store(settings)
         self._graph = build_graph(self._saver)
         self._concurrency = concurrency
-        self._copy_mode = settings.copy_mode
+        self._settings = settings
 
     @ray.method
     def process(self, info: RunInfo, user_ids: list[str]) -> list[UserDone]:
         """Process one batch exactly as the local runner does; each user is committed as it finishes."""
-        context = Context(services=self._services, now=info.clock, copy_mode=self._copy_mode)
+        settings = self._settings
+        context = Context(
+            services=self._services, now=info.clock, copy_mode=settings.copy_mode, llm_critique=settings.llm_critique
+        )
         return process_users(self._store, info, context, self._graph, user_ids, concurrency=self._concurrency)
 
     @ray.method

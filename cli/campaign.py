@@ -100,7 +100,9 @@ def run(
                     f"{choice.over_budget} over budget"
                 )
             meter = UsageMeter()
-            context = Context(services=services, now=info.clock, copy_mode=settings.copy_mode)
+            context = Context(
+                services=services, now=info.clock, copy_mode=settings.copy_mode, llm_critique=settings.llm_critique
+            )
             if scale is not None:  # the workers meter nothing here: the LLM line below stays empty
                 process_on_ray(store, info, settings, scale, console)
             else:

@@ -14,6 +14,7 @@ from cli.render import print_result
 from domain.decision import UserOutcome
 from graphs.batch import run_many
 from shopdata.demo_shop import build_demo_shop, demo_campaigns
+from shopdata.exemplars import demo_exemplars
 from tools.llm.chat_model import llm_endpoint
 from tools.llm.usage import UsageMeter
 from tools.services import Services, open_services
@@ -44,6 +45,8 @@ def load_demo_shop(services: Services, options: DemoOptions, now: datetime, cons
     with _progress(console) as progress:
         task = progress.add_task("embedding history into Chroma", total=len(shop.events))
         services.history.add_events(shop.events, progress=lambda done, total: progress.update(task, completed=done))
+    if services.exemplars is not None:  # the shop's own style lines; a pool filled from data keeps its lines
+        services.exemplars.add(demo_exemplars())
     console.print(f"demo shop: {len(shop.items)} items, {len(shop.users)} users, {len(shop.events)} events")
     return [u.user_id for u in shop.users]
 
@@ -67,7 +70,9 @@ def run_demo(settings: Settings, options: DemoOptions, console: Console) -> list
                 outcomes = run_many(
                     chosen,
                     campaign,
-                    Context(services=services, now=now, copy_mode=settings.copy_mode),
+                    Context(
+                        services=services, now=now, copy_mode=settings.copy_mode, llm_critique=settings.llm_critique
+                    ),
                     concurrency=settings.embedded_parallel,
                     on_done=lambda _: progress.advance(task),
                     callbacks=[meter],

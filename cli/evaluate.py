@@ -12,7 +12,7 @@ from rich.table import Table
 
 from cli.clock import CLOCK_HELP, parse_clock
 from domain.channels import CHANNELS
-from evaluation.adgen import DEFAULT_ADGEN_PATH, import_adgen, write_jsonl
+from evaluation.adgen import DEFAULT_ADGEN_PATH, import_adgen, pool_exemplars, write_jsonl
 from evaluation.aggregate import Summary
 from evaluation.compare import DEFAULT_REL_TOLERANCE, DEFAULT_TOLERANCE, compare, config_changes, render_diff_html
 from evaluation.gate import GateFileError, check_gate, load_thresholds
@@ -22,6 +22,7 @@ from evaluation.records import RunDirError, ScenarioRecord
 from evaluation.replay import ReplayOptions
 from evaluation.report import REPORT, build_report, fmt, load_summary, paired_summaries
 from tools.settings import EmbeddedModel, get_settings
+from tools.stores.exemplars import ExemplarStore
 
 app = typer.Typer(help="Evaluate: replay scenarios, report, compare runs, gate on thresholds.", no_args_is_help=True)
 console = Console()
@@ -64,7 +65,7 @@ def run(
     limit: Annotated[int | None, typer.Option(min=1, help="Only the first N scenarios of the file.")] = None,
     variants: Annotated[int, typer.Option(min=1, max=5)] = 2,
     max_rewrites: Annotated[int, typer.Option(min=0, max=5)] = 2,
-    critique: Annotated[bool, typer.Option(help="Run the LLM critic on rule-passing drafts.")] = True,
+    critique: Annotated[bool, typer.Option(help="Run the LLM critic on rule-passing drafts (one call each).")] = False,
     model: Annotated[EmbeddedModel | None, typer.Option(help="Embedded model; default from settings.")] = None,
     clock: Annotated[str | None, typer.Option(help=f"{CLOCK_HELP}; default the file's or fixed.")] = None,
 ) -> None:
@@ -192,15 +193,42 @@ def import_adgen_command(
     path: Annotated[Path, typer.Argument(help="AdvertiseGen JSONL.")] = DEFAULT_ADGEN_PATH,
     limit: Annotated[int | None, typer.Option(min=1, help="Only the first N rows.")] = None,
     channel: Annotated[str, typer.Option(help="Channel of every scenario: email, sms or push.")] = "email",
+    outside_pool: Annotated[
+        bool,
+        typer.Option(
+            help="Only rows outside the exemplar pool (`promo eval pool-adgen`): their own reference "
+            "can never reach their prompt."
+        ),
+    ] = False,
 ) -> None:
     """Turn AdvertiseGen rows (attributes → reference copy) into scenarios."""
     if channel not in CHANNELS:
         raise fail(f"--channel must be one of {', '.join(CHANNELS)}; got {channel!r}")
     try:
-        imported = import_adgen(path, limit, channel)
+        imported = import_adgen(path, limit, channel, outside_pool=outside_pool)
     except FileNotFoundError as error:
         raise fail(f"{error}; skipping the AdvertiseGen import") from error
     for line, reason in imported.skipped:
         console.print(f"[yellow]line {line} skipped: {reason}[/yellow]")
     write_jsonl(imported.scenarios, out)
     console.print(f"{len(imported.scenarios)} scenarios written to {out}")
+
+
+@app.command("pool-adgen")
+def pool_adgen_command(
+    path: Annotated[Path, typer.Argument(help="AdvertiseGen JSONL.")] = DEFAULT_ADGEN_PATH,
+) -> None:
+    """Fill the exemplar pool with clean style lines from a seeded half of the AdvertiseGen rows.
+
+    The other half is what `import-adgen --outside-pool` evaluates; re-running changes nothing.
+    """
+    try:
+        exemplars = pool_exemplars(path)
+    except FileNotFoundError as error:
+        raise fail(f"{error}; the pool is unchanged") from error
+    pool_dir = get_settings().exemplar_pool_dir
+    with ExemplarStore(pool_dir) as store:
+        store.add(exemplars)
+        total = store.count()
+    rows = len({e.source for e in exemplars})
+    console.print(f"{len(exemplars)} style lines from {rows} rows in the pool at {pool_dir} ({total} lines in all)")

@@ -40,7 +40,12 @@ def checkpointed_run(variants: int = 2) -> Iterator[tuple[PromotionGraph, Contex
         try:
             yield (
                 build_graph(checkpointer=saver),
-                Context(services=services, n_variants=variants, copy_mode=settings.copy_mode),
+                Context(
+                    services=services,
+                    n_variants=variants,
+                    copy_mode=settings.copy_mode,
+                    llm_critique=settings.llm_critique,
+                ),
             )
         finally:
             saver.conn.close()

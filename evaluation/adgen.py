@@ -8,19 +8,25 @@ and the summary as the reference copy. The data stays outside the repository: pa
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from domain.channels import Channel
 from evaluation.scenario import Scenario
+from tools.compose.exemplars import exemplar_lines
+from tools.stores.exemplars import Exemplar
 
 DEFAULT_ADGEN_PATH = Path("../shared/data/advertisegen/adgen_dev_public.jsonl")
 MAX_TITLE = 24
 MAX_ITEMS = 3
 FALLBACK_CATEGORY = "服饰"
 ITEM_PRICE = 199.0
+POOL_SALT = "exemplar-pool-v1"
+"""Seeds the split of rows between the exemplar pool and evaluation; a new salt is a new split."""
 
 
 @dataclass(frozen=True)
@@ -102,25 +108,63 @@ def row_scenario(line: int, row: dict[str, Any], channel: Channel = "email") -> 
 
 
 def import_adgen(
-    path: Path | str = DEFAULT_ADGEN_PATH, limit: int | None = None, channel: Channel = "email"
+    path: Path | str = DEFAULT_ADGEN_PATH,
+    limit: int | None = None,
+    channel: Channel = "email",
+    *,
+    outside_pool: bool = False,
 ) -> AdgenImport:
-    """Read the first ``limit`` rows (all when None); raises FileNotFoundError with the expected path."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"AdvertiseGen file not found: {path} (expected ../shared/data/advertisegen/...)")
+    """Read the first ``limit`` rows (all when None), only those outside the exemplar pool when asked.
+
+    Raises FileNotFoundError with the expected path.
+    """
     scenarios: list[Scenario] = []
     skipped: list[tuple[int, str]] = []
+    for line, text in _rows(Path(path)):
+        if limit is not None and len(scenarios) >= limit:
+            break
+        if outside_pool and in_exemplar_pool(line):
+            continue
+        try:
+            scenarios.append(row_scenario(line, json.loads(text), channel))
+        except ValueError as error:  # JSONDecodeError and pydantic's ValidationError are ValueErrors
+            skipped.append((line, str(error).splitlines()[0]))
+    return AdgenImport(scenarios=scenarios, skipped=skipped)
+
+
+def in_exemplar_pool(line: int) -> bool:
+    """Whether row ``line`` (1-based) feeds the exemplar pool: a seeded half of the rows, the same everywhere.
+
+    Rows in the pool are never evaluated (``import_adgen(outside_pool=True)``), so no scenario's own
+    reference can reach its prompt.
+    """
+    return hashlib.sha256(f"{POOL_SALT}:{line}".encode()).digest()[0] < 128
+
+
+def _rows(path: Path) -> Iterator[tuple[int, str]]:
+    if not path.is_file():
+        raise FileNotFoundError(f"AdvertiseGen file not found: {path} (expected ../shared/data/advertisegen/...)")
     with path.open(encoding="utf-8") as rows:
         for line, text in enumerate(rows, start=1):
-            if limit is not None and len(scenarios) >= limit:
-                break
-            if not text.strip():
-                continue
-            try:
-                scenarios.append(row_scenario(line, json.loads(text), channel))
-            except ValueError as error:  # JSONDecodeError and pydantic's ValidationError are ValueErrors
-                skipped.append((line, str(error).splitlines()[0]))
-    return AdgenImport(scenarios=scenarios, skipped=skipped)
+            if text.strip():
+                yield line, text
+
+
+def pool_exemplars(path: Path | str = DEFAULT_ADGEN_PATH) -> list[Exemplar]:
+    """Style lines from the references of the pool's rows (`in_exemplar_pool`), tagged with their 类型."""
+    exemplars = []
+    for line, text in _rows(Path(path)):
+        if not in_exemplar_pool(line):
+            continue
+        try:
+            row = json.loads(text)
+            pairs = parse_content(str(row.get("content", "")))
+        except ValueError:  # a bad row gives no lines; import_adgen reports it
+            continue
+        category = next((v for k, v in pairs if k == "类型"), FALLBACK_CATEGORY)
+        for n, sentence in enumerate(exemplar_lines(str(row.get("summary", "")), "zh")):
+            exemplars.append(Exemplar(f"advertisegen:{line}:{n}", sentence, "zh", category, f"advertisegen:{line}"))
+    return exemplars
 
 
 def write_jsonl(scenarios: list[Scenario], path: Path) -> None:

@@ -25,11 +25,15 @@ def replay_live(
 ) -> ReplayReport:
     """Start (or reach) the model, open the run's own stores under ``out_dir/shop`` and replay.
 
-    Model weights stay in ``settings.home``; the evaluation's Chroma and SQLite files go to the run folder,
-    so an evaluation never touches the shop's real stores.
+    Model weights and the exemplar pool stay in ``settings.home``; the evaluation's Chroma and SQLite files go
+    to the run folder, so an evaluation never touches the shop's real stores.
     """
     with llm_endpoint(settings, progress=say) as endpoint:
-        services = open_services(settings.model_copy(update={"home": out_dir / "shop"}), endpoint)
+        # The exemplar pool is shared: it holds no shop data, and evaluated rows are kept out of it.
+        run_settings = settings.model_copy(
+            update={"home": out_dir / "shop", "exemplars_dir": settings.exemplar_pool_dir}
+        )
+        services = open_services(run_settings, endpoint)
         try:
             return run_scenarios(scenarios, out_dir, services, options, on_start=on_start, on_done=on_done)
         finally:

@@ -8,6 +8,8 @@ from agents.copywriter import personal_values
 from domain.channels import Locale
 from domain.copy import DraftSource
 from domain.decision import PromotionResult
+from domain.offer import Campaign
+from domain.profile import PromptProfile
 from evaluation.materialize import Materialized
 from evaluation.mentions import attribute_recall, found, missing, personal_terms
 from evaluation.text_metrics import bleu4, rouge_l, tokenize
@@ -53,6 +55,14 @@ def delivered_text(result: PromotionResult) -> str:
     return f"{result.message.title}\n{result.rendered or result.message.rendered_body()}"
 
 
+def campaign_personal_terms(campaign: Campaign, profile: PromptProfile, locale: Locale) -> list[str]:
+    """The user's signal terms minus what the campaign says to everyone (its name, categories and offer)."""
+    labels = [category_label(c, locale) or c for c in campaign.eligible_categories]
+    campaign_text = " ".join([campaign.name, *campaign.eligible_categories, *labels])
+    campaign_text += " " + describe_offer(campaign.offer, locale)
+    return personal_terms(profile, locale, campaign_text)
+
+
 def _expectation_metrics(m: Materialized, result: PromotionResult) -> dict[str, object]:
     expect, text = m.scenario.expect, delivered_text(result)
     out: dict[str, object] = {}
@@ -79,10 +89,7 @@ def _copy_metrics(m: Materialized, result: PromotionResult) -> dict[str, object]
         message, campaign, OfferFacts.from_campaign(campaign, m.campaign_items()), personal_data=personal_values(m.user)
     )
     blocking = [v for v in violations if v.severity == "block"]
-    labels = [category_label(c, message.locale) or c for c in campaign.eligible_categories]
-    campaign_text = " ".join([campaign.name, *campaign.eligible_categories, *labels])
-    campaign_text += " " + describe_offer(campaign.offer, message.locale)
-    terms = personal_terms(result.explanation.features_used, message.locale, campaign_text)
+    terms = campaign_personal_terms(campaign, result.explanation.features_used, message.locale)
     copy = message.full_text()
     matched = found(copy, terms)
     out: dict[str, object] = {

@@ -43,7 +43,7 @@ class ReplayOptions:
 
     n_variants: int = 2
     max_rewrites: int = 2
-    llm_critique: bool = True
+    llm_critique: bool = False
     prompt_version: str = "v1"
     copy_mode: CopyMode = "slots"
     concurrency: int = 4

@@ -25,7 +25,14 @@ def production_assistant(settings: Settings, services: Services, clock: Clock) -
     def assistant(messages: list[ChatMessage]) -> AsyncIterator[ChatEvent]:
         # A fresh context per turn: its clock is the turn's "now" (campaign start, audience window).
         return stream_chat(
-            messages, ChatContext(services=services, concurrency=concurrency, now=clock(), copy_mode=settings.copy_mode)
+            messages,
+            ChatContext(
+                services=services,
+                concurrency=concurrency,
+                now=clock(),
+                copy_mode=settings.copy_mode,
+                llm_critique=settings.llm_critique,
+            ),
         )
 
     return assistant

@@ -94,6 +94,7 @@ class CampaignJobs:
             services=replace(runtime.services, generation_cache=self._cache),
             now=runtime.clock(),
             copy_mode=runtime.settings.copy_mode,
+            llm_critique=runtime.settings.llm_critique,
         )
 
     def _work(self, job: RunJob, campaign: Campaign, candidates: list[str], holdout: float, concurrency: int) -> None:
@@ -104,7 +105,7 @@ class CampaignJobs:
                 runtime.runs, job.run_id, campaign, candidates, context.services, context.now, holdout_share=holdout
             )
             job.state = "writing"
-            context = Context(services=context.services, now=info.clock, copy_mode=context.copy_mode)
+            context = replace(context, now=info.clock)
             process_run(runtime.runs, info, context, self._compiled, concurrency=concurrency, callbacks=[self._tokens])
         except Exception as error:  # a background thread has no caller: record the failure where GET sees it
             logger.exception("campaign run %s failed", job.run_id)

@@ -16,6 +16,7 @@ from agents.context import Context
 from domain.approval import ApprovalAnswer, ApprovalRequest
 from domain.decision import PromotionResult
 from graphs.batch import AwaitingApproval, resume_one, run_one
+from service.runtime import ServiceRuntime
 from service.schemas.promotions import PromotionRequest
 from service.state import ServiceState
 from tools.thread_ids import parse_thread_id, request_thread_id
@@ -26,9 +27,7 @@ def generate(state: ServiceState, body: PromotionRequest) -> PromotionResult:
     runtime = state.runtime
     runtime.services.shop.get_user(body.user_id)  # an unknown user is the caller's mistake: KeyError → 404
     thread_id = request_thread_id(body.campaign.campaign_id, body.user_id)
-    context = Context(
-        services=runtime.services, n_variants=body.variants, now=runtime.clock(), copy_mode=runtime.settings.copy_mode
-    )
+    context = _context(runtime, runtime.clock(), n_variants=body.variants)
     return _unless_paused(
         state,
         thread_id,
@@ -42,6 +41,18 @@ def generate(state: ServiceState, body: PromotionRequest) -> PromotionResult:
             compiled=state.graph,
             thread_id=thread_id,
         ),
+    )
+
+
+def _context(runtime: ServiceRuntime, now: datetime, n_variants: int = 2) -> Context:
+    """The graph's context for one request: the service's clients and its copy settings."""
+    settings = runtime.settings
+    return Context(
+        services=runtime.services,
+        n_variants=n_variants,
+        now=now,
+        copy_mode=settings.copy_mode,
+        llm_critique=settings.llm_critique,
     )
 
 
@@ -87,14 +98,12 @@ def answer(state: ServiceState, thread_id: str, reply: ApprovalAnswer) -> Promot
     """
     member = _run_member(state, thread_id)
     if member is None:
-        context = Context(
-            services=state.runtime.services, now=state.runtime.clock(), copy_mode=state.runtime.settings.copy_mode
-        )
+        context = _context(state.runtime, state.runtime.clock())
         return _unless_paused(
             state, thread_id, lambda: resume_one(thread_id, reply, context, state.graph, callbacks=[state.tokens])
         )
     run_id, user_id, clock = member
-    context = Context(services=state.runtime.services, now=clock, copy_mode=state.runtime.settings.copy_mode)
+    context = _context(state.runtime, clock)
     result = resume_one(thread_id, reply, context, state.graph, callbacks=[state.tokens])
     state.runtime.runs.finish(run_id, user_id, result, None, 0.0)
     return result

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 import httpx
 from langchain_core.language_models import BaseChatModel
 
+from tools.llm.banned_tokens import banned_token_bias, restricted_words
 from tools.llm.chat_model import LLMEndpoint, make_chat_model
 from tools.llm.generation_cache import GenerationCache
 from tools.settings import Settings
+from tools.stores.exemplars import ExemplarStore
 from tools.stores.history import HistoryStore
 from tools.stores.shop_db import ShopDB
 from tools.targeting import TargetingPolicy
@@ -31,11 +33,15 @@ class Services:
     """Shared generations for identical prompts (campaign runs); None calls the LLM every time."""
     model_name: str = ""
     """The served model's name, part of the cache key."""
+    exemplars: ExemplarStore | None = None
+    """The style-exemplar pool the copywriter shows the model a few lines from; None shows none."""
 
     def close(self) -> None:
-        """Release the database connections and the Chroma client."""
+        """Release the database connections and the Chroma clients."""
         self.shop.close()
         self.history.close()
+        if self.exemplars is not None:
+            self.exemplars.close()
         if self.generation_cache is not None:
             self.generation_cache.close()
 
@@ -43,8 +49,14 @@ class Services:
 def chat_models(
     settings: Settings, endpoint: LLMEndpoint, http_client: httpx.Client | None = None
 ) -> tuple[BaseChatModel, BaseChatModel]:
-    """The copywriter's and the critic's chat models at `endpoint`."""
-    writer = make_chat_model(endpoint.base_url, endpoint.model, settings, http_client=http_client)
+    """The copywriter's and the critic's chat models at `endpoint`.
+
+    The writer never samples the restricted words its server writes as one token (tools/llm/banned_tokens.py).
+    """
+    bias = banned_token_bias(
+        endpoint.base_url, endpoint.model, restricted_words(), api_key=settings.llm_api_key.get_secret_value()
+    )
+    writer = make_chat_model(endpoint.base_url, endpoint.model, settings, logit_bias=bias, http_client=http_client)
     # The critic scores, it does not create: a low temperature keeps its scores stable.
     critic = make_chat_model(
         endpoint.base_url, endpoint.model, settings, temperature=0.1, max_tokens=120, http_client=http_client
@@ -76,4 +88,5 @@ def open_services(
         policy=TargetingPolicy(threshold=threshold, variant_bandit=bandit),
         generation_cache=GenerationCache(settings.home / "generations.sqlite") if cache_generations else None,
         model_name=endpoint.model,
+        exemplars=ExemplarStore(settings.exemplar_pool_dir),
     )

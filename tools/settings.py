@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PROMO_", env_file=".env", extra="ignore", hide_input_in_errors=True)
 
     home: Path = Field(default_factory=_default_home, description="Root folder for stores and model cache.")
+    exemplars_dir: Path | None = Field(
+        default=None,
+        description="Chroma folder of the style-exemplar pool the copywriter retrieves from (`promo eval "
+        "pool-adgen`, the demo's own lines). Unset: exemplars under home.",
+    )
     database_url: SecretStr | None = Field(
         default=None,
         description="PostgreSQL URL (postgresql://user:password@host:5432/db) for campaign runs, feedback and "
@@ -65,6 +70,11 @@ class Settings(BaseSettings):
         default="slots",
         description="How the commands and the service write copy: slots (offer, product, dates rendered from data, "
         "the model writes constrained hook and line) or free (the model writes the whole message).",
+    )
+    llm_critique: bool = Field(
+        default=False,
+        description="Let the LLM score every rule-passing draft (one call each). Off by default: on AdvertiseGen "
+        "it gave nearly every draft the same score, so it never ranked variants (bench/critique_value.py).",
     )
     service_max_jobs: int = Field(
         default=4, ge=1, le=256, description="HTTP service: chat and promotion requests served at once."
@@ -104,6 +114,11 @@ class Settings(BaseSettings):
     def chroma_dir(self) -> Path:
         """Chroma PersistentClient folder holding user history."""
         return self.home / "chroma"
+
+    @property
+    def exemplar_pool_dir(self) -> Path:
+        """Chroma PersistentClient folder holding the style-exemplar pool."""
+        return self.exemplars_dir or self.home / "exemplars"
 
     @property
     def shop_db_path(self) -> Path:

@@ -101,6 +101,13 @@ def feedback_text(previous: list[DraftReview], drafts: list[Draft], locale: Loca
     return "\n" + render_prompt("copywriter", "feedback", locale, version, issues=issues, previous=quoted)
 
 
+def exemplars_text(lines: list[str], locale: Locale, version: str) -> str:
+    """A few style lines from the exemplar pool as a prompt section (empty when the pool had none)."""
+    if not lines:
+        return ""
+    return render_prompt("copywriter", "exemplars", locale, version, lines="\n".join(f"- {line}" for line in lines))
+
+
 def copywriter_messages(
     *,
     campaign: Campaign,
@@ -146,6 +153,16 @@ def copywriter_messages(
     return [SystemMessage(content=system), HumanMessage(content=user)]
 
 
+ASKED_SHARE = 0.75
+"""Small models overshoot the length they are asked for: asking for three quarters of the grammar's bound
+leaves them room to end the sentence themselves before the grammar cuts it mid-word."""
+
+
+def asked_length(bound: int) -> int:
+    """The length the prompt asks for, for a slot the grammar bounds at `bound` characters."""
+    return max(4, int(bound * ASKED_SHARE))
+
+
 def slot_messages(
     *,
     campaign: Campaign,
@@ -157,9 +174,13 @@ def slot_messages(
     n_variants: int,
     feedback: str,
     version: str,
+    exemplars: list[str] | None = None,
 ) -> list[BaseMessage]:
-    """The messages for one slot-writing attempt: the model writes hook and line, and picks a product."""
-    hook_max, line_max = limits
+    """The messages for one slot-writing attempt: the model writes hook and line, and picks a product.
+
+    `exemplars` are style lines from the pool (tools/stores/exemplars.py), shown as examples of tone.
+    """
+    hook_max, line_max = (asked_length(bound) for bound in limits)
     separator = "、" if locale == "zh" else ", "
     system = render_prompt(
         "copywriter",
@@ -181,6 +202,7 @@ def slot_messages(
         focus_example=focus[0],
         channel_name=CHANNEL_NAMES[locale][channel],
         profile=render_profile(profile, locale),
+        exemplars=exemplars_text(exemplars or [], locale, version),
         feedback=feedback,
         n_variants=n_variants,
     )

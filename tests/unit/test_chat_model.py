@@ -97,6 +97,13 @@ def test_structured_output_sends_strict_json_schema_and_penalty(settings: Settin
     assert (meter.summary().prompt_tokens, meter.summary().completion_tokens) == (20, 30)
 
 
+def test_a_logit_bias_goes_with_every_request_and_none_without_one(settings: Settings, stub_url: str) -> None:
+    make_chat_model(stub_url, "qwen", settings, logit_bias={11: -100}).invoke([HumanMessage("写一条推送")])
+    make_chat_model(stub_url, "qwen", settings).invoke([HumanMessage("写一条推送")])
+    biased, plain = _Stub.sent
+    assert biased["logit_bias"] == {"11": -100} and "logit_bias" not in plain
+
+
 def test_endpoint_asks_the_server_for_its_model_when_unset(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     def fake_get(url: str, **kwargs: Any) -> httpx.Response:
         assert url == "http://vllm:8000/v1/models"

@@ -298,9 +298,19 @@ def test_brand_tone_reaches_the_writer_and_the_critic(services: Services) -> Non
     writer(services).script(CopyBatch, default=good_batch())
     critic(services).script(Critique, default=CRITIQUE)
     rules = BrandRules(brand_name="好物铺", tone="温暖、克制，不喊口号")
-    run_one("u-zh-1", make_campaign(brand=rules), context(services))
+    run_one("u-zh-1", make_campaign(brand=rules), context(services, llm_critique=True))
     assert "温暖、克制，不喊口号" in writer(services).prompts_text()
     assert "温暖、克制，不喊口号" in critic(services).prompts_text()
+
+
+def test_the_llm_critique_is_opt_in_one_call_per_message_by_default(services: Services) -> None:
+    writer(services).script(CopyBatch, default=good_batch())
+    critic(services).script(Critique, default=CRITIQUE)
+    result = run_one("u-zh-1", make_campaign(), context(services))
+    assert result.decision.send and result.message is not None and result.message.source == "llm"
+    assert len(writer(services).calls) == 1
+    assert critic(services).calls == []
+    assert all(review.critique is None for review in result.reviews)
 
 
 def test_slot_copy_states_the_offer_product_and_dates_from_data_in_one_call(services: Services) -> None:

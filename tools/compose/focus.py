@@ -18,6 +18,7 @@ from tools.compliance.categories import category_label
 from tools.compliance.engine import check_draft
 from tools.compliance.facts import OfferFacts
 from tools.compose.render import renders_cleanly
+from tools.profile.features import sanitize_interest
 
 MAX_OPTIONS = 4
 MAX_NAME = {"zh": 10, "en": 32}
@@ -33,6 +34,31 @@ def short_name(title: str, locale: Locale = "en") -> str:
     """
     name = _SPACES.sub(" ", _SPEC.sub(" ", title)).strip(" -·,")
     return name.replace(" ", "") if locale == "zh" else name
+
+
+MAX_ATTRIBUTES = 2
+"""Attributes kept before the product noun when a long attribute list is shortened (黑色 针织 连衣裙)."""
+_ATTRIBUTE = re.compile(r"[\u4e00-\u9fff]{1,4}")
+
+
+def attribute_name(title: str, label: str) -> str | None:
+    """A long Chinese attribute list as a name that fits: up to two attributes and its product noun.
+
+    针织 黑色 休闲 性感 荷叶边 连衣裙 拼接 裙 → 针织黑色连衣裙. The noun is the last word ending in the category label
+    (连衣裙 for 裙), else the label; words with Latin letters or longer than four characters are left out, so
+    an instruction-like title is never shortened into a name. None when nothing fits.
+    """
+    words = [w for w in title.split() if _ATTRIBUTE.fullmatch(w)]
+    if not label or len(words) < 2 or sanitize_interest(title) is None:  # an instruction is never a name
+        return None
+    nouns = [w for w in words if w.endswith(label) and w != label]
+    noun = nouns[-1] if nouns else label
+    name = noun
+    for attribute in [w for w in words if w not in (noun, label)][:MAX_ATTRIBUTES]:
+        if len(name) + len(attribute) > MAX_NAME["zh"]:
+            break
+        name = name[: -len(noun)] + attribute + noun
+    return name if name != noun else None
 
 
 def _usable(name: str, locale: Locale) -> bool:
@@ -63,6 +89,8 @@ def focus_options(
         label = category_label(item.category, locale) or ""
         if label and name.endswith(label * 2):  # an attribute list ending in its category: 九分裤 裤 → 九分裤
             name = name[: -len(label)]
+        if not _usable(name, locale) and locale == "zh":
+            name = attribute_name(item.title(locale), label) or name
         if not _usable(name, locale):
             continue
         titles = (item.title_zh.casefold(), item.title_en.casefold())

@@ -14,17 +14,40 @@ from pydantic import BaseModel, Field, create_model
 
 from domain.channels import Locale
 
-# Negated classes must cover every way of writing a number or an offer (FIELD_NOTES: "九九元" when only 0-9
-# was banned). 一 stays allowed: 一起 / 一份 are everyday words and carry no price.
+# The Chinese class allows CJK ideographs and clause punctuation only (no digits, Latin letters, currency,
+# #, @, /, spaces or emoji), less the ideographs that write a number or an offer: every way of writing one must
+# go (FIELD_NOTES: "九九元" when only 0-9 was banned). 一 stays allowed: 一起 / 一份 carry no price.
 _ZH_BANNED = (
-    "0-9０-９二三四五六七八九十百千万两零〇"  # digits and numerals
-    "元块折减省券赠送免价钱"  # offer and price words: the offer is rendered, never written
-    "#＃@＠%％$￥¥/：:;；.。\"“”'‘’"  # hashtags, handles, currency, URLs and sentence ends (added by rendering)
+    "二三四五六七八九十百千万亿两零壹贰叁肆伍陆柒捌玖拾佰仟萬億兩"  # numerals, financial and traditional forms
+    "元块折减省券赠送免价钱塊減價錢贈"  # offer and price words: the offer is rendered, never written
     "最"  # superlatives (最好, 最低)
-    "A-Za-z \n\t"  # stray English (raw ids, "thermos"), spaces and line breaks (llama.cpp rejects \\s in a class)
 )
+_ZH_PUNCTUATION = "，！？、—…"  # clause punctuation only: sentence ends are the renderer's
 _EN_ALLOWED = "A-Za-z ,'!?-"  # letters and light punctuation: no digits, currency, %, #, @, /, . or emoji
-FREE_TEXT_CLASS: dict[Locale, str] = {"zh": f"[^{_ZH_BANNED}]", "en": f"[{_EN_ALLOWED}]"}
+CJK_FIRST, CJK_LAST = 0x4E00, 0x9FFF
+"""The CJK Unified Ideographs block: every character of everyday Chinese copy."""
+
+
+def cjk_ranges_without(banned: str) -> str:
+    """The CJK block as character ranges with the ``banned`` ideographs cut out.
+
+    An allow-list rather than a negated class: it also keeps out emoji, kana, full-width letters and symbols,
+    which a list of banned characters can never enumerate.
+    """
+    cuts = sorted({ord(ch) for ch in banned if CJK_FIRST <= ord(ch) <= CJK_LAST})
+    ranges, start = [], CJK_FIRST
+    for point in cuts:
+        if start < point:
+            ranges.append((start, point - 1))
+        start = point + 1
+    ranges.append((start, CJK_LAST))
+    return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
+
+
+FREE_TEXT_CLASS: dict[Locale, str] = {
+    "zh": f"[{cjk_ranges_without(_ZH_BANNED)}{_ZH_PUNCTUATION}]",
+    "en": f"[{_EN_ALLOWED}]",
+}
 
 
 def free_text_pattern(locale: Locale, min_length: int, max_length: int) -> str:

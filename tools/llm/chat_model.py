@@ -40,10 +40,12 @@ def make_chat_model(
     *,
     temperature: float | None = None,
     max_tokens: int | None = None,
+    logit_bias: dict[int, int] | None = None,
     http_client: httpx.Client | None = None,
 ) -> BaseChatModel:
     """A chat model for ``model`` at ``base_url``; temperature and max_tokens default to the settings.
 
+    `logit_bias` maps token ids to a bias sent with every request (tools/llm/banned_tokens.py).
     `http_client` lets a caller watch the exact requests (a benchmark replays them against the raw server).
     """
     return ChatOpenAI(
@@ -53,6 +55,7 @@ def make_chat_model(
         temperature=settings.llm_temperature if temperature is None else temperature,
         max_completion_tokens=settings.llm_max_tokens if max_tokens is None else max_tokens,
         top_p=TOP_P,
+        logit_bias=logit_bias or None,
         extra_body={"repeat_penalty": REPETITION_PENALTY, "repetition_penalty": REPETITION_PENALTY},
         timeout=settings.llm_timeout_s,
         max_retries=settings.llm_max_retries,
