@@ -42,7 +42,7 @@ class Case:
 
     def check(self) -> list[Violation]:
         """Run the rule engine on this case."""
-        return check_draft(self.draft, self.campaign, self.facts, personal_data=self.known)
+        return check_draft(self.draft, self.campaign, self.facts, personal_data=self.known, now=self.now)
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from domain.channels import Locale
 from domain.review import Violation
 from tools.compliance.claims_dates import check_dates
@@ -13,7 +15,7 @@ from tools.compliance.textutil import Claimed, fold
 
 
 def find_claims(
-    text: str, facts: OfferFacts, locale: Locale, *, threshold_stated: bool | None = None
+    text: str, facts: OfferFacts, locale: Locale, *, threshold_stated: bool | None = None, now: datetime | None = None
 ) -> list[Violation]:
     """Every unsupported claim in one piece of copy.
 
@@ -22,6 +24,7 @@ def find_claims(
 
     threshold_stated: whether the whole draft states the offer's threshold (a title may say 立减50元 when
     the body says 满300减50); None looks in this text only.
+    now: the run's clock for time claims; None judges them for every send time in the window.
     """
     folded, claimed = fold(text), Claimed()
     gift = fold(facts.offer.gift or "")
@@ -32,7 +35,7 @@ def find_claims(
             start = folded.find(gift, start + len(gift))
     return [
         *check_offer_terms(text, folded, facts, locale, claimed),
-        *check_dates(text, folded, facts, locale, claimed),
+        *check_dates(text, folded, facts, locale, claimed, now=now),
         *check_money(text, folded, facts, locale, claimed, stated=threshold_stated),
         *check_scope(text, folded, facts, locale),
     ]
