@@ -43,7 +43,7 @@ def check_draft(
     for name, text in fields:
         hits = [
             *find_absolute_terms(text),
-            *find_claims(text, facts, draft.locale, threshold_stated=stated, now=now),
+            *find_claims(text, facts, draft.locale, threshold_stated=stated, now=now, fixed=[*fixed, campaign.name]),
             *find_personal_data(text, personal_data),
             *check_text_hygiene(text, draft.locale, name, fixed),
         ]

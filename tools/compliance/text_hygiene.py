@@ -68,11 +68,11 @@ def check_text_hygiene(text: str, locale: Locale, name: Field, fixed: Sequence[s
     own = URL.sub("", _EMAIL.sub("", folded))  # a URL is reported as a URL, an e-mail as personal data
     for phrase in filter(None, map(fold, fixed)):
         own = own.replace(phrase, "")
-    if _wrong_language(own, locale):  # the whole field, so its English words need no finding each
+    if _wrong_language(own, locale):
         language = "Chinese" if locale == "zh" else "English"
         hint = f"Write the {name} in {language} only" + (" (no Chinese characters)." if locale == "en" else ".")
         found.append(_hit("CH_LANGUAGE", f"The {name} is not in {language}.", text[:20], hint))
-    elif locale == "zh":  # one finding per word: the rewrite needs each one named
+    if locale == "zh":  # one finding per word, also in a mostly English field: the rewrite needs each one named
         for start, end in foreign_words(text, fixed):
             span = text[start:end]
             hint = f"Replace “{span}” with Chinese wording; no English words or ids in Chinese copy."
