@@ -1,6 +1,6 @@
 """Precision and recall of the compliance rule engine per rule family, on the hand-labelled case file.
 
-Usage: ``python bench/compliance_rules.py [--cases evaluation/data/compliance/cases.jsonl]``.
+Usage: ``python bench/compliance_rules.py [--cases evaluation/data/compliance/cases.jsonl] [--only r2-]``.
 A family counts as predicted for a case when any blocking violation of that family fires; warnings
 do not count. The file's schema and how its labels were decided: evaluation/data/compliance/README.md.
 """
@@ -11,6 +11,7 @@ import argparse
 import json
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, get_args
 
@@ -36,10 +37,12 @@ class Case:
     codes: frozenset[str] = frozenset()
     known: tuple[str, ...] = ()
     note: str = ""
+    now: datetime | None = None
+    """The run's clock for time claims (the case's optional ``now``); None judges them for every send time."""
 
     def check(self) -> list[Violation]:
         """Run the rule engine on this case."""
-        return check_draft(self.draft, self.campaign, self.facts, personal_data=self.known)
+        return check_draft(self.draft, self.campaign, self.facts, personal_data=self.known, now=self.now)
 
 
 @dataclass
@@ -88,7 +91,8 @@ def load_cases(path: Path = CASES) -> list[Case]:
         draft = Draft(variant_id=r["id"], attempt=0, **fields)
         campaign, facts = campaigns[r["campaign"]]
         expect, codes, known = frozenset(r["expect"]), frozenset(r.get("codes", [])), tuple(r.get("known", []))
-        cases.append(Case(r["id"], draft, campaign, facts, expect, codes, known, str(r.get("note", ""))))
+        now = datetime.fromisoformat(r["now"]) if r.get("now") else None
+        cases.append(Case(r["id"], draft, campaign, facts, expect, codes, known, str(r.get("note", "")), now))
     return cases
 
 
@@ -154,8 +158,9 @@ def main() -> None:
     """Score the rule engine on the case file and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--cases", type=Path, default=CASES, help="labelled JSONL case file")
+    parser.add_argument("--only", default="", metavar="PREFIX", help="score only cases whose id starts with PREFIX")
     args = parser.parse_args()
-    cases = load_cases(args.cases)
+    cases = [c for c in load_cases(args.cases) if c.id.startswith(args.only)]
     _print(score(cases), cases, time_per_draft(cases))
 
 

@@ -34,7 +34,7 @@ from tools.compliance.text_hygiene import check_text_hygiene
         ("Keep it warm…", "en", set()),
         ("Keep it warm...", "en", set()),
         ("Shop now and save", "en", set()),
-        ("Shop now and save ¥50 on your order", "zh", {"CH_LANGUAGE"}),
+        ("Shop now and save ¥50 on your order", "zh", {"CH_LANGUAGE", "CH_FOREIGN_WORD"}),
         ("满300减50", "en", {"CH_LANGUAGE"}),
         ("¥50 off 保温杯", "en", {"CH_LANGUAGE"}),
         ("316不锈钢保温杯 500ml，App专享", "zh", set()),

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from domain.channels import Locale
-from tests.unit.test_compliance_support import OFFERS, campaign, facts_for
+from tests.unit.test_compliance_support import OFFERS, campaign, check, codes, draft, facts_for
 from tools.compliance.claims import find_claims
 
 
@@ -171,3 +171,18 @@ def test_several_claims_in_one_text() -> None:
         "CLAIM_HALF_PRICE",
         "CLAIM_CURRENCY",
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("¥50 off ¥300 on thermoses.", set()),
+        ("Take ¥50 off ¥300 or more.", set()),
+        ("¥50 off your ¥300+ order.", set()),
+        ("Get ¥50 off a ¥300 order.", set()),
+        ("¥50 off ¥400 on thermoses.", {"CLAIM_THRESHOLD"}),
+        ("¥50 off every ¥300 on thermoses.", {"CLAIM_THRESHOLD"}),  # repeats: a different offer
+    ],
+)
+def test_an_amount_off_an_amount_is_a_threshold_offer(body: str, expected: set[str]) -> None:
+    assert codes(check(draft(body, locale="en", title="Deals", cta="Shop now"))) == expected

@@ -1,4 +1,4 @@
-"""Category ids to display labels (zh and en), from data/category_labels.yaml."""
+"""Category labels (data/category_labels.yaml) and the English word lists (data/english_words.yaml)."""
 
 from __future__ import annotations
 
@@ -36,3 +36,17 @@ def all_labels(category: str) -> tuple[str, ...]:
 def known_categories() -> tuple[str, ...]:
     """Every category id the label file names."""
     return tuple(_labels())
+
+
+@functools.cache
+def english_words(name: str) -> frozenset[str]:
+    """One list of data/english_words.yaml (accepted, copy_words, leads, short_words), lowercased."""
+    text = resources.files("tools.compliance").joinpath("data/english_words.yaml").read_text("utf-8")
+    return frozenset(str(w).lower() for w in (yaml.safe_load(text) or {}).get(name, []))
+
+
+@functools.cache
+def label_words() -> frozenset[str]:
+    """Every word of the category ids and their English labels (thermos, coffee, home, goods ...)."""
+    labels = (label for c in known_categories() for label in all_labels(c) if not has_cjk(label))
+    return frozenset(w.lower() for label in labels for w in label.split())

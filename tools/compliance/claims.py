@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from domain.channels import Locale
 from domain.review import Violation
+from tools.compliance.claims_attributes import check_attributes
 from tools.compliance.claims_dates import check_dates
 from tools.compliance.claims_money import check_money
+from tools.compliance.claims_names import check_names
 from tools.compliance.claims_offer import check_offer_terms
 from tools.compliance.claims_scope import check_scope
 from tools.compliance.facts import OfferFacts
@@ -13,7 +18,13 @@ from tools.compliance.textutil import Claimed, fold
 
 
 def find_claims(
-    text: str, facts: OfferFacts, locale: Locale, *, threshold_stated: bool | None = None
+    text: str,
+    facts: OfferFacts,
+    locale: Locale,
+    *,
+    threshold_stated: bool | None = None,
+    now: datetime | None = None,
+    fixed: Sequence[str] = (),
 ) -> list[Violation]:
     """Every unsupported claim in one piece of copy.
 
@@ -22,6 +33,8 @@ def find_claims(
 
     threshold_stated: whether the whole draft states the offer's threshold (a title may say 立减50元 when
     the body says 满300减50); None looks in this text only.
+    now: the run's clock for time claims; None judges them for every send time in the window.
+    fixed: names the campaign sets (brand, campaign name); they are no invented names.
     """
     folded, claimed = fold(text), Claimed()
     gift = fold(facts.offer.gift or "")
@@ -30,9 +43,14 @@ def find_claims(
         while start >= 0:
             claimed.take(start, start + len(gift))
             start = folded.find(gift, start + len(gift))
+    masked = folded  # what the campaign itself sets (its gift text, brand, name) is not judged as a product claim
+    for phrase in sorted(filter(None, map(fold, fixed)), key=len, reverse=True):
+        masked = masked.replace(phrase, " " * len(phrase))
     return [
         *check_offer_terms(text, folded, facts, locale, claimed),
-        *check_dates(text, folded, facts, locale, claimed),
+        *check_dates(text, folded, facts, locale, claimed, now=now),
         *check_money(text, folded, facts, locale, claimed, stated=threshold_stated),
         *check_scope(text, folded, facts, locale),
+        *check_attributes(text, masked, facts, locale),
+        *check_names(text, masked, facts, fixed),
     ]

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 
 from domain.channels import Locale
 from domain.review import Violation
+from tools.compliance.claims_clock import ENDED, ended_ok, hour_ok, relative_ok_at
 from tools.compliance.date_patterns import (
     CN_SMALL,
     DATES,
@@ -67,16 +68,17 @@ def _relative_ok(m: re.Match[str], facts: OfferFacts) -> bool:
     hours = WEEKEND_HOURS if m["weekend"] else 24 * _count(days) if days else _count(hours_said, 24)
     if facts.window_hours > hours:
         return False
-    if m["h"]:  # 今晚12点结束: the hour must match the campaign's end, 24 for midnight
-        h = {"十": 10, "十二": 12, "午夜": 24, "零": 24}.get(m["h"]) or int(m["h"])
-        h = 24 if h in (0, 12, 24) and m["tonight"] else h + (12 if m["tonight"] and h < 12 else 0)
-        end = facts.ends_at.hour + facts.ends_at.minute / 60 or 24
-        return abs(h - end) <= 1
-    return True
+    return hour_ok(m, facts)
 
 
-def check_dates(text: str, folded: str, facts: OfferFacts, locale: Locale, claimed: Claimed) -> list[Violation]:
-    """Flag dates outside the campaign, deadlines other than its end, and relative deadlines it cannot keep."""
+def check_dates(
+    text: str, folded: str, facts: OfferFacts, locale: Locale, claimed: Claimed, *, now: datetime | None = None
+) -> list[Violation]:
+    """Flag dates outside the campaign, deadlines other than its end, and relative deadlines it cannot keep.
+
+    now: the run's clock; relative deadlines and ended-sale claims are judged at that moment. None judges them
+    for every send time in the window (a relative deadline then holds only on a campaign that short).
+    """
     last = facts.last_day
     end = f"{last.month}月{last.day}日" if locale == "zh" else f"{last:%b} {last.day}"
     window = f"{facts.first_day:%Y-%m-%d} to {last:%Y-%m-%d}"
@@ -98,9 +100,15 @@ def check_dates(text: str, folded: str, facts: OfferFacts, locale: Locale, claim
             found.append(_violation("CLAIM_DEADLINE", span, message, f"Replace “{span}” with {end} or remove it."))
     for m in RELATIVE.finditer(folded):
         anchored = any(s - _NEAR <= m.end() and m.start() <= e + _NEAR for s, e in end_spans)
-        if claimed.take(m.start(), m.end()) and not anchored and not _relative_ok(m, facts):
+        ok = _relative_ok(m, facts) if now is None else relative_ok_at(m, facts, now)
+        if claimed.take(m.start(), m.end()) and not anchored and not ok:
             span = text[m.start() : m.end()]
             message = f"Relative deadline “{span}” cannot be true for every send time of this campaign."
             hint = f"Remove “{span}”; if a deadline helps, write the end date: {end}."
             found.append(_violation("CLAIM_DEADLINE_RELATIVE", span, message, hint))
+    for m in ENDED.finditer(folded):
+        if claimed.take(m.start(), m.end()) and not ended_ok(facts, now):
+            span = text[m.start() : m.end()]
+            message = f"“{span}” says the sale is over; it runs until {end}."
+            found.append(_violation("CLAIM_ENDED", span, message, f"Remove “{span}”."))
     return found

@@ -56,8 +56,12 @@ class OfferFacts:
     """Percent-off values (20 for 八折)."""
     zhe: frozenset[float] = frozenset()
     """折 values (8.0 for 20% off, 8.5 for 15% off)."""
+    sale_prices: frozenset[float] = frozenset()
+    """Eligible prices once the offer applies (a 到手价 that states the offer without naming it)."""
     item_titles: tuple[str, ...] = ()
     """Titles of the eligible items, zh and en."""
+    other_titles: tuple[str, ...] = ()
+    """Titles of the catalog's other items, zh and en: products this campaign does not cover."""
     categories: tuple[str, ...] = ()
     """Eligible category ids and their zh / en labels."""
     storewide: bool = True
@@ -86,7 +90,11 @@ class OfferFacts:
             from_prices=_keys([min(prices), min(final)] if prices else []),
             percents=_keys([percent]),
             zhe=_keys([None if percent is None else (100 - percent) / 10]),
+            sale_prices=_keys(after) - _keys(prices),
             item_titles=tuple(dict.fromkeys(t for item in eligible for t in (item.title_zh, item.title_en))),
+            other_titles=tuple(
+                dict.fromkeys(t for item in items if item not in eligible for t in (item.title_zh, item.title_en))
+            ),
             categories=tuple(dict.fromkeys(label for c in categories for label in all_labels(c))),
             storewide=not campaign.eligible_categories and not campaign.eligible_item_ids,
         )

@@ -40,6 +40,12 @@ _THRESHOLD = (
         rf"(?P<c1>[¥$])\s*(?P<t>{NUM})",
         _I,
     ),
+    # "¥50 off ¥300", "$50 off your $300+ order", "¥50 off every ¥300" (repeats): an amount off an amount is a 满减.
+    re.compile(
+        rf"(?P<c2>[¥$])\s*(?P<a>{NUM})\s*off\s+(?:(?P<each>every|each|per)\s+|(?:your|an?|any)\s+)?"
+        rf"(?:(?:orders?|purchases?)\s+(?:of\s+)?)?(?P<c1>[¥$])\s*(?P<t>{NUM})\+?",
+        _I,
+    ),
 )
 # 300-50: a threshold pair unless it reads as a date (11-11), a range with a unit (8-12小时) or part of more;
 # amounts never start with 0 (555-0134 is a phone number).

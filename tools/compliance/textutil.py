@@ -17,6 +17,8 @@ CLAUSE_END = "，,。.！!？?；;：:\n"
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 """Chinese, Japanese and Korean letters (not punctuation)."""
 LATIN = re.compile(r"[A-Za-z]")
+URL = re.compile(r"https?://\S+|www\.\S+|(?<![@\w.-])[\w-]+\.(?:com|cn|net|org|io|co|shop|top|xyz|me|app)\b", re.I)
+"""A web address or a bare domain (haowupu.com)."""
 
 
 def fold(text: str) -> str:

@@ -1,0 +1,98 @@
+"""Attributes the catalog contradicts: a material, colour or size right before a product must be in its title.
+
+金合金保温杯 when the catalog has 钛合金保温杯, a 1L thermos when it has a 500ml one: the attribute must stand in
+an in-scope catalog title that names the same product.
+
+Decision: only an attribute directly before a product noun is judged (粉色保温杯, 800ml真空保温杯, glass mugs);
+an attribute of a part (不锈钢内胆) or one the titles cannot settle (no in-scope title names that product) is left
+alone. Catalog titles are the only source of attributes we have.
+"""
+
+from __future__ import annotations
+
+import re
+
+from domain.channels import Locale
+from domain.review import Violation
+from tools.compliance.catalog_terms import en_stem, product_nouns
+from tools.compliance.facts import OfferFacts
+from tools.compliance.textutil import has_cjk
+
+_I = re.IGNORECASE
+_CITATION = (
+    "PRC Advertising Law Art. 8 and Art. 28: a product's material, size and other qualities must be stated truly"
+)
+_CAP = r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>ml|毫升|l|升|kg|千克|公斤|g|克|oz)(?![a-z])"
+_ZH = re.compile(
+    rf"{_CAP}|[钛铝锌镁铜金银镍铁]{{1,2}}合金|不锈钢|陶瓷|玻璃|塑料|硅胶|骨瓷|紫砂|实木|木质|竹制|纯铜"
+    r"|[红橙黄绿青蓝紫黑白灰粉棕金银]色|粉红|玫瑰金|香槟金",
+    _I,
+)
+_EN = re.compile(
+    rf"(?<![\w.]){_CAP}|\b(?:titanium|stainless(?:\s+steel)?|steel|ceramic|glass|plastic|silicone|bamboo|wooden"
+    r"|copper|alumini?um|red|orange|yellow|green|blue|purple|black|white|gr[ae]y|pink|rose\s+gold|gold(?:en)?|silver)\b",
+    _I,
+)
+_SCALE = {"l": 1000.0, "升": 1000.0, "kg": 1000.0, "千克": 1000.0, "公斤": 1000.0, "oz": 29.57}
+_ZH_GAP = 0
+"""Characters allowed between a Chinese attribute and its product noun."""
+
+
+def _size(m: re.Match[str]) -> float | None:
+    """A capacity or weight in ml or g; None for a material or colour."""
+    if not m["num"]:
+        return None
+    return float(m["num"]) * _SCALE.get(m["unit"].lower(), 1.0)
+
+
+def _has(title: str, m: re.Match[str], pattern: re.Pattern[str]) -> bool:
+    """Whether a catalog title states the attribute the match found."""
+    size = _size(m)
+    if size is None:
+        return re.search(re.escape(m[0]), title, _I) is not None
+    return any(_size(t) == size for t in pattern.finditer(title) if t["num"])
+
+
+def _zh_noun(folded: str, end: int, nouns: tuple[str, ...]) -> str | None:
+    for noun in nouns:
+        if folded.startswith(noun, end) or folded.startswith(noun, end + _ZH_GAP):
+            return noun
+    return None
+
+
+def _en_noun(folded: str, end: int, nouns: frozenset[str]) -> str | None:
+    word = re.match(r"\s+([a-z]+)", folded[end:], _I)
+    return en_stem(word[1]) if word and en_stem(word[1]) in nouns else None
+
+
+def check_attributes(text: str, folded: str, facts: OfferFacts, locale: Locale) -> list[Violation]:
+    """Flag a material, colour or size before a product noun that no in-scope title of that product states."""
+    zh_titles = tuple(t for t in facts.item_titles if has_cjk(t))
+    en_titles = tuple(t for t in facts.item_titles if not has_cjk(t))
+    zh_nouns = tuple(
+        sorted({*product_nouns(zh_titles, cjk=True), *(c for c in facts.categories if has_cjk(c))}, key=len)[::-1]
+    )
+    en_nouns = frozenset(en_stem(w) for t in en_titles for w in re.findall(r"[a-z]+", t, _I) if len(w) > 2)
+    found = []
+    for pattern, cjk in ((_ZH, True), (_EN, False)):
+        for m in pattern.finditer(folded):
+            if cjk:
+                noun = _zh_noun(folded, m.end(), zh_nouns)
+                titles = [t for t in zh_titles if noun and noun in t]
+            else:
+                noun = _en_noun(folded, m.end(), en_nouns)
+                titles = [t for t in en_titles if noun and noun in {en_stem(w) for w in re.findall(r"[a-z]+", t, _I)}]
+            if not noun or not titles or any(_has(t, m, pattern) for t in titles):
+                continue
+            span = text[m.start() : m.end()]
+            found.append(
+                Violation(
+                    code="CLAIM_ATTRIBUTE",
+                    family="claims",
+                    message=f"“{span}” does not match the catalog: {' / '.join(titles)}.",
+                    span=span,
+                    fix_hint=f"Remove “{span}” or name the product as the catalog does: {titles[0]}.",
+                    citation=_CITATION,
+                )
+            )
+    return found
