@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from langchain_core.exceptions import OutputParserException
@@ -25,9 +26,11 @@ from tools.llm.generation_cache import GenerationCache, structured_output
 RULE_FAMILIES: tuple[RuleFamily, ...] = ("absolute_terms", "claims", "personal_data", "channel", "brand")
 
 
-def review_by_rules(draft: Draft, campaign: Campaign, facts: OfferFacts, personal: list[str]) -> DraftReview:
-    """Run the rule engine on one draft; any blocking violation blocks it."""
-    violations = check_draft(draft, campaign, facts, personal_data=personal)
+def review_by_rules(
+    draft: Draft, campaign: Campaign, facts: OfferFacts, personal: list[str], now: datetime
+) -> DraftReview:
+    """Run the rule engine on one draft at the run's clock; any blocking violation blocks it."""
+    violations = check_draft(draft, campaign, facts, personal_data=personal, now=now)
     failed = {v.family for v in violations if v.severity == "block"}
     return DraftReview(
         variant_id=draft.variant_id,
@@ -72,7 +75,7 @@ def review_drafts(state: PromotionState, runtime: Runtime[Context]) -> dict[str,
     interests = state.profile.interests if state.profile else []
     reviews: list[DraftReview] = []
     for draft in state.drafts:
-        review = review_by_rules(draft, state.campaign, facts, personal)
+        review = review_by_rules(draft, state.campaign, facts, personal, ctx.now)
         if review.verdict == "PASS" and ctx.llm_critique:
             tone = brand_tone(state.campaign, draft.locale)
             services = ctx.services

@@ -58,6 +58,7 @@ def write_fallback(state: PromotionState, runtime: Runtime[Context]) -> dict[str
         attempt=state.attempts,
         source="fallback",
     )
-    review = review_by_rules(draft, state.campaign, facts, personal_values(services.shop.get_user(state.user_id)))
+    personal = personal_values(services.shop.get_user(state.user_id))
+    review = review_by_rules(draft, state.campaign, facts, personal, runtime.context.now)
     approved = [draft] if review.verdict == "PASS" else []
     return {"drafts": [draft], "all_drafts": [draft], "reviews": [review], "approved": approved, "used_fallback": True}

@@ -45,7 +45,8 @@ def request_approval(state: PromotionState, runtime: Runtime[Context]) -> Comman
     )
     services = runtime.context.services
     facts = OfferFacts.from_campaign(state.campaign, state.campaign_items)
-    review = review_by_rules(draft, state.campaign, facts, personal_values(services.shop.get_user(state.user_id)))
+    personal = personal_values(services.shop.get_user(state.user_id))
+    review = review_by_rules(draft, state.campaign, facts, personal, runtime.context.now)
     approved = [draft] if review.verdict == "PASS" else []
     return Command(
         goto="target",

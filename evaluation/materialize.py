@@ -28,6 +28,8 @@ class Materialized:
     items: list[Item]
     """The scenario's catalog: the demo catalog plus its own items (its own win on an id clash)."""
     campaign: Campaign
+    clock: datetime
+    """The run's clock: the rules judge time claims (最后一天, ends tonight) at it."""
 
     def campaign_items(self) -> list[Item]:
         """Items the campaign covers, by the rule of ShopDB.items_for_campaign (none named: storewide)."""
@@ -93,4 +95,11 @@ def materialize(scenario: Scenario, clock: datetime, demo: Callable[[], DemoShop
         campaign = next(c for c in demo_campaigns(clock) if c.campaign_id == scenario.campaign)
     else:
         campaign = inline_campaign(scenario.campaign, clock)
-    return Materialized(scenario=scenario, user=user, events=events, items=list(catalog.values()), campaign=campaign)
+    return Materialized(
+        scenario=scenario,
+        user=user,
+        events=events,
+        items=list(catalog.values()),
+        campaign=campaign,
+        clock=clock,
+    )

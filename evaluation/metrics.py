@@ -86,7 +86,11 @@ def _copy_metrics(m: Materialized, result: PromotionResult) -> dict[str, object]
         return {}
     campaign = m.campaign
     violations = check_draft(
-        message, campaign, OfferFacts.from_campaign(campaign, m.campaign_items()), personal_data=personal_values(m.user)
+        message,
+        campaign,
+        OfferFacts.from_campaign(campaign, m.campaign_items()),
+        personal_data=personal_values(m.user),
+        now=m.clock,
     )
     blocking = [v for v in violations if v.severity == "block"]
     terms = campaign_personal_terms(campaign, result.explanation.features_used, message.locale)
