@@ -23,7 +23,7 @@ from tools.compliance.copy_fit import fit_variant
 from tools.compose.focus import checked_focus_options
 from tools.compose.render import NEUTRAL_HOOK, render_slots, slot_limits
 from tools.compose.repair import campaign_hook, repair_slots
-from tools.compose.slots import slot_batch_model, slots_of
+from tools.compose.slots import grammar_bound, slot_batch_model, slots_of
 from tools.llm.generation_cache import structured_output
 
 EXEMPLARS_SHOWN = 2
@@ -96,7 +96,8 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
         version=ctx.prompt_version,
         exemplars=pool.nearest(query, locale, EXEMPLARS_SHOWN) if pool is not None else [],
     )
-    schema = slot_batch_model(locale, focus, hook_max=limits[0], line_max=limits[1], n_variants=ctx.n_variants)
+    bounds = (grammar_bound(limits[0]), grammar_bound(limits[1]))
+    schema = slot_batch_model(locale, focus, hook_max=bounds[0], line_max=bounds[1], n_variants=ctx.n_variants)
 
     def variants() -> list[CopyVariant]:
         services = ctx.services
@@ -105,7 +106,7 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
         )
         hook_instead = campaign_hook(campaign.name, locale, limits[0], NEUTRAL_HOOK[locale])
         return [
-            render_slots(repair_slots(slots, locale, limits, hook_instead), campaign, facts, channel, locale)
+            render_slots(repair_slots(slots, locale, limits, bounds, hook_instead), campaign, facts, channel, locale)
             for slots in slots_of(batch)[: ctx.n_variants]
         ]
 

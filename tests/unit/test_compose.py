@@ -20,7 +20,7 @@ from tools.compliance import OfferFacts, check_draft
 from tools.compliance.absolute_terms import find_absolute_terms
 from tools.compose.focus import attribute_name, focus_options, short_name
 from tools.compose.render import render_slots, renders_cleanly, slot_limits
-from tools.compose.repair import campaign_hook, cut_mid_phrase, drop_absolute_terms, repair_slots, tidy_slot
+from tools.compose.repair import campaign_hook, cut_mid_phrase, drop_absolute_terms, fit_to_room, repair_slots
 from tools.compose.slots import _ZH_BANNED, Slots, free_text_pattern, slot_batch_model
 
 NOW = datetime(2026, 11, 5, 6, tzinfo=UTC)
@@ -31,7 +31,7 @@ LINE = {"zh": "通勤路上捧一杯热的，暖手又暖心", "en": "Slow weeke
 
 
 def filled(text: str, bound: int) -> str:
-    """`text` repeated up to `bound` characters, cut at a word (English) as tidy_slot leaves it."""
+    """`text` repeated up to `bound` characters, cut at a word (English) as fit_to_room leaves it."""
     long = (text + (" " if text.isascii() else "")) * 8
     return long[:bound] if not text.isascii() else long[: long.rfind(" ", 0, bound + 1)].strip()
 
@@ -173,16 +173,32 @@ def test_short_names_drop_specs_and_brackets() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "locale", "bound", "tidied"),
+    ("text", "locale", "room", "fitted"),
     [
-        ("让我们为您推荐受欢迎的保温杯，包括保温杯、不锈钢保温", "zh", 26, "让我们为您推荐受欢迎的保温杯，包括保温杯"),
-        ("出门带上它温暖一整天", "zh", 28, "出门带上它温暖一整天"),  # ended on its own: untouched
+        (
+            "让我们为您推荐受欢迎的保温杯，包括保温杯、不锈钢保温杯和儿童保温杯",
+            "zh",
+            26,
+            "让我们为您推荐受欢迎的保温杯，包括保温杯",
+        ),
+        ("出门带上它温暖一整天", "zh", 28, "出门带上它温暖一整天"),  # fits: untouched
+        ("抽绳设计的时尚单品，兼具灵动性和舒适感", "zh", 16, "抽绳设计的时尚单品"),
+        ("一件让你在寒冷冬日里也能保持温暖的外套", "zh", 16, None),  # no whole clause fits
+        ("你知，道吗这件外套让你在寒冷冬日里也温暖", "zh", 16, None),  # only a stub would fit
         ("Buy coffee with this special offer, where we have", "en", 50, "Buy coffee with this special offer"),
+        (
+            "Fresh beans for slow mornings, roasted this week in small batches",
+            "en",
+            40,
+            "Fresh beans for slow mornings",
+        ),
         ("Fresh beans for slow mornings with", "en", 70, "Fresh beans for slow mornings"),
     ],
 )
-def test_a_slot_cut_at_its_bound_ends_on_a_whole_clause(text: str, locale: Locale, bound: int, tidied: str) -> None:
-    assert tidy_slot(text, locale, bound).rstrip(",，") == tidied
+def test_a_slot_past_its_room_is_taken_back_to_a_whole_clause(
+    text: str, locale: Locale, room: int, fitted: str | None
+) -> None:
+    assert fit_to_room(text, locale, room) == fitted
 
 
 def test_schemas_of_different_requests_are_different_models() -> None:
@@ -228,14 +244,25 @@ def test_a_phrase_is_cut_only_when_it_fills_its_bound_without_an_ending(
 
 
 def test_a_hook_cut_mid_phrase_gives_way_to_the_campaign_name_and_takes_its_tail_from_the_line() -> None:
-    slots = Slots(hook="你是否正在寻找一种独特而时尚的连", line="裙？我们的裙子让你轻松出门", focus="裙")
-    repaired = repair_slots(slots, "zh", (16, 30), hook_instead="裙装专场")
+    slots = Slots(hook="你是否正在寻找一种独特而时尚的连衣", line="裙？我们的裙子让你轻松出门", focus="裙")
+    repaired = repair_slots(slots, "zh", (16, 30), (17, 45), hook_instead="裙装专场")
     assert (repaired.hook, repaired.line) == ("裙装专场", "我们的裙子让你轻松出门")
+
+
+def test_a_hook_past_its_room_keeps_its_first_clause_and_the_line_stays_whole() -> None:
+    slots = Slots(hook="抽绳设计的时尚单品，兼具灵动性和舒适感", line="我们的上衣让你轻松出门", focus="上衣")
+    repaired = repair_slots(slots, "zh", (16, 30), (24, 45), hook_instead="上衣专场")
+    assert (repaired.hook, repaired.line) == ("抽绳设计的时尚单品", "我们的上衣让你轻松出门")
+
+
+def test_a_line_with_no_clause_that_fits_is_left_out() -> None:
+    slots = Slots(hook="冬天出门也要热乎乎", line="一件让你在寒冷冬日里也能保持温暖的贴心好物呀", focus="裙")
+    assert repair_slots(slots, "zh", (16, 12), (24, 18), hook_instead="裙装专场").line == ""
 
 
 def test_a_whole_hook_and_its_line_are_left_as_written() -> None:
     slots = Slots(hook="冬天出门也要热乎乎", line="裙？我们的裙子让你轻松出门", focus="裙")
-    assert repair_slots(slots, "zh", (16, 30), hook_instead="裙装专场") == slots
+    assert repair_slots(slots, "zh", (16, 30), (24, 45), hook_instead="裙装专场") == slots
 
 
 @pytest.mark.parametrize(
@@ -264,3 +291,9 @@ def test_a_long_attribute_list_becomes_a_short_name_with_the_customers_attribute
     title: str, label: str, name: str | None
 ) -> None:
     assert attribute_name(title, label) == name
+
+
+def test_a_message_without_a_line_states_the_facts_alone() -> None:
+    thermos = CAMPAIGNS[0]
+    draft = draft_of(thermos, "sms", Slots(hook="冬天出门也要热乎乎", line="", focus="保温杯"))
+    assert draft.body.startswith("保温杯满300减50")

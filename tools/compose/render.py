@@ -28,6 +28,7 @@ NEUTRAL_LINE: dict[Locale, str] = {"zh": "看看这次的活动", "en": "Take a 
 DraftCheck = Callable[[Draft], bool]
 """True when a draft has a blocking violation (the rule engine, bound to the campaign and its facts)."""
 _TRAILING = " ，,、！!？?。.…~"
+_ONE_CHAR: dict[Locale, str] = {"zh": "好", "en": "a"}
 
 
 def until_text(day: date, locale: Locale) -> str:
@@ -42,6 +43,8 @@ def _clean(text: str) -> str:
 
 def _sentence(text: str, locale: Locale) -> str:
     text = _clean(text)
+    if not text:  # repair left the line out: the facts stand alone
+        return ""
     if locale == "en":
         return text[:1].upper() + text[1:] + ("" if text.endswith(("!", "?")) else ".")
     return text + "。"
@@ -69,9 +72,9 @@ def render_slots(slots: Slots, campaign: Campaign, facts: OfferFacts, channel: C
     facts_line = f"{offer[:1].upper()}{offer[1:]} {until}."
     hook_line = hook[:1].upper() + hook[1:]
     if channel == "sms":
-        return CopyVariant(title=hook_line[:TITLE_CAP], body=f"{line} {facts_line}", cta=CTA[locale])
+        return CopyVariant(title=hook_line[:TITLE_CAP], body=f"{line} {facts_line}".strip(), cta=CTA[locale])
     title = _title(hook_line, f": {offer}", channel, locale)
-    return CopyVariant(title=title, body=f"{line} {facts_line}", cta=CTA[locale])
+    return CopyVariant(title=title, body=f"{line} {facts_line}".strip(), cta=CTA[locale])
 
 
 def slot_limits(
@@ -83,15 +86,16 @@ def slot_limits(
     bounds fit; ValueError when the facts alone leave no room (the caller falls back to the template).
     """
     longest = max(focus, key=len)
+    # A one-character line, counted back below: an empty line is left out with its sentence end.
     empty = Draft.from_variant(
-        render_slots(Slots(hook="", line="", focus=longest), campaign, facts, channel, locale),
+        render_slots(Slots(hook="", line=_ONE_CHAR[locale], focus=longest), campaign, facts, channel, locale),
         variant_id="measure",
         channel=channel,
         locale=locale,
         attempt=0,
     )
     limits = limits_for(channel, locale)
-    body_room = limits.body_max - len(empty.rendered_body(campaign.brand.brand_name))
+    body_room = limits.body_max - len(empty.rendered_body(campaign.brand.brand_name)) + 1
     if channel == "sms":
         hook_max, line_max = HOOK_CAP[locale], min(LINE_CAP[locale], body_room)
     else:

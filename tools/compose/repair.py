@@ -1,9 +1,10 @@
 """Deterministic repair of the slots before they are rendered, instead of an LLM rewrite.
 
-A slot that ran into its length bound was cut by the grammar mid-phrase: it is taken back to its last
-complete clause, and English loses a dangling function word ("... where we have"). A hook cut with no clause
-to fall back on ("你是否正在寻找一种独特而时尚的连") gives way to the campaign's own name, and the words the
-model carried over into the line ("裙？我们的活动…") go with it.
+The grammar lets a slot run past the room the channel leaves it (`grammar_bound`), so the model can finish
+its sentence in the slot it started it in; repair then takes the slot back to its last whole clause within
+the room (`fit_to_room`). A hook with no whole clause that fits gives way to the campaign's own name; a line
+with none is left out (the facts stand alone). A hook the grammar itself cut mid-word ("你是否正在寻找一种独特
+而时尚的连") may have been finished in the line ("裙？我们的活动…"): those carried-over words go too.
 """
 
 from __future__ import annotations
@@ -20,23 +21,25 @@ _DANGLING_EN = re.compile(
     r"(?:\s+(?:a|an|and|are|as|at|by|for|from|have|in|is|of|on|or|our|the|to|we|where|which|while|with|your))+$",
     re.IGNORECASE,
 )
-KEEP_AT_LEAST = 0.5
-"""A cut may drop at most half of the slot; shorter leftovers read worse than the cut phrase."""
+MIN_KEPT: dict[Locale, int] = {"zh": 4, "en": 12}
+"""A clause shorter than this is a stub (「你知道吗」 is the shortest hook worth sending), not a message part."""
 
 
-def tidy_slot(text: str, locale: Locale, max_length: int) -> str:
-    """`text` ending on a whole clause when it filled its bound; unchanged when it ended on its own."""
+def fit_to_room(text: str, locale: Locale, room: int) -> str | None:
+    """`text` within `room` characters: as written when it fits, else up to its last whole clause that fits.
+
+    None when no whole clause of at least MIN_KEPT characters fits. English loses a dangling function word.
+    """
     text = " ".join(text.split())
     if locale == "en":
-        text = _DANGLING_EN.sub("", text)
-    if len(text) < max_length - 1:
+        text = _DANGLING_EN.sub("", text).rstrip(_CLAUSE_END[locale] + " ")
+    if len(text) <= room:
         return text
-    ends = [i for i, ch in enumerate(text) if ch in _CLAUSE_END[locale]]
-    cut = max((i for i in ends if i >= len(text) * KEEP_AT_LEAST), default=None)
-    if cut is None:
-        return text
-    trimmed = text[:cut]
-    return _DANGLING_EN.sub("", trimmed) if locale == "en" else trimmed
+    ends = [i for i, ch in enumerate(text[: room + 1]) if ch in _CLAUSE_END[locale] and i >= MIN_KEPT[locale]]
+    if not ends:
+        return None
+    kept = text[: ends[-1]]
+    return _DANGLING_EN.sub("", kept) if locale == "en" else kept
 
 
 NEUTRAL: dict[Locale, dict[str, str]] = {
@@ -87,7 +90,7 @@ def drop_absolute_terms(text: str, locale: Locale) -> str:
 
 
 _NATURAL_END: dict[Locale, str] = {"zh": "，！？、；。…吗呢吧啊呀哦", "en": ",!?;."}
-"""A hook ending on one of these ended on its own, even at its bound (你还在为裙子烦恼吗)."""
+"""A slot ending on one of these ended on its own, even at its bound (你还在为裙子烦恼吗)."""
 _CARRIED_OVER: dict[Locale, re.Pattern[str]] = {
     "zh": re.compile(r"^[^，！？、；]{1,4}[，！？、；]"),
     "en": re.compile(r"^\W*\w+(?:\s+\w+){0,2}[,!?;]\s*"),
@@ -95,9 +98,9 @@ _CARRIED_OVER: dict[Locale, re.Pattern[str]] = {
 """The line's first words when they finish the cut hook's phrase: a short clause (裙？ / ever wanted?)."""
 
 
-def cut_mid_phrase(text: str, locale: Locale, max_length: int) -> bool:
-    """Whether the grammar stopped `text` at its bound in the middle of a phrase."""
-    return len(text) >= max_length and not text.endswith(tuple(_NATURAL_END[locale]))
+def cut_mid_phrase(text: str, locale: Locale, bound: int) -> bool:
+    """Whether the grammar stopped `text` at its `bound` in the middle of a phrase."""
+    return len(text) >= bound and not text.endswith(tuple(_NATURAL_END[locale]))
 
 
 def drop_carried_over(line: str, locale: Locale) -> str:
@@ -112,14 +115,18 @@ def campaign_hook(campaign_name: str, locale: Locale, max_length: int, neutral: 
     return campaign_name if fits else neutral
 
 
-def repair_slots(slots: Slots, locale: Locale, limits: tuple[int, int], hook_instead: str) -> Slots:
-    """The slots as they will be rendered: cut phrases mended, restricted terms replaced or dropped.
+def repair_slots(
+    slots: Slots, locale: Locale, rooms: tuple[int, int], bounds: tuple[int, int], hook_instead: str
+) -> Slots:
+    """The slots as they will be rendered: fit to their rooms, restricted terms replaced or dropped.
 
-    `hook_instead` replaces a hook the grammar cut mid-phrase with no whole clause to keep (campaign_hook).
+    `rooms` are what the channel leaves each slot (`slot_limits`), `bounds` what the grammar allowed;
+    `hook_instead` replaces a hook with no whole clause that fits (campaign_hook).
     """
-    hook_max, line_max = limits
-    hook, line = tidy_slot(slots.hook, locale, hook_max), tidy_slot(slots.line, locale, line_max)
-    if cut_mid_phrase(hook, locale, hook_max):
-        hook, line = hook_instead, drop_carried_over(line, locale)
+    line = slots.line
+    if cut_mid_phrase(slots.hook, locale, bounds[0]):
+        line = drop_carried_over(line, locale)
+    hook = fit_to_room(slots.hook, locale, rooms[0]) or hook_instead
+    line = fit_to_room(line, locale, rooms[1]) or ""
     hook, line = drop_absolute_terms(hook, locale), drop_absolute_terms(line, locale)
     return slots.model_copy(update={"hook": hook, "line": line})

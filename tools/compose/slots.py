@@ -50,6 +50,17 @@ FREE_TEXT_CLASS: dict[Locale, str] = {
 }
 
 
+GRAMMAR_SLACK = 1.5
+"""The grammar lets a slot run half again past its room: a small model plans a sentence longer than it is
+asked for, and cut at the room it carries the rest into the next slot. Repair takes it back to a whole clause
+that fits (tools/compose/repair.py)."""
+
+
+def grammar_bound(room: int) -> int:
+    """The most characters the grammar lets the model write in a slot with `room` characters to fill."""
+    return int(room * GRAMMAR_SLACK)
+
+
 def free_text_pattern(locale: Locale, min_length: int, max_length: int) -> str:
     """An anchored pattern (servers ignore unanchored ones) for one free-text slot."""
     return f"^{FREE_TEXT_CLASS[locale]}{{{min_length},{max_length}}}$"
