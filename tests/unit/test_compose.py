@@ -193,6 +193,8 @@ def test_short_names_drop_specs_and_brackets() -> None:
             "Fresh beans for slow mornings",
         ),
         ("Fresh beans for slow mornings with", "en", 70, "Fresh beans for slow mornings"),
+        ("Keep your coffee hot from the first sip to the last", "en", 40, "Keep your coffee hot from the first sip"),
+        ("Unbelievablyinsulatedbottlesforeverydaylife", "en", 20, None),  # no whole word fits
     ],
 )
 def test_a_slot_past_its_room_is_taken_back_to_a_whole_clause(

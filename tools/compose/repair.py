@@ -28,7 +28,8 @@ MIN_KEPT: dict[Locale, int] = {"zh": 4, "en": 12}
 def fit_to_room(text: str, locale: Locale, room: int) -> str | None:
     """`text` within `room` characters: as written when it fits, else up to its last whole clause that fits.
 
-    None when no whole clause of at least MIN_KEPT characters fits. English loses a dangling function word.
+    None when no whole clause of at least MIN_KEPT characters fits; English, whose words are whole at a space,
+    falls back to its last whole words and loses a dangling function word.
     """
     text = " ".join(text.split())
     if locale == "en":
@@ -36,10 +37,14 @@ def fit_to_room(text: str, locale: Locale, room: int) -> str | None:
     if len(text) <= room:
         return text
     ends = [i for i, ch in enumerate(text[: room + 1]) if ch in _CLAUSE_END[locale] and i >= MIN_KEPT[locale]]
-    if not ends:
-        return None
-    kept = text[: ends[-1]]
-    return _DANGLING_EN.sub("", kept) if locale == "en" else kept
+    if ends:
+        kept = text[: ends[-1]]
+        return _DANGLING_EN.sub("", kept) if locale == "en" else kept
+    if locale == "en":  # English words are whole at a space: "Keep your coffee hot from the first sip"
+        space = text.rfind(" ", 0, room + 1)
+        kept = _DANGLING_EN.sub("", text[:space]) if space > 0 else ""
+        return kept if len(kept) >= MIN_KEPT[locale] else None
+    return None
 
 
 NEUTRAL: dict[Locale, dict[str, str]] = {
