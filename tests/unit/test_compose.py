@@ -170,6 +170,10 @@ def test_short_names_drop_specs_and_brackets() -> None:
     assert short_name("牛仔布 白色 简约 上衣", "zh") == "牛仔布白色简约上衣"  # an attribute list reads as one name
     assert short_name("Sugar-Free Instant Black Coffee 100 Sticks") == "Sugar-Free Instant Black Coffee Sticks"
     assert short_name("【官方指定】爆款保温杯") == "官方指定 爆款保温杯"
+    # A count goes with its measure word; a 0 glued to a word means "free of" and must not become its opposite.
+    assert short_name("挂耳咖啡 混合装 30片", "zh") == "挂耳咖啡混合装"
+    assert short_name("0糖速溶黑咖啡 100条", "zh") == "无糖速溶黑咖啡"
+    assert short_name("10支装牙刷", "zh") == "牙刷"
 
 
 @pytest.mark.parametrize(

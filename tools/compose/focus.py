@@ -22,7 +22,11 @@ from tools.profile.features import sanitize_interest
 
 MAX_OPTIONS = 4
 MAX_NAME = {"zh": 10, "en": 32}
-_SPEC = re.compile(r"[0-9][0-9.]*[A-Za-z]*|[【】\[\]()（）:：!！|]")
+_MEASURE = "条片颗包袋支瓶罐盒粒只个双件张卷份枚贴克斤升"
+_SPEC = re.compile(rf"[0-9][0-9.]*(?:[A-Za-z]+|[{_MEASURE}]装?)?|[【】\[\]()（）:：!！|]")
+"""Sizes and counts with their unit or measure word (500ml, 100条, 30片), and brackets."""
+_ZERO_OF = re.compile(r"(?<![0-9.])0(?=[\u4e00-\u9fff])")
+"""0糖 / 0脂 mean sugar-free, fat-free: dropping the 0 with the specs would claim the opposite."""
 _SPACES = re.compile(r"\s+")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -32,7 +36,7 @@ def short_name(title: str, locale: Locale = "en") -> str:
 
     Chinese names lose their spaces too: attribute lists such as 牛仔布 白色 简约 上衣 read as one name.
     """
-    name = _SPACES.sub(" ", _SPEC.sub(" ", title)).strip(" -·,")
+    name = _SPACES.sub(" ", _SPEC.sub(" ", _ZERO_OF.sub("无", title))).strip(" -·,")
     return name.replace(" ", "") if locale == "zh" else name
 
 

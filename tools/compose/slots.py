@@ -19,7 +19,7 @@ from domain.channels import Locale
 # go (FIELD_NOTES: "九九元" when only 0-9 was banned). 一 stays allowed: 一起 / 一份 carry no price.
 _ZH_BANNED = (
     "二三四五六七八九十百千万亿两零壹贰叁肆伍陆柒捌玖拾佰仟萬億兩"  # numerals, financial and traditional forms
-    "元块折减省券赠送免价钱塊減價錢贈"  # offer and price words: the offer is rendered, never written
+    "元块折减省券赠送免价钱惠塊減價錢贈"  # offer and price words (优惠, 实惠): the offer is rendered, never written
     "最"  # superlatives (最好, 最低)
 )
 _ZH_PUNCTUATION = "，！？、—…"  # clause punctuation only: sentence ends are the renderer's
