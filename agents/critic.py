@@ -16,11 +16,14 @@ from agents.context import Context
 from agents.copywriter import personal_values
 from agents.state import PromotionState
 from agents.text.copy_prompt import CHANNEL_NAMES, brand_tone
+from domain.channels import Locale
 from domain.copy import Draft
 from domain.offer import Campaign
 from domain.review import Critique, DraftReview, RuleFamily
 from prompts import render_prompt
-from tools.compliance import OfferFacts, check_draft
+from tools.compliance import OfferFacts, check_draft, describe_offer
+from tools.compose.findings import repair_from_findings
+from tools.compose.render import until_text
 from tools.llm.generation_cache import GenerationCache, structured_output
 
 RULE_FAMILIES: tuple[RuleFamily, ...] = ("absolute_terms", "claims", "personal_data", "channel", "brand")
@@ -67,6 +70,11 @@ def critique(
         return None
 
 
+def fact_texts(campaign: Campaign, facts: OfferFacts, locale: Locale) -> list[str]:
+    """The rendered facts a repair must never cut: the offer and its end date as the renderer writes them."""
+    return [describe_offer(campaign.offer, locale), until_text(facts.last_day, locale)]
+
+
 def review_drafts(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Review every draft of the latest attempt; keep all reviews; collect the approved drafts."""
     ctx = runtime.context
@@ -74,8 +82,19 @@ def review_drafts(state: PromotionState, runtime: Runtime[Context]) -> dict[str,
     personal = personal_values(ctx.services.shop.get_user(state.user_id))
     interests = state.profile.interests if state.profile else []
     reviews: list[DraftReview] = []
-    for draft in state.drafts:
-        review = review_by_rules(draft, state.campaign, facts, personal, ctx.now)
+    drafts: list[Draft] = []
+    repaired: list[Draft] = []
+    protected = fact_texts(state.campaign, facts, state.write_locale)
+    for written in state.drafts:
+        draft, review = written, review_by_rules(written, state.campaign, facts, personal, ctx.now)
+        fixed = repair_from_findings(written, review.blocking, protected) if written.source == "llm" else None
+        if fixed is not None:  # repair before rewrite: the original's review stays on record
+            fixed_review = review_by_rules(fixed, state.campaign, facts, personal, ctx.now)
+            if fixed_review.verdict == "PASS":
+                reviews.append(review)
+                draft, review = fixed, fixed_review
+                repaired.append(fixed)
+        drafts.append(draft)
         if review.verdict == "PASS" and ctx.llm_critique:
             tone = brand_tone(state.campaign, draft.locale)
             services = ctx.services
@@ -91,7 +110,7 @@ def review_drafts(state: PromotionState, runtime: Runtime[Context]) -> dict[str,
             review = review.model_copy(update={"critique": scores})
         reviews.append(review)
     passed = {r.variant_id for r in reviews if r.verdict == "PASS"}
-    return {"reviews": reviews, "approved": [d for d in state.drafts if d.variant_id in passed]}
+    return {"reviews": reviews, "approved": [d for d in drafts if d.variant_id in passed], "all_drafts": repaired}
 
 
 def route_after_review(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from pydantic import BaseModel, ValidationError
@@ -14,10 +14,12 @@ from domain.copy import Draft
 from domain.offer import Campaign
 from domain.people import Item
 from domain.profile import PromptProfile
+from domain.review import Violation
 from shopdata.campaigns import demo_campaigns
 from shopdata.catalog import load_catalog
 from tools.compliance import OfferFacts, check_draft
 from tools.compliance.absolute_terms import find_absolute_terms
+from tools.compose.findings import repair_from_findings
 from tools.compose.focus import attribute_name, focus_options, short_name
 from tools.compose.render import render_slots, renders_cleanly, slot_limits
 from tools.compose.repair import campaign_hook, cut_mid_phrase, drop_absolute_terms, fit_to_room, repair_slots
@@ -303,3 +305,35 @@ def test_a_message_without_a_line_states_the_facts_alone() -> None:
     thermos = CAMPAIGNS[0]
     draft = draft_of(thermos, "sms", Slots(hook="冬天出门也要热乎乎", line="", focus="保温杯"))
     assert draft.body.startswith("保温杯满300减50")
+
+
+FACTS = ["满300减50", "活动截至11月11日"]
+
+
+def _blocked(span: str, field: Literal["title", "body"] = "body") -> Violation:
+    return Violation(code="CLAIM_ATTRIBUTE", family="claims", message="m", span=span, field=field)
+
+
+def test_a_finding_takes_its_clause_out_and_the_facts_stay() -> None:
+    body = "金合金保温杯，暖手又暖心。保温杯满300减50，活动截至11月11日。"
+    draft = Draft(variant_id="v", channel="push", locale="zh", title="冬天", body=body, cta="立即选购", attempt=0)
+    fixed = repair_from_findings(draft, [_blocked("金合金")], FACTS)
+    assert fixed is not None and fixed.body == "暖手又暖心。保温杯满300减50，活动截至11月11日。"
+    assert fixed.variant_id == "v-fix"
+
+
+@pytest.mark.parametrize(
+    ("violation", "channel"),
+    [
+        (_blocked("满300减50"), "push"),  # inside a rendered fact: never cut
+        (_blocked("", "body"), "push"),  # no span to find (a length rule)
+        (_blocked("冬天出门也要热乎乎", "title"), "push"),  # the whole title would go
+        (_blocked("暖手又暖心"), "sms"),  # an SMS left with the facts alone has nothing of its own
+    ],
+)
+def test_what_repair_cannot_fix_goes_back_to_the_model(violation: Violation, channel: Channel) -> None:
+    body = "暖手又暖心。保温杯满300减50，活动截至11月11日。"
+    draft = Draft(
+        variant_id="v", channel=channel, locale="zh", title="冬天出门也要热乎乎", body=body, cta="立即选购", attempt=0
+    )
+    assert repair_from_findings(draft, [violation], FACTS) is None

@@ -340,10 +340,25 @@ def test_an_absolute_term_in_a_slot_is_repaired_not_rewritten(services: Services
     assert result.message.body.startswith("特别设计的好杯子，暖手又暖心。")
 
 
-def test_slot_copy_repair_cannot_fix_is_rewritten_then_falls_back(services: Services) -> None:
+def test_a_blocked_clause_is_taken_out_before_a_rewrite_is_spent(services: Services) -> None:
     def national(schema: type[BaseModel]) -> dict[str, Any]:
         answer = good_slots(schema)
-        answer["variants"][0]["line"] = "国家级品质的好杯子"  # one clause, no plain word: only a rewrite can fix it
+        answer["variants"][0]["line"] = "国家级品质的好杯子"  # one clause, no plain word: the slot repair cannot fix it
+        return answer
+
+    writer(services).script("SlotBatch", default=national)
+    result = run_one("u-zh-1", make_campaign(), context(services, copy_mode="slots", max_rewrites=1))
+    message = result.message
+    assert result.explanation.attempts == 1 and message is not None and message.source == "llm"
+    assert message.variant_id.endswith("-fix") and "国家级" not in message.body
+    assert message.title == "冬天出门也要热乎乎" and message.body.endswith("满300减50，活动截至11月11日。")
+    assert [r.verdict for r in result.reviews][:2] == ["BLOCK", "PASS"], "the original's review stays on record"
+
+
+def test_slot_copy_no_repair_can_fix_is_rewritten_then_falls_back(services: Services) -> None:
+    def national(schema: type[BaseModel]) -> dict[str, Any]:
+        answer = good_slots(schema)
+        answer["variants"][0]["hook"] = "国家级好杯子"  # the whole title: taking it out leaves no title
         return answer
 
     writer(services).script("SlotBatch", default=national)

@@ -1,0 +1,60 @@
+"""Repair a blocked draft from the rules' own findings before any LLM rewrite is spent.
+
+Each blocking finding names the offending span (an invented attribute, a word cut mid-way, a stray English
+word, an echo of the prompt, a contact detail): the clause holding it is taken out of the title or body and
+the draft is checked again. Facts rendered from data (the offer, its end date) are never taken out: a
+finding inside them, or one with no span to find, cannot be repaired here and goes back to the model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from domain.copy import Draft
+from domain.review import Violation
+
+_CLAUSE = re.compile(r"(?<=[，。！？；、,.!?;])")
+_ENDS = "，、；,; "
+
+
+def _without(text: str, span: str, protected: Sequence[str]) -> str | None:
+    """`text` without the clause holding `span`; None when the span is absent or inside a protected fact."""
+    clauses = [c for c in _CLAUSE.split(text) if c]
+    hit = next((i for i, c in enumerate(clauses) if span in c), None)
+    if hit is None or any(p and p in clauses[hit] for p in protected):
+        return None
+    kept = "".join(clauses[:hit] + clauses[hit + 1 :])
+    return kept.strip(_ENDS)
+
+
+def repair_from_findings(draft: Draft, blocking: Sequence[Violation], protected: Sequence[str]) -> Draft | None:
+    """The draft with every blocking finding's clause taken out, or None when one cannot be.
+
+    `protected` are the rendered facts (offer, end date) a clause must not lose. The result still has to pass
+    the rules: taking a clause out can leave a title empty or an SMS without its point.
+    """
+    if not blocking:
+        return None
+    title, body = draft.title, draft.body
+    for violation in blocking:
+        if not violation.span or violation.field not in ("title", "body"):
+            return None
+        if violation.field == "title":
+            fixed = _without(title, violation.span, protected)
+            if not fixed:
+                return None
+            title = fixed
+        else:
+            fixed = _without(body, violation.span, protected)
+            if fixed is None:
+                return None
+            body = fixed
+    if draft.channel == "sms" and not _has_own_words(body, protected):  # an SMS shows no title: nothing left
+        return None
+    return draft.model_copy(update={"title": title, "body": body, "variant_id": f"{draft.variant_id}-fix"})
+
+
+def _has_own_words(body: str, protected: Sequence[str]) -> bool:
+    """Whether any clause of the body is the model's, not a rendered fact."""
+    return any(c.strip(_ENDS + "。.!?！？") and not any(p in c for p in protected if p) for c in _CLAUSE.split(body))
