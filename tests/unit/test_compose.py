@@ -201,6 +201,9 @@ def test_short_names_drop_specs_and_brackets() -> None:
         ("Fresh beans for slow mornings with", "en", 70, "Fresh beans for slow mornings"),
         ("Keep your coffee hot from the first sip to the last", "en", 40, "Keep your coffee hot from the first sip"),
         ("Unbelievablyinsulatedbottlesforeverydaylife", "en", 20, None),  # no whole word fits
+        # A cut never ends on a clause that opens a pair it no longer closes.
+        ("推荐一条雪纺连衣裙，它不仅让你拥有自信，而且还能让你在夏天更加清凉", "zh", 20, "推荐一条雪纺连衣裙"),
+        ("Keep warm all day, not only at home, but also on the go with this bottle", "en", 40, "Keep warm all day"),
     ],
 )
 def test_a_slot_past_its_room_is_taken_back_to_a_whole_clause(

@@ -25,11 +25,28 @@ MIN_KEPT: dict[Locale, int] = {"zh": 4, "en": 12}
 """A clause shorter than this is a stub (「你知道吗」 is the shortest hook worth sending), not a message part."""
 
 
+_OPENS: dict[Locale, re.Pattern[str]] = {
+    "zh": re.compile(r"^(?:.{0,6})(?:不仅|不但|不只|既|无论|不管|虽然|尽管|如果|因为|一方面|一边)"),
+    "en": re.compile(r"^\s*(?:not only|whether|although|though|if|because|while)\b", re.IGNORECASE),
+}
+"""A clause that opens a pair (不仅…而且, 无论…都, not only … but): alone at the end it is left hanging."""
+
+
+def _close_open_clause(text: str, locale: Locale) -> str | None:
+    """`text` without a last clause that opens a pair it never closes; None when nothing whole is left."""
+    clauses = [c for c in re.split(f"(?<=[{re.escape(_CLAUSE_END[locale])}])", text) if c.strip()]
+    while clauses and _OPENS[locale].match(clauses[-1].strip()):
+        clauses.pop()
+    kept = "".join(clauses).rstrip(_CLAUSE_END[locale] + " ")
+    return kept if len(kept) >= MIN_KEPT[locale] else None
+
+
 def fit_to_room(text: str, locale: Locale, room: int) -> str | None:
     """`text` within `room` characters: as written when it fits, else up to its last whole clause that fits.
 
     None when no whole clause of at least MIN_KEPT characters fits; English, whose words are whole at a space,
-    falls back to its last whole words and loses a dangling function word.
+    falls back to its last whole words and loses a dangling function word. A cut never ends on a clause that
+    opens a pair it no longer closes (「它不仅让你拥有自信」).
     """
     text = " ".join(text.split())
     if locale == "en":
@@ -39,7 +56,7 @@ def fit_to_room(text: str, locale: Locale, room: int) -> str | None:
     ends = [i for i, ch in enumerate(text[: room + 1]) if ch in _CLAUSE_END[locale] and i >= MIN_KEPT[locale]]
     if ends:
         kept = text[: ends[-1]]
-        return _DANGLING_EN.sub("", kept) if locale == "en" else kept
+        return _close_open_clause(_DANGLING_EN.sub("", kept) if locale == "en" else kept, locale)
     if locale == "en":  # English words are whole at a space: "Keep your coffee hot from the first sip"
         space = text.rfind(" ", 0, room + 1)
         kept = _DANGLING_EN.sub("", text[:space]) if space > 0 else ""
