@@ -15,6 +15,10 @@ CHANNEL_LABELS = cast(dict[Locale, dict[str, str]], phrase_table("brief", "chann
 TIER_LABELS = cast(dict[Locale, dict[str, str]], phrase_table("brief", "tier_labels"))
 ASK = cast(dict[Locale, dict[str, str]], phrase_table("brief", "ask"))
 SEP = cast(dict[Locale, str], phrase_table("brief", "sep"))
+SCOPE_WORDS = cast(dict[Locale, dict[str, str]], phrase_table("brief", "scope_words"))
+CAMPAIGN_NAME = cast(dict[Locale, dict[str, str]], phrase_table("brief", "campaign_name"))
+AUDIENCE = cast(dict[Locale, dict[str, str]], phrase_table("brief", "audience"))
+READBACK = cast(dict[Locale, dict[str, str]], phrase_table("brief", "readback"))
 ASSUMED = cast(
     dict[Locale, dict[str, str]],
     fill(
@@ -56,19 +60,18 @@ def question_text(
 def scope_subject(scope: ProductScope, locale: Locale) -> str:
     """What the offer covers, in a few words: a category name, the marketer's word, or the whole store."""
     if scope.storewide:
-        return "全场" if locale == "zh" else "storewide"
+        return SCOPE_WORDS[locale]["storewide"]
     if scope.categories:
         return category_label(scope.categories[0], locale) or scope.categories[0]
-    return scope.words[0] if scope.words else ("活动商品" if locale == "zh" else "selected items")
+    return scope.words[0] if scope.words else SCOPE_WORDS[locale]["selected"]
 
 
 def campaign_name(occasion: str, scope: ProductScope, locale: Locale) -> str:
     """A short campaign name built from what the marketer said (never from LLM text)."""
-    subject = scope_subject(scope, locale)
-    if locale == "zh":
-        name = f"{occasion}{subject}专场" if occasion else f"{subject}优惠"
-    else:
-        name = f"{occasion} {subject} sale".strip()
+    template = CAMPAIGN_NAME[locale]["occasion" if occasion else "plain"]
+    name = template.format(occasion=occasion, subject=scope_subject(scope, locale))
+    if locale == "en":
+        name = name.strip()
         name = name[:1].upper() + name[1:]
     return name[:60]
 
@@ -78,38 +81,22 @@ def audience_spec_text(audience: AudienceSpec, locale: Locale) -> str:
     tier = TIER_LABELS[locale][audience.value_tier]
     if audience.behaviour == "any":
         return tier
-    if locale == "zh":
-        did = "浏览过" if audience.behaviour == "viewed" else "买过"
-        return f"{tier}，近{audience.recency_days}天{did}活动商品"
-    did = "viewed" if audience.behaviour == "viewed" else "bought"
-    return f"{tier}, {did} the products in the last {audience.recency_days} days"
+    words = AUDIENCE[locale]
+    did = words["viewed"] if audience.behaviour == "viewed" else words["bought"]
+    return words["text"].format(tier=tier, did=did, days=audience.recency_days)
 
 
 def describe_brief(brief: CampaignBrief) -> str:
     """The brief read back to the marketer, one field a line."""
-    loc, sep = brief.locale, SEP[brief.locale]
-    channels = sep.join(CHANNEL_LABELS[loc][c] for c in brief.channels)
-    products = sep.join(brief.scope.words) or scope_subject(brief.scope, loc)
-    if loc == "zh":
-        lines = [
-            f"活动：{brief.name}",
-            f"优惠：{describe_offer(brief.offer, loc)}",
-            f"商品：{products}",
-            f"人群：{audience_spec_text(brief.audience, loc)}",
-            f"渠道：{channels}",
-            f"文案：每人 {brief.n_variants} 条候选",
-        ]
-        notes = "默认：" if brief.assumptions else ""
-    else:
-        lines = [
-            f"Campaign: {brief.name}",
-            f"Offer: {describe_offer(brief.offer, loc)}",
-            f"Products: {products}",
-            f"Audience: {audience_spec_text(brief.audience, loc)}",
-            f"Channels: {channels}",
-            f"Copy: {brief.n_variants} variant(s) per user",
-        ]
-        notes = "Defaults: " if brief.assumptions else ""
+    loc, sep, words = brief.locale, SEP[brief.locale], READBACK[brief.locale]
+    lines = [
+        words["campaign"].format(name=brief.name),
+        words["offer"].format(offer=describe_offer(brief.offer, loc)),
+        words["products"].format(products=sep.join(brief.scope.words) or scope_subject(brief.scope, loc)),
+        words["audience"].format(audience=audience_spec_text(brief.audience, loc)),
+        words["channels"].format(channels=sep.join(CHANNEL_LABELS[loc][c] for c in brief.channels)),
+        words["copy"].format(n_variants=brief.n_variants),
+    ]
     if brief.assumptions:
-        lines.append(notes + sep.join(brief.assumptions))
+        lines.append(words["defaults"].format(assumptions=sep.join(brief.assumptions)))
     return "\n".join(lines)
