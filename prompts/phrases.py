@@ -45,26 +45,32 @@ def _check_phrases(value: object, where: str) -> None:
     raise PhraseError(f"{where}: {value!r} is not a phrase (quote it as a string)")
 
 
+def check_tables(data: object, where: str) -> dict[str, PhraseTable]:
+    """`data` (a parsed phrase file) as tables, or PhraseError naming `where`, the table and what is wrong."""
+    if not isinstance(data, dict) or not data:
+        raise PhraseError(f"{where} must be a mapping of table names to tables")
+    for table, entry in data.items():
+        if not isinstance(table, str):
+            raise PhraseError(f"{where}: table name {table!r} is not a string (quote it)")
+        at = f"{where}: table {table!r}"
+        if not isinstance(entry, dict):
+            raise PhraseError(f"{at} must map each locale to its phrases")
+        missing = [loc for loc in LOCALES if loc not in entry]
+        if missing:
+            raise PhraseError(f"{at} has no {', '.join(map(repr, missing))} entry")
+        extra = [loc for loc in entry if loc not in LOCALES]
+        if extra:
+            raise PhraseError(f"{at} has unknown locale(s) {', '.join(map(repr, extra))}")
+        _check_phrases(entry, at)
+    return data
+
+
 @cache
 def _load(name: str) -> dict[str, PhraseTable]:
     path = resources.files(__package__).joinpath("strings", f"{name}.yaml")
     if not path.is_file():
         raise FileNotFoundError(f"no phrase file {_where(name)}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or not data:
-        raise PhraseError(f"{_where(name)} must be a mapping of table names to tables")
-    for table, entry in data.items():
-        where = f"{_where(name)}: table {table!r}"
-        if not isinstance(entry, dict):
-            raise PhraseError(f"{where} must map each locale to its phrases")
-        missing = [loc for loc in LOCALES if loc not in entry]
-        if missing:
-            raise PhraseError(f"{where} has no {', '.join(map(repr, missing))} entry")
-        extra = [loc for loc in entry if loc not in LOCALES]
-        if extra:
-            raise PhraseError(f"{where} has unknown locale(s) {', '.join(map(repr, extra))}")
-        _check_phrases(entry, where)
-    return data
+    return check_tables(yaml.safe_load(path.read_text(encoding="utf-8")), _where(name))
 
 
 def phrases(name: str) -> dict[str, PhraseTable]:
