@@ -12,14 +12,15 @@ from agents.critic import review_by_rules
 from agents.state import PromotionState
 from domain.channels import Channel, Locale
 from domain.copy import CopyVariant, Draft
+from prompts.phrases import phrase_table
 from tools.compliance import OfferFacts, check_draft, fallback_variant
 from tools.compose.focus import checked_focus_options
 from tools.compose.render import render_slots
 from tools.compose.slots import Slots
 
 PERSONAL: dict[Locale, Slots] = {
-    "zh": Slots(hook="为你挑选的好物", line="你常看的这类好物有新活动了", focus=""),
-    "en": Slots(hook="Picked for you", line="Something you have been browsing is on offer", focus=""),
+    locale: Slots(hook=words["hook"], line=words["line"], focus="")
+    for locale, words in phrase_table("compose", "personal_slots").items()
 }
 """The template's own slots: with the customer's product or category as focus, no sent message is generic."""
 

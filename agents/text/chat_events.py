@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from langgraph.config import get_stream_writer
 
-from agents.text.brief_text import CHANNEL_LABELS, TIER_LABELS
+from agents.text.brief_text import CHANNEL_LABELS, SEP, TIER_LABELS
 from domain.brief import AudienceSample, CampaignBrief
 from domain.channels import Locale
 from domain.chat import ChatEvent, ChatEventKind
 from domain.copy import Draft
 from domain.decision import PromotionResult
 from domain.review import DraftReview
+from prompts.phrases import phrase_table
+
+SAMPLE = cast(dict[Locale, dict[str, str]], phrase_table("chat", "sample"))
+STATUS = cast(dict[Locale, dict[str, str]], phrase_table("chat", "status"))
+CHOSEN_MARK = cast(dict[Locale, str], phrase_table("chat", "chosen_mark"))
 
 
 def emit(kind: ChatEventKind, text: str, data: dict[str, Any] | None = None) -> None:
@@ -29,32 +34,29 @@ def approved_drafts(result: PromotionResult) -> list[tuple[Draft, DraftReview]]:
 
 def sample_text(sample: AudienceSample, locale: Locale) -> str:
     """Who was sampled and who was passed over, in counts."""
-    tiers = [TIER_LABELS[locale][u.profile.value_tier] for u in sample.users]
-    if locale == "zh":
-        head = f"抽样 {len(sample.users)} 位用户（查看了 {sample.scanned}/{sample.total} 位）"
-        skipped = (
-            f"未入选：行为不符 {sample.no_behaviour}，价值层级不符 {sample.other_tier}，无营销授权 {sample.no_consent}"
-        )
-        return f"{head}：{'、'.join(tiers) or '无'}。\n{skipped}。"
-    head = f"Sampled {len(sample.users)} users (examined {sample.scanned} of {sample.total})"
-    skipped = (
-        f"passed over: {sample.no_behaviour} without the behaviour, {sample.other_tier} in another value tier, "
-        f"{sample.no_consent} without marketing consent"
+    words = SAMPLE[locale]
+    tiers = SEP[locale].join(TIER_LABELS[locale][u.profile.value_tier] for u in sample.users) or words["nobody"]
+    return words["text"].format(
+        sampled=len(sample.users),
+        scanned=sample.scanned,
+        total=sample.total,
+        tiers=tiers,
+        no_behaviour=sample.no_behaviour,
+        other_tier=sample.other_tier,
+        no_consent=sample.no_consent,
     )
-    return f"{head}: {', '.join(tiers) or 'none'}.\n{skipped[0].upper()}{skipped[1:]}."
 
 
 def status_text(result: PromotionResult | None, user_ref: str, error: str | None, locale: Locale) -> str:
     """One line per finished user: the decision, or why nothing is sent, or the failure."""
-    zh = locale == "zh"
+    words = STATUS[locale]
     if result is None:
-        return f"{user_ref}：生成失败（{error}）" if zh else f"{user_ref}: failed ({error})"
+        return words["failed"].format(user_ref=user_ref, error=error)
     decision = result.decision
     if decision.send and decision.channel:
-        channel = CHANNEL_LABELS[locale][decision.channel]
-        return f"{user_ref}：将通过{channel}发送" if zh else f"{user_ref}: would get a {channel} message"
+        return words["send"].format(user_ref=user_ref, channel=CHANNEL_LABELS[locale][decision.channel])
     why = decision.reasons[0] if decision.reasons else "-"
-    return f"{user_ref}：不发送（{why}）" if zh else f"{user_ref}: no send ({why})"
+    return words["no_send"].format(user_ref=user_ref, why=why)
 
 
 def variant_payload(result: PromotionResult, draft: Draft, review: DraftReview) -> dict[str, Any]:
@@ -88,7 +90,7 @@ def variant_payload(result: PromotionResult, draft: Draft, review: DraftReview) 
 def variant_text(payload: dict[str, Any], locale: Locale) -> str:
     """A variant as the chat shows it: who, channel, the copy."""
     channel = CHANNEL_LABELS[locale][payload["channel"]]
-    mark = {"zh": " ✓ 选中", "en": " (chosen)"}[locale] if payload["chosen"] else ""
+    mark = CHOSEN_MARK[locale] if payload["chosen"] else ""
     return f"[{payload['user_ref']} · {channel}{mark}] {payload['title']}｜{payload['body']}｜{payload['cta']}"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from domain.channels import Channel, Locale, limits_for
@@ -11,46 +13,16 @@ from domain.people import Item
 from domain.profile import PromptProfile
 from domain.review import DraftReview
 from prompts import render_prompt
+from prompts.phrases import phrase_table
 from tools.compliance import describe_offer
 from tools.compliance.copy_fit import body_allowance
 from tools.compliance.personal_data import redact_personal_data
 
-CHANNEL_NAMES: dict[Locale, dict[Channel, str]] = {
-    "zh": {"sms": "短信", "push": "App 推送", "email": "营销邮件"},
-    "en": {"sms": "SMS", "push": "push notification", "email": "e-mail"},
-}
-CHANNEL_HINTS: dict[Locale, dict[Channel, str]] = {
-    "zh": {
-        "sms": "短信不显示标题，title 写 2–4 个字的标签即可；系统会自动加品牌签名和退订提示，正文不要写。",
-        "push": "标题要一眼抓住注意力，正文一两句话。",
-        "email": "title 是邮件主题；正文可以两三句话，介绍适用商品。",
-    },
-    "en": {
-        "sms": "SMS shows no title: make the title a 1-3 word label; the brand and opt-out text are added for you.",
-        "push": "The title must catch the eye; the body is one or two sentences.",
-        "email": "The title is the e-mail subject; the body may be two or three sentences about the products.",
-    },
-}
-PROFILE_LABELS: dict[Locale, dict[str, str]] = {
-    "zh": {
-        "recency": "活跃度",
-        "value_tier": "价值层级",
-        "price_sensitivity": "价格敏感度",
-        "funnel_stage": "购物阶段",
-        "top_categories": "偏好品类",
-        "interests": "近期感兴趣的商品",
-    },
-    "en": {
-        "recency": "activity",
-        "value_tier": "value tier",
-        "price_sensitivity": "price sensitivity",
-        "funnel_stage": "shopping stage",
-        "top_categories": "favourite categories",
-        "interests": "recent interests",
-    },
-}
+CHANNEL_NAMES = cast(dict[Locale, dict[Channel, str]], phrase_table("copy", "channel_names"))
+CHANNEL_HINTS = cast(dict[Locale, dict[Channel, str]], phrase_table("copy", "channel_hints"))
+PROFILE_LABELS = cast(dict[Locale, dict[str, str]], phrase_table("copy", "profile_labels"))
 CTA_ALLOWANCE: dict[Locale, int] = {"zh": 8, "en": 20}
-DEFAULT_TONE: dict[Locale, str] = {"zh": "自然、亲切", "en": "natural and friendly"}
+DEFAULT_TONE = cast(dict[Locale, str], phrase_table("copy", "default_tone"))
 
 
 def brand_tone(campaign: Campaign, locale: Locale) -> str:

@@ -19,13 +19,11 @@ from domain.channels import Locale
 from domain.chat import ChatMessage
 from domain.offer import Offer
 from prompts import render_prompt
+from prompts.phrases import phrase_table
 
 MAX_TURNS = 8
 MAX_TURN_CHARS = 1000
-ROLE_NAMES: dict[Locale, dict[str, str]] = {
-    "zh": {"user": "营销人员", "assistant": "助理"},
-    "en": {"user": "marketer", "assistant": "assistant"},
-}
+ROLE_NAMES = cast(dict[Locale, dict[str, str]], phrase_table("brief", "role_names"))
 
 
 def intake_messages(messages: Sequence[ChatMessage], locale: Locale, version: str) -> list[BaseMessage]:

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 from domain.channels import Channel, Locale, limits_for
 from domain.copy import CopyVariant, Draft
 from domain.offer import Campaign
+from prompts.phrases import phrase_table
 from tools.compliance.categories import category_label
 from tools.compliance.engine import check_draft
 from tools.compliance.facts import OfferFacts
 from tools.compliance.offer_text import describe_offer, money
 from tools.compliance.textutil import has_cjk
 
-_CTA = {"zh": ("立即选购", "去看看"), "en": ("Shop now", "View")}
-_GENERIC_TITLE = {"zh": "限时优惠", "en": "Special offer"}
+_CTA: dict[Locale, tuple[str, ...]] = {
+    locale: tuple(ctas) for locale, ctas in phrase_table("compose", "fallback_ctas").items()
+}
+_GENERIC_TITLE = cast(dict[Locale, str], phrase_table("compose", "fallback_title"))
 
 
 def _scope(campaign: Campaign, locale: Locale) -> str | None:

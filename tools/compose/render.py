@@ -10,21 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import cast
 
 from domain.channels import Channel, Locale, limits_for
 from domain.copy import CopyVariant, Draft
 from domain.offer import Campaign
+from prompts.phrases import phrase_table
 from tools.compliance.facts import OfferFacts
 from tools.compliance.fallback import offer_sentence
 from tools.compose.slots import Slots
 
-CTA: dict[Locale, str] = {"zh": "立即选购", "en": "Shop now"}
+CTA = cast(dict[Locale, str], phrase_table("compose", "cta"))
 HOOK_CAP: dict[Locale, int] = {"zh": 16, "en": 40}
 LINE_CAP: dict[Locale, int] = {"zh": 36, "en": 100}
 TITLE_CAP = 40
 """CopyVariant holds titles up to 40 characters."""
-NEUTRAL_HOOK: dict[Locale, str] = {"zh": "给你的好物", "en": "Picked for you"}
-NEUTRAL_LINE: dict[Locale, str] = {"zh": "看看这次的活动", "en": "Take a look at this week's picks"}
+NEUTRAL_HOOK = cast(dict[Locale, str], phrase_table("compose", "neutral_hook"))
+NEUTRAL_LINE = cast(dict[Locale, str], phrase_table("compose", "neutral_line"))
 DraftCheck = Callable[[Draft], bool]
 """True when a draft has a blocking violation (the rule engine, bound to the campaign and its facts)."""
 _TRAILING = " ，,、！!？?。.…~"

@@ -10,8 +10,10 @@ with none is left out (the facts stand alone). A hook the grammar itself cut mid
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from domain.channels import Locale
+from prompts.phrases import phrase_table
 from tools.compliance.absolute_terms import find_absolute_terms
 from tools.compliance.textutil import has_cjk
 from tools.compose.slots import Slots
@@ -64,27 +66,7 @@ def fit_to_room(text: str, locale: Locale, room: int) -> str | None:
     return None
 
 
-NEUTRAL: dict[Locale, dict[str, str]] = {
-    "zh": {
-        "完美": "理想",
-        "极致": "出色",
-        "独家": "特别",
-        "顶级": "优质",
-        "极品": "优质",
-        "最佳": "理想",
-        "万能": "好用",
-        "首选": "好选择",
-    },
-    "en": {
-        "best": "great",
-        "perfect": "great",
-        "ultimate": "great",
-        "exclusive": "special",
-        "unbeatable": "great",
-        "unrivaled": "great",
-        "flawless": "smooth",
-    },
-}
+NEUTRAL = cast(dict[Locale, dict[str, str]], phrase_table("compose", "plain_words"))
 """Plain words for the absolute terms small models reach for most (seen in drafts of both models)."""
 
 

@@ -13,6 +13,7 @@ from typing import Any, Literal, cast
 from pydantic import BaseModel, Field, create_model
 
 from domain.channels import Locale
+from prompts.phrases import phrase_table
 
 # The Chinese class allows CJK ideographs and clause punctuation only (no digits, Latin letters, currency,
 # #, @, /, spaces or emoji), less the ideographs that write a number or an offer: every way of writing one must
@@ -74,18 +75,7 @@ class Slots(BaseModel):
     focus: str
 
 
-SLOT_DESCRIPTIONS: dict[Locale, dict[str, str]] = {
-    "zh": {
-        "hook": "开头一句，抓住注意力；不写数字、价格和优惠",
-        "line": "一句话把这次活动和顾客的兴趣连起来；不写数字、价格和优惠",
-        "focus": "消息要写的商品或品类，从给定选项中选一个",
-    },
-    "en": {
-        "hook": "An opening line that catches the eye; no numbers, prices or offers",
-        "line": "One sentence tying this campaign to the customer's interest; no numbers, prices or offers",
-        "focus": "The product or category the message is about, one of the given options",
-    },
-}
+SLOT_DESCRIPTIONS = cast(dict[Locale, dict[str, str]], phrase_table("compose", "slot_descriptions"))
 
 
 def slot_batch_model(
