@@ -84,6 +84,7 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
     pool = ctx.services.exemplars
     # What the message is about, in the customer's words: the nearest pool lines share its product and tone.
     query = " ".join([*focus[:2], *profile.interests[:2]])
+    shown = pool.nearest(query, locale, EXEMPLARS_SHOWN) if pool is not None else []
     messages = slot_messages(
         campaign=campaign,
         profile=profile,
@@ -94,7 +95,7 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
         n_variants=ctx.n_variants,
         feedback=feedback_text(state.reviews, state.drafts, locale, ctx.prompt_version),
         version=ctx.prompt_version,
-        exemplars=pool.nearest(query, locale, EXEMPLARS_SHOWN) if pool is not None else [],
+        exemplars=shown,
     )
     bounds = (grammar_bound(limits[0]), grammar_bound(limits[1]))
     schema = slot_batch_model(locale, focus, hook_max=bounds[0], line_max=bounds[1], n_variants=ctx.n_variants)
@@ -106,7 +107,9 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
         )
         hook_instead = campaign_hook(campaign.name, locale, limits[0], NEUTRAL_HOOK[locale])
         return [
-            render_slots(repair_slots(slots, locale, limits, bounds, hook_instead), campaign, facts, channel, locale)
+            render_slots(
+                repair_slots(slots, locale, limits, bounds, hook_instead, shown), campaign, facts, channel, locale
+            )
             for slots in slots_of(batch)[: ctx.n_variants]
         ]
 

@@ -22,7 +22,14 @@ from tools.compliance.absolute_terms import find_absolute_terms
 from tools.compose.findings import repair_from_findings
 from tools.compose.focus import attribute_name, focus_options, short_name
 from tools.compose.render import render_slots, renders_cleanly, slot_limits
-from tools.compose.repair import campaign_hook, cut_mid_phrase, drop_absolute_terms, fit_to_room, repair_slots
+from tools.compose.repair import (
+    campaign_hook,
+    cut_mid_phrase,
+    drop_absolute_terms,
+    drop_copied,
+    fit_to_room,
+    repair_slots,
+)
 from tools.compose.slots import _ZH_BANNED, Slots, free_text_pattern, slot_batch_model
 
 NOW = datetime(2026, 11, 5, 6, tzinfo=UTC)
@@ -204,6 +211,14 @@ def test_short_names_drop_specs_and_brackets() -> None:
         # A cut never ends on a clause that opens a pair it no longer closes.
         ("推荐一条雪纺连衣裙，它不仅让你拥有自信，而且还能让你在夏天更加清凉", "zh", 20, "推荐一条雪纺连衣裙"),
         ("Keep warm all day, not only at home, but also on the go with this bottle", "en", 40, "Keep warm all day"),
+        # English never ends on a word that was waiting for the offer or a noun.
+        (
+            "Use this Coffee Week offer to enjoy a discount of up to",
+            "en",
+            60,
+            "Use this Coffee Week offer to enjoy a discount",
+        ),
+        ("Ready to start your day with fresh beans and a slow breakfast", "en", 36, "Ready to start your day"),
     ],
 )
 def test_a_slot_past_its_room_is_taken_back_to_a_whole_clause(
@@ -340,3 +355,12 @@ def test_what_repair_cannot_fix_goes_back_to_the_model(violation: Violation, cha
         variant_id="v", channel=channel, locale="zh", title="冬天出门也要热乎乎", body=body, cta="立即选购", attempt=0
     )
     assert repair_from_findings(draft, [violation], FACTS) is None
+
+
+def test_a_clause_copied_from_a_shown_exemplar_is_taken_out() -> None:
+    shown = ["轻松遮肉自然显瘦，让你在人群中脱颖而出"]
+    assert drop_copied("轻松遮肉自然显瘦，穿上这条九分裤出门吧", shown, "zh") == "穿上这条九分裤出门吧"
+    assert drop_copied("穿上这条九分裤出门吧", shown, "zh") == "穿上这条九分裤出门吧"  # inspired, not copied
+    slots = Slots(hook="轻松遮肉自然显瘦", line="轻松遮肉自然显瘦，让你在人群中脱颖而出", focus="裤")
+    repaired = repair_slots(slots, "zh", (16, 30), (24, 45), hook_instead="裤专场", shown=shown)
+    assert (repaired.hook, repaired.line) == ("裤专场", "")

@@ -10,6 +10,7 @@ with none is left out (the facts stand alone). A hook the grammar itself cut mid
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import cast
 
 from domain.channels import Locale
@@ -20,9 +21,16 @@ from tools.compose.slots import Slots
 
 _CLAUSE_END: dict[Locale, str] = {"zh": "，！？、；", "en": ",!?;"}
 _DANGLING_EN = re.compile(
-    r"(?:\s+(?:a|an|and|are|as|at|by|for|from|have|in|is|of|on|or|our|the|to|we|where|which|while|with|your))+$",
+    r"(?:\s+(?:a|about|an|and|any|are|as|at|by|each|enjoy|every|for|fresh|from|get|have|in|into|is|its|like|more|"
+    r"most|my|new|of|on|or|our|rich|smooth|so|some|such|than|that|the|their|these|this|those|to|up|very|we|"
+    r"where|which|while|with|your))+$",
     re.IGNORECASE,
 )
+"""Words an English sentence cannot end on: function words, and the verbs and adjectives the model was
+about to follow with the offer or a noun when the grammar or the room stopped it ("... and enjoy", "with
+fresh")."""
+COPIED_RUN: dict[Locale, int] = {"zh": 8, "en": 24}
+"""A run this long shared with a shown exemplar is copied, not inspired: the exemplar is another product's."""
 MIN_KEPT: dict[Locale, int] = {"zh": 4, "en": 12}
 """A clause shorter than this is a stub (「你知道吗」 is the shortest hook worth sending), not a message part."""
 
@@ -119,18 +127,34 @@ def campaign_hook(campaign_name: str, locale: Locale, max_length: int, neutral: 
     return campaign_name if fits else neutral
 
 
+def drop_copied(text: str, shown: Sequence[str], locale: Locale) -> str:
+    """`text` without the clauses that copy a run of COPIED_RUN characters from a shown exemplar."""
+    n = COPIED_RUN[locale]
+    runs = {line[i : i + n] for line in shown for i in range(len(line) - n + 1)}
+    if not runs:
+        return text
+    kept = [c for c in _clauses(text, locale) if not any(c[i : i + n] in runs for i in range(len(c) - n + 1))]
+    return "".join(kept).strip(" ,，、")
+
+
 def repair_slots(
-    slots: Slots, locale: Locale, rooms: tuple[int, int], bounds: tuple[int, int], hook_instead: str
+    slots: Slots,
+    locale: Locale,
+    rooms: tuple[int, int],
+    bounds: tuple[int, int],
+    hook_instead: str,
+    shown: Sequence[str] = (),
 ) -> Slots:
-    """The slots as they will be rendered: fit to their rooms, restricted terms replaced or dropped.
+    """The slots as they will be rendered: fit to their rooms, copied or restricted words taken out.
 
     `rooms` are what the channel leaves each slot (`slot_limits`), `bounds` what the grammar allowed;
-    `hook_instead` replaces a hook with no whole clause that fits (campaign_hook).
+    `hook_instead` replaces a hook with no whole clause that fits (campaign_hook); `shown` are the exemplar
+    lines the prompt showed, whose words are another product's and must not be copied.
     """
     line = slots.line
     if cut_mid_phrase(slots.hook, locale, bounds[0]):
         line = drop_carried_over(line, locale)
-    hook = fit_to_room(slots.hook, locale, rooms[0]) or hook_instead
-    line = fit_to_room(line, locale, rooms[1]) or ""
+    hook = fit_to_room(drop_copied(slots.hook, shown, locale), locale, rooms[0]) or hook_instead
+    line = fit_to_room(drop_copied(line, shown, locale), locale, rooms[1]) or ""
     hook, line = drop_absolute_terms(hook, locale), drop_absolute_terms(line, locale)
     return slots.model_copy(update={"hook": hook, "line": line})
