@@ -1,0 +1,71 @@
+"""The shared SQLite opener: the same pragmas for every store, its folder created, errors that name the file."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from tools.stores.sqlite import BUSY_TIMEOUT_S, SqliteStore, open_sqlite
+
+
+def _pragma(connection: sqlite3.Connection, name: str) -> object:
+    return connection.execute(f"PRAGMA {name}").fetchone()[0]
+
+
+def test_every_connection_gets_the_same_pragmas_and_its_folder(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "store.sqlite"
+    connection = open_sqlite(path)
+    try:
+        assert path.parent.is_dir()
+        assert _pragma(connection, "journal_mode") == "wal"
+        assert _pragma(connection, "busy_timeout") == int(BUSY_TIMEOUT_S * 1000)
+        assert _pragma(connection, "foreign_keys") == 1
+        assert _pragma(connection, "synchronous") == 2  # FULL unless a store relaxes it
+        assert connection.isolation_level == ""  # Python opens transactions, as sqlite3 does by default
+    finally:
+        connection.close()
+
+
+def test_autocommit_and_relaxed_sync_are_opt_in(tmp_path: Path) -> None:
+    connection = open_sqlite(tmp_path / "log.sqlite", autocommit=True, relaxed_sync=True)
+    try:
+        assert connection.isolation_level is None
+        assert _pragma(connection, "synchronous") == 1  # NORMAL
+    finally:
+        connection.close()
+
+
+def test_the_connection_may_be_used_from_another_thread(tmp_path: Path) -> None:
+    connection = open_sqlite(tmp_path / "store.sqlite")
+    seen: list[object] = []
+    worker = threading.Thread(target=lambda: seen.append(connection.execute("SELECT 1").fetchone()[0]))
+    worker.start()
+    worker.join()
+    connection.close()
+    assert seen == [1]
+
+
+def test_a_folder_is_refused_with_its_path(tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    with pytest.raises(sqlite3.OperationalError, match=re.escape(f"cannot open the SQLite file {folder}")):
+        open_sqlite(folder)
+
+
+def test_a_file_that_is_not_a_database_is_refused_with_its_path(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_text("not a database, just some text that is long enough to hold a header " * 4)
+    expected = re.escape(f"cannot open the SQLite file {path}: file is not a database")
+    with pytest.raises(sqlite3.OperationalError, match=expected):
+        open_sqlite(path)
+
+
+def test_a_store_closes_its_connection_once_for_all(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "store.sqlite")
+    store.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        store._db.execute("SELECT 1")
