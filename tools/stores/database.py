@@ -7,13 +7,14 @@ PRECISION, `INSERT ... ON CONFLICT DO NOTHING`); the PostgreSQL backend rewrites
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic import SecretStr
+
+from tools.stores.sqlite import SqliteStore
 
 Row = tuple[Any, ...]
 
@@ -64,17 +65,13 @@ class _SqliteWriter:
         return self._db.executemany(sql, rows).rowcount  # summed over the rows, as psycopg does
 
 
-class SqliteDatabase:
+class SqliteDatabase(SqliteStore):
     """A SQLite file in WAL mode, shared by the threads of one process (writes are serialized)."""
 
     backend = "sqlite"
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # A generous busy timeout: scale-out workers on one machine write the same file from several processes.
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30.0)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._lock = threading.Lock()
+        super().__init__(path)
 
     def create_schema(self, ddl: str) -> None:
         """Create tables if missing."""
@@ -91,11 +88,6 @@ class SqliteDatabase:
         """Commit on exit, roll back on an exception."""
         with self._lock, self._db:
             yield _SqliteWriter(self._db)
-
-    def close(self) -> None:
-        """Close the file."""
-        with self._lock:
-            self._db.close()
 
 
 def open_database(url: SecretStr | None, sqlite_path: Path) -> Database:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -14,6 +13,7 @@ from typing import Any, Self
 
 from domain.channels import Channel
 from domain.people import Item, User
+from tools.stores.sqlite import SqliteStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -35,19 +35,16 @@ CREATE UNIQUE INDEX sends_once ON sends (user_id, campaign_id, sent_at);
 """
 
 
-class ShopDB:
+class ShopDB(SqliteStore):
     """One connection guarded by a lock; use as a context manager or call ``close()``."""
 
     def __init__(self, path: Path) -> None:
         """Open (and create when missing) the database file at ``path``."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.executescript(SCHEMA)
-        if not list(self._conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sends_once'")):
-            self._conn.executescript(f"BEGIN IMMEDIATE;{SENDS_ONCE}COMMIT;")
+        # Autocommit: writes take the file with BEGIN IMMEDIATE themselves (_transaction).
+        super().__init__(path, autocommit=True, relaxed_sync=True)
+        self._db.executescript(SCHEMA)
+        if not list(self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sends_once'")):
+            self._db.executescript(f"BEGIN IMMEDIATE;{SENDS_ONCE}COMMIT;")
 
     def __enter__(self) -> Self:
         return self
@@ -57,22 +54,17 @@ class ShopDB:
     ) -> None:
         self.close()
 
-    def close(self) -> None:
-        """Close the connection; further calls fail."""
-        with self._lock:
-            self._conn.close()
-
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """Hold the lock and commit on success, roll back on any error."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
+                yield self._db
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                self._db.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
+            self._db.execute("COMMIT")
 
     def _write(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
         with self._transaction() as conn:
@@ -80,7 +72,7 @@ class ShopDB:
 
     def _read(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
-            return list(self._conn.execute(sql, params))
+            return list(self._db.execute(sql, params))
 
     def upsert_users(self, users: Iterable[User]) -> None:
         """Insert or replace users by user_id."""
