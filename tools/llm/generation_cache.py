@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +18,8 @@ from typing import TypeVar, cast
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from pydantic import BaseModel
+
+from tools.stores.sqlite import SqliteStore
 
 Output = TypeVar("Output", bound=BaseModel)
 
@@ -29,16 +30,13 @@ def request_key(model: str, schema: str, messages: list[BaseMessage]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-class GenerationCache:
+class GenerationCache(SqliteStore):
     """SQLite-backed map from request key to the structured output's JSON, with hit/miss counters."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        super().__init__(path)
         self._db.execute("CREATE TABLE IF NOT EXISTS generations (key TEXT PRIMARY KEY NOT NULL, output TEXT NOT NULL)")
         self._db.commit()
-        self._lock = threading.Lock()
         self._in_flight: dict[str, threading.Event] = {}
         self.hits = 0
         self.misses = 0
@@ -100,11 +98,6 @@ class GenerationCache:
         """Share of lookups answered from the cache."""
         total = self.hits + self.misses
         return self.hits / total if total else 0.0
-
-    def close(self) -> None:
-        """Close the database."""
-        with self._lock:
-            self._db.close()
 
 
 def structured_output(
