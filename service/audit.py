@@ -7,12 +7,11 @@ user ids and erasing a user leaves nothing of them here.
 from __future__ import annotations
 
 import logging
-import sqlite3
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from domain.clock import Clock, utc_now
+from tools.stores.sqlite import SqliteStore
 
 logger = logging.getLogger("promo.audit")
 
@@ -37,17 +36,13 @@ class AuditEntry:
     latency_ms: float
 
 
-class AuditLog:
+class AuditLog(SqliteStore):
     """Append-only SQLite table of requests, mirrored to the `promo.audit` logger."""
 
     def __init__(self, path: Path, clock: Clock = utc_now) -> None:
         self._clock = clock
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        super().__init__(path, relaxed_sync=True)
         self._db.executescript(SCHEMA)
-        self._lock = threading.Lock()
 
     def record(self, key_name: str, role: str, method: str, route: str, status: int, latency_ms: float) -> None:
         """Append one entry."""
@@ -68,8 +63,3 @@ class AuditLog:
                 (limit,),
             ).fetchall()
         return [AuditEntry(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), int(r[5]), float(r[6])) for r in rows]
-
-    def close(self) -> None:
-        """Close the database."""
-        with self._lock:
-            self._db.close()

@@ -9,13 +9,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
 from domain.clock import Clock, utc_now
+from tools.stores.sqlite import SqliteStore
 
 Role = Literal["marketer", "admin"]
 ROLES: tuple[Role, ...] = get_args(Role)
@@ -57,16 +56,13 @@ def _digest(salt: bytes, secret: str) -> str:
     return hmac.new(salt, secret.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-class KeyStore:
+class KeyStore(SqliteStore):
     """API keys in SQLite; safe to share across threads."""
 
     def __init__(self, path: Path, clock: Clock = utc_now) -> None:
         self._clock = clock
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        super().__init__(path)
         self._db.executescript(SCHEMA)
-        self._lock = threading.Lock()
 
     def add(self, name: str, role: Role) -> str:
         """Create a key and return it in clear: the only time it is ever shown."""
@@ -119,8 +115,3 @@ class KeyStore:
         """Raise when the database is closed or unreadable (for health checks)."""
         with self._lock:
             self._db.execute("SELECT 1").fetchone()
-
-    def close(self) -> None:
-        """Close the database."""
-        with self._lock:
-            self._db.close()
