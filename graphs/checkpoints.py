@@ -6,7 +6,6 @@ share them (see campaign.scale_out).
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -18,6 +17,7 @@ from domain import approval, copy, decision, offer, people, profile, review
 from tools.pseudonym import user_ref
 from tools.settings import Settings
 from tools.stores.postgres import MISSING_EXTRA, connect
+from tools.stores.sqlite import open_sqlite
 from tools.thread_ids import parse_thread_id
 
 if TYPE_CHECKING:
@@ -42,9 +42,7 @@ def state_serializer() -> JsonPlusSerializer:
 
 def sqlite_checkpointer(path: Path) -> SqliteSaver:
     """A SQLite checkpointer on `path`, shareable across the threads of a batch run."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(path, check_same_thread=False)
-    saver = SqliteSaver(connection, serde=state_serializer())
+    saver = SqliteSaver(open_sqlite(path), serde=state_serializer())  # the saver brings its own lock
     saver.setup()
     return saver
 
