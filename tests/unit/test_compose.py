@@ -209,7 +209,16 @@ def test_short_names_drop_specs_and_brackets() -> None:
         ("Keep your coffee hot from the first sip to the last", "en", 40, "Keep your coffee hot from the first sip"),
         ("Unbelievablyinsulatedbottlesforeverydaylife", "en", 20, None),  # no whole word fits
         # A cut never ends on a clause that opens a pair it no longer closes.
-        ("推荐一条雪纺连衣裙，它不仅让你拥有自信，而且还能让你在夏天更加清凉", "zh", 20, "推荐一条雪纺连衣裙"),
+        (
+            "推荐一条雪纺连衣裙，它不仅让你拥有自信，而且还能让你在夏天更加清凉",
+            "zh",
+            20,
+            "推荐一条雪纺连衣裙，它让你拥有自信",
+        ),
+        ("我们的上衣不仅穿着舒适", "zh", 30, "我们的上衣穿着舒适"),  # fits, but 不仅 was never closed
+        ("无论上班还是约会", "zh", 30, None),
+        ("Stay warm", "en", 30, "Stay warm"),  # short and whole: as written
+        ("不仅款式时尚，而且面料舒适", "zh", 30, "不仅款式时尚，而且面料舒适"),
         ("Keep warm all day, not only at home, but also on the go with this bottle", "en", 40, "Keep warm all day"),
         # English never ends on a word that was waiting for the offer or a noun.
         (

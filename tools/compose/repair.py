@@ -36,18 +36,25 @@ MIN_KEPT: dict[Locale, int] = {"zh": 4, "en": 12}
 
 
 _OPENS: dict[Locale, re.Pattern[str]] = {
-    "zh": re.compile(r"^(?:.{0,6})(?:不仅|不但|不只|既|无论|不管|虽然|尽管|如果|因为|一方面|一边)"),
+    "zh": re.compile(r"^(?:.{0,6})(?:无论|不管|虽然|尽管|如果|因为|一方面|一边)"),
     "en": re.compile(r"^\s*(?:not only|whether|although|though|if|because|while)\b", re.IGNORECASE),
 }
-"""A clause that opens a pair (不仅…而且, 无论…都, not only … but): alone at the end it is left hanging."""
+"""A clause that opens a pair (无论…都, 虽然…但, not only … but): alone at the end it is left hanging."""
+_UNPAIRED_ZH = re.compile(r"(?:不仅|不但|不只)(?!.*(?:而且|还|也|更))|既(?!.*(?:又|也))")
+"""不仅 / 既 with no 而且 / 又 after it in the same clause: without the word the clause is a plain statement
+(「它不仅让你拥有自信」 → 「它让你拥有自信」)."""
 
 
 def _close_open_clause(text: str, locale: Locale) -> str | None:
-    """`text` without a last clause that opens a pair it never closes; None when nothing whole is left."""
+    """`text` without a pair it opens and never closes at its end; None when nothing whole is left."""
     clauses = [c for c in re.split(f"(?<=[{re.escape(_CLAUSE_END[locale])}])", text) if c.strip()]
     while clauses and _OPENS[locale].match(clauses[-1].strip()):
         clauses.pop()
+    if clauses and locale == "zh":
+        clauses[-1] = _UNPAIRED_ZH.sub("", clauses[-1])
     kept = "".join(clauses).rstrip(_CLAUSE_END[locale] + " ")
+    if kept == text.rstrip(_CLAUSE_END[locale] + " "):
+        return text  # nothing was open: a short hook stays as written
     return kept if len(kept) >= MIN_KEPT[locale] else None
 
 
@@ -62,7 +69,7 @@ def fit_to_room(text: str, locale: Locale, room: int) -> str | None:
     if locale == "en":
         text = _DANGLING_EN.sub("", text).rstrip(_CLAUSE_END[locale] + " ")
     if len(text) <= room:
-        return text
+        return _close_open_clause(text, locale) if text else text
     ends = [i for i, ch in enumerate(text[: room + 1]) if ch in _CLAUSE_END[locale] and i >= MIN_KEPT[locale]]
     if ends:
         kept = text[: ends[-1]]
