@@ -27,6 +27,7 @@ from tools.compose.repair import (
     cut_mid_phrase,
     drop_absolute_terms,
     drop_copied,
+    drop_offer_talk,
     fit_to_room,
     repair_slots,
 )
@@ -373,3 +374,10 @@ def test_a_clause_copied_from_a_shown_exemplar_is_taken_out() -> None:
     slots = Slots(hook="轻松遮肉自然显瘦", line="轻松遮肉自然显瘦，让你在人群中脱颖而出", focus="裤")
     repaired = repair_slots(slots, "zh", (16, 30), (24, 45), hook_instead="裤专场", shown=shown)
     assert (repaired.hook, repaired.line) == ("裤专场", "")
+
+
+def test_english_slots_never_talk_money_the_data_did_not_say() -> None:
+    assert drop_offer_talk("Price of only X dollars", "en") == ""
+    assert drop_offer_talk("Fresh beans, and save big today", "en") == "Fresh beans"
+    assert drop_offer_talk("Don't miss out on this special offer", "en") == "Don't miss out on this special offer"
+    assert drop_offer_talk("价格", "zh") == "价格"  # the Chinese grammar already keeps them out

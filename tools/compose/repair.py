@@ -134,6 +134,22 @@ def campaign_hook(campaign_name: str, locale: Locale, max_length: int, neutral: 
     return campaign_name if fits else neutral
 
 
+_OFFER_TALK_EN = re.compile(
+    r"\b(?:price[sd]?|pricing|dollars?|bucks|yuan|rmb|costs?|discounts?|off|save|saving|savings|cheap(?:er|est)?|"
+    r"free|half|percent)\b",
+    re.IGNORECASE,
+)
+"""Price and discount words: the offer is rendered from data, so an English slot that talks money ("a price of
+only X dollars") states what the data does not. The Chinese grammar cannot write them at all (价 元 折 减 惠)."""
+
+
+def drop_offer_talk(text: str, locale: Locale) -> str:
+    """`text` without the English clauses that talk about prices or discounts."""
+    if locale != "en":
+        return text
+    return "".join(c for c in _clauses(text, locale) if not _OFFER_TALK_EN.search(c)).strip(" ,")
+
+
 def drop_copied(text: str, shown: Sequence[str], locale: Locale) -> str:
     """`text` without the clauses that copy a run of COPIED_RUN characters from a shown exemplar."""
     n = COPIED_RUN[locale]
@@ -161,7 +177,8 @@ def repair_slots(
     line = slots.line
     if cut_mid_phrase(slots.hook, locale, bounds[0]):
         line = drop_carried_over(line, locale)
-    hook = fit_to_room(drop_copied(slots.hook, shown, locale), locale, rooms[0]) or hook_instead
-    line = fit_to_room(drop_copied(line, shown, locale), locale, rooms[1]) or ""
+    hook = fit_to_room(drop_offer_talk(drop_copied(slots.hook, shown, locale), locale), locale, rooms[0])
+    line = fit_to_room(drop_offer_talk(drop_copied(line, shown, locale), locale), locale, rooms[1]) or ""
+    hook = hook or hook_instead
     hook, line = drop_absolute_terms(hook, locale), drop_absolute_terms(line, locale)
     return slots.model_copy(update={"hook": hook, "line": line})
