@@ -380,4 +380,5 @@ def test_english_slots_never_talk_money_the_data_did_not_say() -> None:
     assert drop_offer_talk("Price of only X dollars", "en") == ""
     assert drop_offer_talk("Fresh beans, and save big today", "en") == "Fresh beans"
     assert drop_offer_talk("Don't miss out on this special offer", "en") == "Don't miss out on this special offer"
+    assert drop_offer_talk("Start your day off right", "en") == "Start your day off right"  # no money in "off"
     assert drop_offer_talk("价格", "zh") == "价格"  # the Chinese grammar already keeps them out

@@ -135,8 +135,8 @@ def campaign_hook(campaign_name: str, locale: Locale, max_length: int, neutral: 
 
 
 _OFFER_TALK_EN = re.compile(
-    r"\b(?:price[sd]?|pricing|dollars?|bucks|yuan|rmb|costs?|discounts?|off|save|saving|savings|cheap(?:er|est)?|"
-    r"free|half|percent)\b",
+    r"\b(?:price[sd]?|pricing|dollars?|bucks|yuan|rmb|costs?|discounts?|save|saving|savings|cheap(?:er|est)?|"
+    r"free|percent)\b",
     re.IGNORECASE,
 )
 """Price and discount words: the offer is rendered from data, so an English slot that talks money ("a price of
