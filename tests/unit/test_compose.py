@@ -382,3 +382,10 @@ def test_english_slots_never_talk_money_the_data_did_not_say() -> None:
     assert drop_offer_talk("Don't miss out on this special offer", "en") == "Don't miss out on this special offer"
     assert drop_offer_talk("Start your day off right", "en") == "Start your day off right"  # no money in "off"
     assert drop_offer_talk("价格", "zh") == "价格"  # the Chinese grammar already keeps them out
+
+
+def test_a_long_product_name_never_takes_the_e_mail_hook_s_room() -> None:
+    coffee = next(c for c in CAMPAIGNS if c.locale == "en")
+    facts = OfferFacts.from_campaign(coffee, [])
+    hook_max, _ = slot_limits(coffee, facts, "email", "en", ["Cold Brew Concentrate Pods"])
+    assert hook_max >= 20  # the offer rides in the subject only when it fits beside the hook

@@ -102,7 +102,9 @@ def slot_limits(
         hook_max, line_max = HOOK_CAP[locale], min(LINE_CAP[locale], body_room)
     else:
         title_room = min(limits.title_max, TITLE_CAP)
-        hook_max = min(HOOK_CAP[locale], title_room - len(empty.title))
+        # The offer rides in an e-mail subject only when it fits beside the hook (_title): it never takes the
+        # hook's room, or a long product name would leave none (Cold Brew Concentrate Pods: 3 characters).
+        hook_max = min(HOOK_CAP[locale], title_room)
         line_max = min(LINE_CAP[locale], body_room)
     if hook_max < 6 or line_max < 8:
         raise ValueError(f"the offer and dates leave no room for copy on {channel}/{locale}")
