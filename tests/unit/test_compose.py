@@ -306,6 +306,7 @@ def test_a_whole_hook_and_its_line_are_left_as_written() -> None:
     [
         ("双十一保温杯专场", "zh", "双十一保温杯专场"),
         ("双十一保温杯专场", "en", "Picked for you"),  # a Chinese name in English copy: the neutral hook
+        ("Coffee Week: 20% off", "en", "Picked for you"),  # a name carrying the offer would state it twice
         ("这是一个非常非常长的活动名称超过了标题", "zh", "Picked for you"),
     ],
 )

@@ -131,7 +131,8 @@ def drop_carried_over(line: str, locale: Locale) -> str:
 def campaign_hook(campaign_name: str, locale: Locale, max_length: int, neutral: str) -> str:
     """The campaign's marketing name as the hook when it fits and is in the copy's language, else `neutral`."""
     fits = len(campaign_name) <= max_length and has_cjk(campaign_name) == (locale == "zh")
-    return campaign_name if fits else neutral
+    # A name that carries the offer (Coffee Week: 20% off) would state it twice beside the rendered offer.
+    return campaign_name if fits and not any(ch.isdigit() for ch in campaign_name) else neutral
 
 
 _OFFER_TALK_EN = re.compile(
