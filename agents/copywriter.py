@@ -96,6 +96,7 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
         feedback=feedback_text(state.reviews, state.drafts, locale, ctx.prompt_version),
         version=ctx.prompt_version,
         exemplars=shown,
+        today=ctx.now.date(),
     )
     bounds = (grammar_bound(limits[0]), grammar_bound(limits[1]))
     schema = slot_batch_model(locale, focus, hook_max=bounds[0], line_max=bounds[1], n_variants=ctx.n_variants)
