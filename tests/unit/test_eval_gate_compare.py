@@ -10,9 +10,9 @@ from evaluation.aggregate import Summary, summarize
 from evaluation.compare import compare, config_changes, judge, render_diff_html
 from evaluation.definitions import METRICS
 from evaluation.gate import GateFileError, check_gate, load_thresholds
+from evaluation.plots import bar_chart, histogram
 from evaluation.records import RunConfig, RunManifest
 from evaluation.scenario import DEFAULT_CLOCK
-from evaluation.svg import bar_chart, bin_counts, histogram
 
 THRESHOLDS = Path(__file__).parents[2] / "evaluation" / "data" / "scenarios" / "gate_thresholds.yaml"
 PASSING: dict[str, float | int | None] = {
@@ -123,10 +123,14 @@ def test_every_summary_metric_is_in_the_catalog() -> None:
     assert set(summarize(manifest, []).metrics) == set(METRICS)
 
 
-def test_svg_bins_and_empty_plots() -> None:
-    assert bin_counts([0.0, 0.1, 0.5, 1.0], bins=2, lo=0.0, hi=1.0) == [2, 2]  # 0.5 opens the 2nd bin; 1.0 closes it
-    assert bin_counts([5.0, 5.0], bins=3, lo=5.0, hi=5.0) == [2, 0, 0]
+def test_plots_are_inline_svg_with_escaped_text_and_no_date() -> None:
     assert "no data" in histogram([], title="t", x_label="x")
     assert "none" in bar_chart([], {}, title="t")
     chart = bar_chart(["ABS001", "<b>"], {"block": [2, 0], "warn": [1, 3]}, title="rules")
-    assert chart.count("<rect") == 3 + 2 and "&lt;b&gt;" in chart  # 3 bars + 2 legend swatches, text escaped
+    assert chart.startswith("<svg") and "&lt;b&gt;" in chart and "<b>" not in chart
+    assert "ABS001" in chart and "block" in chart and "warn" in chart  # labels and legend stay text
+    plot = histogram([0.0, 0.1, 0.5, 1.0, 7.0], title="ROUGE-L", x_label="F1", bins=2, lo=0.0, hi=1.0)
+    assert plot == histogram([0.0, 0.1, 0.5, 1.0, 7.0], title="ROUGE-L", x_label="F1", bins=2, lo=0.0, hi=1.0)
+    assert "<dc:date>" not in plot and "ROUGE-L" in plot  # same bytes every run: no creation date
+    with pytest.raises(ValueError, match="bins must be >= 1"):
+        histogram([1.0], title="t", x_label="x", bins=0)
