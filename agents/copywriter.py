@@ -22,7 +22,7 @@ from tools.compliance import OfferFacts, find_personal_data
 from tools.compliance.copy_fit import fit_variant
 from tools.compose.focus import checked_focus_options
 from tools.compose.render import NEUTRAL_HOOK, render_slots, slot_limits
-from tools.compose.repair import campaign_hook, repair_slots
+from tools.compose.repair import campaign_hook, repair_slots, seasons_in_time
 from tools.compose.slots import grammar_bound, slot_batch_model, slots_of
 from tools.llm.generation_cache import structured_output
 
@@ -96,7 +96,6 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
         feedback=feedback_text(state.reviews, state.drafts, locale, ctx.prompt_version),
         version=ctx.prompt_version,
         exemplars=shown,
-        today=ctx.now.date(),
     )
     bounds = (grammar_bound(limits[0]), grammar_bound(limits[1]))
     schema = slot_batch_model(locale, focus, hook_max=bounds[0], line_max=bounds[1], n_variants=ctx.n_variants)
@@ -107,9 +106,14 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
             services.writer_model, schema, messages, services.generation_cache, services.model_name
         )
         hook_instead = campaign_hook(campaign.name, locale, limits[0], NEUTRAL_HOOK[locale])
+        seasons = seasons_in_time(ctx.now.date(), focus, locale)
         return [
             render_slots(
-                repair_slots(slots, locale, limits, bounds, hook_instead, shown), campaign, facts, channel, locale
+                repair_slots(slots, locale, limits, bounds, hook_instead, shown, seasons),
+                campaign,
+                facts,
+                channel,
+                locale,
             )
             for slots in slots_of(batch)[: ctx.n_variants]
         ]

@@ -16,7 +16,8 @@ REPORT = "report.html"
 STYLE = (
     "body{font-family:system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0 20px}"
     "td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:left;vertical-align:top}"
-    "th{background:#f3f3f3}.bad{color:#b00020;font-weight:600}.good{color:#0a7d32}.plots svg{margin:0 16px 16px 0;vertical-align:top}"
+    "th{background:#f3f3f3}.bad{color:#b00020;font-weight:600}.good{color:#0a7d32}"
+    ".plots svg{margin:0 16px 16px 0;vertical-align:top}"
     ".copy{max-width:420px;white-space:pre-wrap}"
 )
 

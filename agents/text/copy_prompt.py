@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import cast
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
@@ -24,14 +23,6 @@ CHANNEL_HINTS = cast(dict[Locale, dict[Channel, str]], phrase_table("copy", "cha
 PROFILE_LABELS = cast(dict[Locale, dict[str, str]], phrase_table("copy", "profile_labels"))
 CTA_ALLOWANCE: dict[Locale, int] = {"zh": 8, "en": 20}
 DEFAULT_TONE = cast(dict[Locale, str], phrase_table("copy", "default_tone"))
-SEASONS = cast(dict[Locale, dict[str, str]], phrase_table("copy", "seasons"))
-_SEASON_OF_MONTH = {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring", 5: "spring",
-                    6: "summer", 7: "summer", 8: "summer", 9: "autumn", 10: "autumn", 11: "autumn"}  # fmt: skip
-
-
-def season_text(day: date | None, locale: Locale) -> str:
-    """The season of `day` as the prompt names it ("-" when unknown)."""
-    return SEASONS[locale][_SEASON_OF_MONTH[day.month]] if day is not None else "-"
 
 
 def brand_tone(campaign: Campaign, locale: Locale) -> str:
@@ -156,7 +147,6 @@ def slot_messages(
     feedback: str,
     version: str,
     exemplars: list[str] | None = None,
-    today: date | None = None,
 ) -> list[BaseMessage]:
     """The messages for one slot-writing attempt: the model writes hook and line, and picks a product.
 
@@ -180,7 +170,6 @@ def slot_messages(
         locale,
         version,
         campaign_name=campaign.name,
-        season=season_text(today, locale),
         focus_list=separator.join(focus),
         focus_example=focus[0],
         channel_name=CHANNEL_NAMES[locale][channel],

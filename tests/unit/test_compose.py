@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 import pytest
@@ -27,9 +27,12 @@ from tools.compose.repair import (
     cut_mid_phrase,
     drop_absolute_terms,
     drop_copied,
+    drop_off_season,
     drop_offer_talk,
     fit_to_room,
+    names_only,
     repair_slots,
+    seasons_in_time,
 )
 from tools.compose.slots import _ZH_BANNED, Slots, free_text_pattern, slot_batch_model
 
@@ -390,3 +393,37 @@ def test_a_long_product_name_never_takes_the_e_mail_hook_s_room() -> None:
     facts = OfferFacts.from_campaign(coffee, [])
     hook_max, _ = slot_limits(coffee, facts, "email", "en", ["Cold Brew Concentrate Pods"])
     assert hook_max >= 20  # the offer rides in the subject only when it fits beside the hook
+
+
+@pytest.mark.parametrize(
+    ("day", "names", "allowed"),
+    [
+        (date(2026, 12, 5), [], {"winter"}),
+        (date(2026, 11, 5), [], {"autumn", "winter"}),  # 秋冬 in November
+        (date(2026, 2, 10), [], {"winter", "spring"}),
+        (date(2026, 12, 5), ["夏季雪纺连衣裙"], {"winter", "summer"}),  # the product's own season is a fact
+    ],
+)
+def test_seasons_a_message_may_name(day: date, names: list[str], allowed: set[str]) -> None:
+    assert seasons_in_time(day, names, "zh") == allowed
+
+
+def test_off_season_clauses_are_dropped_and_lookalikes_kept() -> None:
+    winter = frozenset({"winter"})
+    assert drop_off_season("夏日清凉，这款保温杯陪你过冬。", "zh", winter) == "这款保温杯陪你过冬。"
+    assert drop_off_season("青春活力，春节回家也带上它。", "zh", winter) == "青春活力，春节回家也带上它。"
+    assert (
+        drop_off_season("Summer vibes, a warm cup for winter mornings", "en", winter)
+        == "a warm cup for winter mornings"
+    )
+    slots = Slots(hook="秋日来临", line="盛夏的清爽，让你每天好心情。", focus="保温杯")
+    repaired = repair_slots(slots, "zh", (16, 30), (24, 45), hook_instead="保温杯专场", seasons=winter)
+    assert repaired.hook == "保温杯专场" and repaired.line == "让你每天好心情。"
+
+
+def test_a_slot_that_only_repeats_the_product_name_is_left_out() -> None:
+    assert names_only("针织毛衣上衣。", "针织毛衣上衣") and names_only("这款 Colombia beans!", "Colombia beans")
+    assert not names_only("针织毛衣上衣，暖和又好搭。", "针织毛衣上衣")
+    slots = Slots(hook="针织毛衣上衣", line="针织毛衣上衣。", focus="针织毛衣上衣")
+    repaired = repair_slots(slots, "zh", (16, 30), (24, 45), hook_instead="上衣专场")
+    assert (repaired.hook, repaired.line) == ("上衣专场", "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import date
 from typing import cast
 
 from domain.channels import Locale
@@ -161,6 +162,61 @@ def drop_copied(text: str, shown: Sequence[str], locale: Locale) -> str:
     return "".join(kept).strip(" ,，、")
 
 
+SEASONS = ("spring", "summer", "autumn", "winter")
+_SEASON_OF_MONTH = {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring", 5: "spring",
+                    6: "summer", 7: "summer", 8: "summer", 9: "autumn", 10: "autumn", 11: "autumn"}  # fmt: skip
+# Season words; 青春 (youth), 春节 (a holiday), 秋千, 冬瓜 and "fall" (a verb) are not seasons.
+_SEASON_WORDS: dict[Locale, dict[str, re.Pattern[str]]] = {
+    "zh": {
+        "spring": re.compile(r"(?<!青)春(?!节|联)"),
+        "summer": re.compile(r"夏(?!威夷)"),
+        "autumn": re.compile(r"秋(?!千)"),
+        "winter": re.compile(r"冬(?!瓜)"),
+    },
+    "en": {
+        "spring": re.compile(r"\bspring(?:time)?\b", re.IGNORECASE),
+        "summer": re.compile(r"\bsummer", re.IGNORECASE),
+        "autumn": re.compile(r"\bautumn", re.IGNORECASE),
+        "winter": re.compile(r"\bwinter", re.IGNORECASE),
+    },
+}
+
+
+def seasons_named(text: str, locale: Locale) -> set[str]:
+    """The seasons `text` names."""
+    return {season for season, words in _SEASON_WORDS[locale].items() if words.search(text)}
+
+
+def seasons_in_time(day: date, product_names: Sequence[str] = (), locale: Locale = "zh") -> frozenset[str]:
+    """Seasons a message sent on `day` may name.
+
+    This one, the one two months ahead (秋冬 in November), and any the products' own names carry (a 夏季 dress
+    is a fact, not a mistake).
+    """
+    ahead = _SEASON_OF_MONTH[(day.month + 1) % 12 + 1]
+    named = set().union(*(seasons_named(name, locale) for name in product_names))
+    return frozenset({_SEASON_OF_MONTH[day.month], ahead} | named)
+
+
+def drop_off_season(text: str, locale: Locale, allowed: frozenset[str]) -> str:
+    """`text` without the clauses that name a season other than `allowed` (summer praised in a December e-mail).
+
+    The prompt used to name the season instead; the 1.5B then opened 95 % of its messages with it (秋日来临).
+    """
+    kept = [c for c in _clauses(text, locale) if seasons_named(c, locale) <= allowed]
+    return "".join(kept).strip(" ,，、")
+
+
+_FILLER = {"zh": re.compile(r"[\W_]|这款|我们的|你的|您的"), "en": re.compile(r"[\W_]|\b(?:the|our|your|this)\b", re.I)}
+
+
+def names_only(text: str, product: str) -> bool:
+    """Whether `text` says nothing but the product's name ("针织毛衣上衣。"), which the facts already say."""
+    bare = {locale: pattern.sub("", text) for locale, pattern in _FILLER.items()}
+    name = re.sub(r"[\W_]", "", product).lower()
+    return any(b.lower() in name for b in bare.values() if b) or not any(bare.values())
+
+
 def repair_slots(
     slots: Slots,
     locale: Locale,
@@ -168,18 +224,25 @@ def repair_slots(
     bounds: tuple[int, int],
     hook_instead: str,
     shown: Sequence[str] = (),
+    seasons: frozenset[str] = frozenset(SEASONS),
 ) -> Slots:
     """The slots as they will be rendered: fit to their rooms, copied or restricted words taken out.
 
     `rooms` are what the channel leaves each slot (`slot_limits`), `bounds` what the grammar allowed;
     `hook_instead` replaces a hook with no whole clause that fits (campaign_hook); `shown` are the exemplar
-    lines the prompt showed, whose words are another product's and must not be copied.
+    lines the prompt showed, whose words are another product's and must not be copied; `seasons` those the
+    copy may name (`seasons_in_time`).
     """
     line = slots.line
     if cut_mid_phrase(slots.hook, locale, bounds[0]):
         line = drop_carried_over(line, locale)
-    hook = fit_to_room(drop_offer_talk(drop_copied(slots.hook, shown, locale), locale), locale, rooms[0])
-    line = fit_to_room(drop_offer_talk(drop_copied(line, shown, locale), locale), locale, rooms[1]) or ""
-    hook = hook or hook_instead
+
+    def dropped(text: str) -> str:
+        return drop_off_season(drop_offer_talk(drop_copied(text, shown, locale), locale), locale, seasons)
+
+    hook = fit_to_room(dropped(slots.hook), locale, rooms[0])
+    line = fit_to_room(dropped(line), locale, rooms[1]) or ""
+    hook = hook if hook and not names_only(hook, slots.focus) else hook_instead
+    line = "" if names_only(line, slots.focus) else line
     hook, line = drop_absolute_terms(hook, locale), drop_absolute_terms(line, locale)
     return slots.model_copy(update={"hook": hook, "line": line})
