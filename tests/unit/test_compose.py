@@ -427,3 +427,11 @@ def test_a_slot_that_only_repeats_the_product_name_is_left_out() -> None:
     slots = Slots(hook="针织毛衣上衣", line="针织毛衣上衣。", focus="针织毛衣上衣")
     repaired = repair_slots(slots, "zh", (16, 30), (24, 45), hook_instead="上衣专场")
     assert (repaired.hook, repaired.line) == ("上衣专场", "")
+
+
+def test_a_chinese_clause_cut_before_its_object_is_dropped() -> None:
+    assert fit_to_room("搭配拼色设计的半裙，让", "zh", 30) == "搭配拼色设计的半裙"
+    assert (
+        fit_to_room("上身舒适无束缚，非常适合日常穿", "zh", 30) == "上身舒适无束缚，非常适合日常穿"
+    )  # 穿 ends a clause
+    assert fit_to_room("让你更", "zh", 30) is None

@@ -46,10 +46,22 @@ _UNPAIRED_ZH = re.compile(r"(?:不仅|不但|不只)(?!.*(?:而且|还|也|更))
 (「它不仅让你拥有自信」 → 「它让你拥有自信」)."""
 
 
+_DANGLING_ZH = re.compile(r"[让使令把被给对为从向和与及或跟同往在将更很并]$")
+"""Characters a Chinese clause cannot end on: it was cut before its object (「…拼色设计的半裙，让」)."""
+
+
+def _left_open(clause: str, locale: Locale) -> bool:
+    bare = clause.strip().rstrip(_CLAUSE_END[locale])
+    return bool(_OPENS[locale].match(bare)) or (locale == "zh" and bool(_DANGLING_ZH.search(bare)))
+
+
 def _close_open_clause(text: str, locale: Locale) -> str | None:
-    """`text` without a pair it opens and never closes at its end; None when nothing whole is left."""
+    """`text` without its last clause when that opens a pair it never closes or stops before its object.
+
+    None when nothing whole is left.
+    """
     clauses = [c for c in re.split(f"(?<=[{re.escape(_CLAUSE_END[locale])}])", text) if c.strip()]
-    while clauses and _OPENS[locale].match(clauses[-1].strip()):
+    while clauses and _left_open(clauses[-1], locale):
         clauses.pop()
     if clauses and locale == "zh":
         clauses[-1] = _UNPAIRED_ZH.sub("", clauses[-1])
