@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import nullcontext
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.errors import excerpt, unrenderable
+from service.limits import LimitsMiddleware
 from tests.service_support import Served, served_app
 from tools.services import Services
 
@@ -47,6 +49,11 @@ HOSTILE: list[tuple[str, bytes, list[Any]]] = [
 
 
 LIMIT = 128 * 1024
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
 
 
 @pytest.fixture
@@ -139,6 +146,51 @@ def test_a_chunked_body_over_the_limit_is_413_counted_as_it_arrives(served: Serv
     response = served.client.post("/v1/feedback", content=chunks(), headers=served.auth())
     assert response.status_code == 413
     assert "over the limit of 131072 bytes" in response.json()["detail"]
+
+
+async def _through_limits(chunks: list[bytes]) -> tuple[int, bytes]:
+    """Send `chunks` as separate ASGI messages through LimitsMiddleware (default limits) to an app that reads all."""
+    messages = [{"type": "http.request", "body": c, "more_body": i < len(chunks) - 1} for i, c in enumerate(chunks)]
+    sent: list[dict[str, Any]] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body, more = body + message.get("body", b""), message.get("more_body", False)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": body})
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/x", "raw_path": b"/x", "query_string": b"", "headers": []}
+    scope["app"] = SimpleNamespace(state=SimpleNamespace(service=None))
+    await LimitsMiddleware(app)(scope, receive, send)
+    return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+
+@pytest.mark.anyio
+async def test_a_streamed_body_is_counted_message_by_message() -> None:
+    mib = b"x" * (1024 * 1024)
+    status, body = await _through_limits([mib, mib, b"y"])  # 2 MiB + 1 byte: over the default
+    assert status == 413 and b"over the limit of 2097152 bytes" in body
+    status, body = await _through_limits([b"a" * 10, b"b" * 10, b"c"])
+    assert (status, body) == (200, b"a" * 10 + b"b" * 10 + b"c")  # every message replayed in order
+
+
+def test_a_chunked_body_under_the_limit_reaches_the_route_whole(served: Served) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"events": [{"event_id": "e-chunked", "run_id": "r", '
+        yield b'"user_id": "u-zh-1", "kind": "click", "ts": "2026-11-05T10:00:00+08:00"}]}'
+
+    headers = {**served.auth(), "Content-Type": "application/json"}
+    response = served.client.post("/v1/feedback", content=chunks(), headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["added"] == 1
 
 
 def test_a_huge_authorization_header_is_431_and_never_read_as_a_key(
