@@ -62,8 +62,9 @@ def _safe_error(error: dict[str, Any]) -> dict[str, Any]:
     if "input" in error:
         safe["input"] = excerpt(error["input"])
     if error.get("ctx"):
-        safe["ctx"] = {
-            str(k): excerpt(v if isinstance(v, int | float | str) else str(v)) for k, v in error["ctx"].items()
+        safe["ctx"] = {  # the rule's own values (limits, patterns, our messages): message-length excerpts
+            str(k): excerpt(v if isinstance(v, int | float | str) else str(v), MESSAGE_CHARS)
+            for k, v in error["ctx"].items()
         }
     return safe
 
