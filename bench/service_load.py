@@ -7,7 +7,7 @@ Usage::
 
 In a fresh temporary PROMO_HOME: builds the demo shop (`promo shop build`), adds an admin and a marketer key
 (`promo service key add`), starts `promo serve` on a free loopback port with the embedded model (or the given
-server) and the limits given, waits for /healthz, starts a small campaign run in the background, then runs the
+server) and the limits given, waits for /readyz, starts a small campaign run in the background, then runs the
 clients: each sends a seeded mix of streamed and whole chat turns, promotions, feedback, run progress, /healthz
 and /metrics. Prints per request kind: count, ok, rejected, errors, latency p50/p95 of ok requests and time to
 the first SSE line of streamed chat; then wall time, the server's own count of rejections, the audit log's
@@ -625,15 +625,15 @@ def log_tail(path: Path, lines: int = 30) -> str:
         return "(no log)"
 
 
-def wait_healthy(base_url: str, server: subprocess.Popen[bytes], timeout_s: float, log: Path) -> None:
-    """Return once /healthz answers 200; SetupError with the log's tail if the server dies or the bound passes."""
+def wait_healthy(base_url: str, server: subprocess.Popen[bytes], timeout_s: float, log: Path, key: str) -> None:
+    """Return once /readyz answers 200; SetupError with the log's tail if the server dies or the bound passes."""
     deadline, last = time.monotonic() + timeout_s, "no answer yet"
-    with httpx.Client(timeout=5) as client:
+    with httpx.Client(timeout=5, headers={"Authorization": f"Bearer {key}"}) as client:
         while time.monotonic() < deadline:
             if server.poll() is not None:
                 raise SetupError(f"promo serve exited ({server.returncode}) before it was healthy:\n{log_tail(log)}")
             try:
-                response = client.get(f"{base_url}/healthz")
+                response = client.get(f"{base_url}/readyz")
             except httpx.TransportError as error:
                 last = type(error).__name__
             else:
@@ -769,7 +769,7 @@ def main() -> int:
         base_url = f"http://127.0.0.1:{port}"
         server = start_server(port, env, home)
         started = time.perf_counter()
-        wait_healthy(base_url, server, args.start_timeout_s, home / "serve.log")
+        wait_healthy(base_url, server, args.start_timeout_s, home / "serve.log", keys.marketer)
         print(f"server healthy at {base_url} after {time.perf_counter() - started:.1f} s", flush=True)
         passed = load_and_report(base_url, server, keys, args)
     except SetupError as error:

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager, ExitStack, asynccontextmanager
+from typing import Any
 
 import anyio
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
+from service.errors import http_error, validation_error
+from service.limits import LimitsMiddleware
 from service.metrics import ServiceMetrics
 from service.observe import ObserveMiddleware
+from service.openapi import add_error_responses
+from service.options import OptionsMiddleware
 from service.routes import (
     approvals,
     audit,
@@ -39,7 +46,9 @@ SHUTDOWN_GRACE_S = 10.0
 
 DESCRIPTION = """Personalized promotion copy, reviewed and targeted. Send `Authorization: Bearer <key>`;
 roles: `marketer` (chat, promotions, approvals, campaign runs, feedback) and `admin` (also erasure, keys,
-audit). Busy: 429 with Retry-After; LLM down: 503 with Retry-After."""
+audit). Busy: 429 with Retry-After; LLM down: 503 with Retry-After. Limits: a body of at most 2 MiB (413), a
+header of at most 8 KiB (431) and a URL of at most 8 KiB (414) by default; NaN, Infinity and lone surrogates
+in a body are 422. Errors repeat at most an 80-character excerpt of any input value."""
 
 
 def create_app(runtime: ServiceRuntime | RuntimeOpener) -> FastAPI:
@@ -73,9 +82,21 @@ def create_app(runtime: ServiceRuntime | RuntimeOpener) -> FastAPI:
     )
     if isinstance(runtime, ServiceRuntime):
         app.state.service = ServiceState.build(runtime, metrics)
-    app.add_middleware(ObserveMiddleware, metrics=metrics)
+    app.add_middleware(OptionsMiddleware)
+    app.add_middleware(LimitsMiddleware)
+    app.add_middleware(ObserveMiddleware, metrics=metrics)  # outermost: refusals by the limits are counted too
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(HTTPException, http_error)
     for module in (chat, models, promotions, approvals, campaign_runs, feedback, users, keys, audit, ops, page, docs):
         app.include_router(module.router)
+    generate_schema = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = add_error_responses(generate_schema())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
     app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
     app.mount(docs.ASSETS_URL, StaticFiles(directory=docs.ASSETS), name="docs-assets")
     return app

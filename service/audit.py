@@ -7,6 +7,7 @@ user ids and erasing a user leaves nothing of them here.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,16 @@ CREATE TABLE IF NOT EXISTS audit (
     method TEXT NOT NULL, route TEXT NOT NULL, status INTEGER NOT NULL, latency_ms REAL NOT NULL
 );
 """
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x20\x7f-\xa0\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """The text with every space, control character and line separator escaped, so a log line cannot be forged."""
+    return _UNPRINTABLE.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if m.group() < "\u0100" else f"\\u{ord(m.group()):04x}", text
+    )
 
 
 @dataclass(frozen=True)
@@ -47,7 +58,7 @@ class AuditLog(SqliteStore):
     def record(self, key_name: str, role: str, method: str, route: str, status: int, latency_ms: float) -> None:
         """Append one entry."""
         entry = AuditEntry(self._clock().isoformat(), key_name, role, method, route, status, round(latency_ms, 2))
-        logger.info("%s %s %s %s -> %d in %.1f ms", entry.key_name, entry.role, method, route, status, latency_ms)
+        logger.info("%s %s %s %s -> %d in %.1f ms", *map(one_line, (key_name, role, method, route)), status, latency_ms)
         with self._lock, self._db:
             self._db.execute(
                 "INSERT INTO audit (ts, key_name, role, method, route, status, latency_ms) "

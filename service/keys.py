@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,11 @@ Role = Literal["marketer", "admin"]
 ROLES: tuple[Role, ...] = get_args(Role)
 _RANK: dict[Role, int] = {"marketer": 1, "admin": 2}
 _PREFIX = "promo"
+MAX_KEY_CHARS = 128
+"""Longer than any key this store makes (about 62 characters): refused before any lookup."""
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+NAME_RULE = "a key name is 1 to 64 of A-Z a-z 0-9 . _ -, starting with a letter or digit (e.g. alice, ci-bot.2)"
+"""Names go into URLs (DELETE /v1/keys/{name}) and log lines: no '/', no spaces, no line breaks."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -52,6 +58,12 @@ class KeyInfo:
     revoked_at: str | None
 
 
+def excerpt_name(name: str) -> str:
+    """A name as quoted in a message: repr, at most 70 characters."""
+    quoted = repr(name)
+    return quoted if len(quoted) <= 70 else f"{quoted[:66]}...'"
+
+
 def _digest(salt: bytes, secret: str) -> str:
     return hmac.new(salt, secret.encode("utf-8"), hashlib.sha256).hexdigest()
 
@@ -66,8 +78,8 @@ class KeyStore(SqliteStore):
 
     def add(self, name: str, role: Role) -> str:
         """Create a key and return it in clear: the only time it is ever shown."""
-        if not name.strip() or len(name) > 64:
-            raise ValueError("a key name is 1..64 characters, e.g. the person or system that uses it")
+        if not re.fullmatch(NAME_PATTERN, name):
+            raise ValueError(f"{NAME_RULE}; got {excerpt_name(name)}")
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}; got {role!r}")
         key_id, secret, salt = secrets.token_hex(6), secrets.token_urlsafe(32), secrets.token_bytes(16)
@@ -83,6 +95,8 @@ class KeyStore(SqliteStore):
 
     def verify(self, key: str) -> Principal | None:
         """The principal of an active key, or None for an unknown, malformed or revoked one."""
+        if len(key) > MAX_KEY_CHARS:
+            return None
         prefix, _, rest = key.partition("_")
         key_id, _, secret = rest.partition("_")
         if prefix != _PREFIX or not key_id or not secret:

@@ -1,4 +1,7 @@
-"""Is the LLM server reachable? A cached probe of `GET {base_url}/models`, so a burst of requests costs one."""
+"""Is the LLM server reachable? A cached probe of `GET {base_url}/models`, so a burst of requests costs one.
+
+A verdict never names the server's URL: it reaches marketers in 503 details; admins read the URL in /readyz.
+"""
 
 from __future__ import annotations
 
@@ -56,9 +59,9 @@ class ModelsProbe:
         try:
             response = await self._client.get(self._url, headers=self._headers)
         except httpx.HTTPError as error:
-            return f"LLM server unreachable at {self._url}: {type(error).__name__}"
+            return f"LLM server unreachable: {type(error).__name__}"
         if response.status_code != 200:
-            return f"LLM server at {self._url} answered {response.status_code} (loading or overloaded)"
+            return f"LLM server answered {response.status_code} (loading or overloaded)"
         return None
 
     async def aclose(self) -> None:

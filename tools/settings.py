@@ -94,6 +94,20 @@ class Settings(BaseSettings):
     service_health_timeout_s: float = Field(
         default=2.0, gt=0, le=60, description="HTTP service: how long the LLM reachability probe may take."
     )
+    service_max_body_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        ge=1024,
+        le=256 * 1024 * 1024,
+        description="HTTP service: largest request body; more gets 413. 2 MiB holds a full feedback batch "
+        "(10,000 rows).",
+    )
+    service_max_header_bytes: int = Field(
+        default=8 * 1024,
+        ge=1024,
+        le=1024 * 1024,
+        description="HTTP service: largest header (name and value) and URL; more gets 431 (414 for the URL). "
+        "All headers together may hold four times this.",
+    )
 
     @field_validator("llm_api_key")
     @classmethod

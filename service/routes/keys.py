@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, status
 
 from service.deps import Admin, StateDep
+from service.keys import excerpt_name
 from service.schemas.admin import CreatedKey, KeyView, NewKey
 
 router = APIRouter(prefix="/v1/keys", tags=["admin"])
@@ -26,8 +27,13 @@ def list_keys(state: StateDep, _who: Admin) -> list[KeyView]:
     return [KeyView(**vars(k)) for k in state.runtime.keys.list()]
 
 
-@router.delete("/{name}", status_code=status.HTTP_204_NO_CONTENT, responses={404: {"description": "No active key."}})
+@router.delete(
+    "/{name:path}", status_code=status.HTTP_204_NO_CONTENT, responses={404: {"description": "No active key."}}
+)
 def revoke_key(name: str, state: StateDep, _who: Admin) -> None:
-    """Revoke the active key of that name; it stops working at once."""
+    """Revoke the active key of that name; it stops working at once.
+
+    A name from before the name rule may hold '/': the name is read to the end of the path.
+    """
     if not state.runtime.keys.revoke(name):
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no active key named {name!r}")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no active key named {excerpt_name(name)}")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+import re
 
-from service.keys import Role
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from service.keys import NAME_PATTERN, NAME_RULE, Role
 
 
 class NewKey(BaseModel):
@@ -12,8 +14,18 @@ class NewKey(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "alice", "role": "marketer"}]})
 
-    name: str = Field(min_length=1, max_length=64, description="Who or what uses the key; shown in the audit log.")
+    name: str = Field(
+        description=f"Who or what uses the key; shown in the audit log. {NAME_RULE[0].upper()}{NAME_RULE[1:]}.",
+        json_schema_extra={"pattern": NAME_PATTERN, "minLength": 1, "maxLength": 64},
+    )
     role: Role
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, name: str) -> str:
+        if not re.fullmatch(NAME_PATTERN, name):
+            raise ValueError(NAME_RULE)
+        return name
 
 
 class CreatedKey(BaseModel):

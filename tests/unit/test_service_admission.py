@@ -91,7 +91,7 @@ async def test_a_queued_request_that_waits_too_long_gets_429(tmp_path: Path, ser
 
 
 def test_llm_down_is_503_with_retry_after(tmp_path: Path, services: Services) -> None:
-    down = StaticHealth("LLM server unreachable at http://127.0.0.1:9/v1/models: ConnectError")
+    down = StaticHealth("LLM server unreachable: ConnectError")
     with served_app(tmp_path / "home", services, health=down, service_retry_after_s=11) as served:
         chat = served.client.post("/v1/chat/completions", json=BRIEF, headers=served.auth())
         promo = served.client.post(
@@ -99,30 +99,52 @@ def test_llm_down_is_503_with_retry_after(tmp_path: Path, services: Services) ->
             json={"user_id": "u-zh-1", "campaign": make_campaign().model_dump(mode="json")},
             headers=served.auth(),
         )
-        health = served.client.get("/healthz")
-    for response in (chat, promo, health):
+        ready = served.client.get("/readyz", headers=served.auth())
+        alive = served.client.get("/healthz")
+    for response in (chat, promo, ready):
         assert response.status_code == 503
         assert response.headers["Retry-After"] == "11"
     assert "unreachable" in chat.json()["detail"]
-    assert health.json()["llm"].startswith("LLM server unreachable")
-    assert set(health.json()["stores"].values()) == {"ok"}
+    assert ready.json()["llm"].startswith("LLM server unreachable")
+    assert set(ready.json()["stores"].values()) == {"ok"}
+    assert alive.status_code == 200 and alive.json() == {"status": "ok"}  # liveness: the process answers
 
 
-def test_healthz_is_ok_when_everything_answers(tmp_path: Path, services: Services) -> None:
-    with served_app(tmp_path / "home", services) as served:
+def test_healthz_is_liveness_only_no_key_and_nothing_internal(tmp_path: Path, services: Services) -> None:
+    down = StaticHealth("LLM server unreachable: ConnectError")
+    with served_app(tmp_path / "home", services, health=down) as served:
         response = served.client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "127.0.0.1" not in response.text and "LLM" not in response.text
+
+
+def test_readyz_is_ok_when_everything_answers(tmp_path: Path, services: Services) -> None:
+    with served_app(tmp_path / "home", services) as served:
+        response = served.client.get("/readyz", headers=served.auth())
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
         "llm": "ok",
+        "llm_url": None,
         "stores": dict.fromkeys(["shop", "history", "runs", "feedback", "keys", "checkpoints"], "ok"),
     }
 
 
-def test_healthz_reports_a_closed_store(tmp_path: Path, services: Services) -> None:
+def test_readyz_needs_a_key_and_shows_the_llm_url_to_admins_only(tmp_path: Path, services: Services) -> None:
+    with served_app(tmp_path / "home", services) as served:
+        anonymous = served.client.get("/readyz")
+        marketer = served.client.get("/readyz", headers=served.auth())
+        admin = served.client.get("/readyz", headers=served.auth(served.admin))
+    assert anonymous.status_code == 401
+    assert "127.0.0.1" not in marketer.text and marketer.json()["llm_url"] is None
+    assert admin.json()["llm_url"] == "http://127.0.0.1:9/v1"
+
+
+def test_readyz_reports_a_closed_store(tmp_path: Path, services: Services) -> None:
     with served_app(tmp_path / "home", services) as served:
         served.runtime.feedback.close()
-        response = served.client.get("/healthz")
+        response = served.client.get("/readyz", headers=served.auth())
         served.runtime.feedback = type(served.runtime.feedback)(tmp_path / "again.sqlite")  # for teardown
     assert response.status_code == 503
     assert response.json()["stores"]["feedback"] != "ok"
@@ -141,7 +163,8 @@ async def test_models_probe_reads_the_models_route_and_caches_its_verdict() -> N
     assert await probe.problem() is None  # cached: one call
     assert calls == ["http://llm/v1/models"]
     fresh = ModelsProbe("http://llm/v1", "k", 1.0, ttl_s=0, transport=httpx.MockTransport(answer))
-    assert "answered 503" in (await fresh.problem() or "")
+    problem = await fresh.problem() or ""
+    assert "answered 503" in problem and "http://llm" not in problem  # marketers read it: no internal URL
     await probe.aclose()
     await fresh.aclose()
 

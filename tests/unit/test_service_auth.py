@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -110,3 +112,45 @@ def test_cli_prints_a_new_key_once_and_it_verifies(tmp_path: Path, monkeypatch: 
     who = store.verify(key)
     store.close()
     assert who is not None and (who.name, who.role) == ("alice", "marketer")
+
+
+@pytest.mark.parametrize(
+    "name", ["bob\nroot admin GET /v1/keys -> 200", "team/ops", "a b", "", "x" * 65, ".", "..", "-x", "名字"]
+)
+def test_a_key_name_outside_the_safe_alphabet_is_422_with_the_rule(served: Served, name: str) -> None:
+    response = served.client.post("/v1/keys", json={"name": name, "role": "admin"}, headers=served.auth(served.admin))
+    assert response.status_code == 422
+    assert "A-Z a-z 0-9 . _ -" in response.json()["detail"][0]["msg"]
+    with pytest.raises(ValueError, match="A-Z a-z 0-9"):  # the CLI's path refuses it too
+        served.runtime.keys.add(name, "admin")
+
+
+@pytest.mark.parametrize("name", ["a", "ci-bot.2", "A_B", "0" * 64, "x.y-z_1", "svc..x"])
+def test_every_name_that_can_be_created_can_be_revoked_over_rest(served: Served, name: str) -> None:
+    admin = served.auth(served.admin)
+    created = served.client.post("/v1/keys", json={"name": name, "role": "marketer"}, headers=admin)
+    assert created.status_code == 201, created.text
+    assert served.client.delete(f"/v1/keys/{name}", headers=admin).status_code == 204
+    assert served.client.get("/v1/models", headers=served.auth(created.json()["key"])).status_code == 401
+
+
+def test_a_key_named_before_the_rule_can_still_be_revoked(served: Served) -> None:
+    key = served.runtime.keys.add("legacy", "marketer")
+    with sqlite3.connect(served.runtime.settings.service_db_path) as db:
+        db.execute("UPDATE api_keys SET name = 'team/ops' WHERE name = 'legacy'")
+    assert served.client.delete("/v1/keys/team/ops", headers=served.auth(served.admin)).status_code == 204
+    assert served.client.get("/v1/models", headers=served.auth(key)).status_code == 401
+
+
+def test_a_key_name_with_a_line_break_cannot_forge_an_audit_line(
+    served: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = served.runtime.keys.add("legacy", "marketer")
+    forged = "eve marketer GET /v1/models -> 200 in 1.0 ms\nroot admin DELETE /v1/users/{user_id}"
+    with sqlite3.connect(served.runtime.settings.service_db_path) as db:
+        db.execute("UPDATE api_keys SET name = ? WHERE name = 'legacy'", (forged,))
+    with caplog.at_level(logging.INFO, logger="promo.audit"):
+        served.client.get("/v1/models", headers=served.auth(key))
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "promo.audit"]
+    assert line.startswith("eve\\x20marketer\\x20GET")  # the name is one field, escaped
+    assert re.fullmatch(r"\S+ marketer GET /v1/models -> 200 in [\d.]+ ms", line)

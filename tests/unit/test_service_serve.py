@@ -47,7 +47,7 @@ def test_promo_serve_starts_serves_and_stops_cleanly(tmp_path: Path) -> None:
                 assert server.poll() is None and time.monotonic() < deadline, "promo serve did not come up"
                 time.sleep(0.2)
                 try:
-                    health = httpx.get(f"{base}/healthz", timeout=5)
+                    health = httpx.get(f"{base}/readyz", headers={"Authorization": f"Bearer {key}"}, timeout=5)
                 except httpx.TransportError:
                     continue
             models = httpx.get(f"{base}/v1/models", headers={"Authorization": f"Bearer {key}"}, timeout=5)

@@ -27,6 +27,8 @@ def test_service_settings_come_from_the_environment_as_numbers(monkeypatch: pyte
         ("service_retry_after_s", 0, "greater than or equal to 1"),
         ("service_max_campaign_runs", 17, "less than or equal to 16"),
         ("service_health_timeout_s", 0, "greater than 0"),
+        ("service_max_body_bytes", 100, "greater than or equal to 1024"),
+        ("service_max_header_bytes", 10**7, "less than or equal to 1048576"),
     ],
 )
 def test_out_of_range_service_settings_are_refused(field: str, value: float, message: str) -> None:

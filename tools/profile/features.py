@@ -19,7 +19,6 @@ Rules, so that every profile can be explained:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
@@ -29,6 +28,7 @@ from typing import Literal
 from domain.channels import Channel
 from domain.people import Event
 from domain.profile import CategoryScore, PriceSensitivity, PromptProfile, RecencyBucket, UserFeatures
+from tools.profile.instructions import looks_like_instruction, normalize_untrusted
 
 HALF_LIFE_DAYS = 30.0
 KIND_WEIGHT = {"view": 1.0, "click": 1.0, "fav": 2.0, "cart": 3.0, "purchase": 5.0}
@@ -157,12 +157,6 @@ def to_prompt_profile(features: UserFeatures) -> PromptProfile:
     )
 
 
-_INSTRUCTION = re.compile(
-    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|rules?|prompts?|above|previous|policy)\b"
-    r"|\b(system|assistant|user|developer)\s*:|\byou are now\b|\bact as\b|\bjailbreak\b|<\|?/?[a-z_]*\|>|\[/?inst\]"
-    r"|(忽略|无视|忽视|忘记|不要遵守).{0,20}(规则|指令|指示|提示|要求|设定|以上|之前)|(系统|助手)\s*:|你现在是|系统提示|提示词",
-    re.IGNORECASE,
-)
 _REMOVE = re.compile(
     r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+\.(?:com|cn|net|org|io|shop|top|xyz)\b\S*"
     r"|\+?\d[\d -]{6,}\d|[¥$]\s*\d[\d,.]*|\d+(?:\.\d+)?\s*(?:%|元|块|折)|[一二三四五六七八九]折"
@@ -175,14 +169,15 @@ MAX_INTEREST = 24
 def sanitize_interest(text: str | None) -> str | None:
     """An item name safe for the prompt, or None when nothing safe is left.
 
-    Drops the whole text when it looks like an instruction; otherwise removes URLs, e-mail
-    addresses, phone numbers, prices, discounts, digits-only tokens and markup characters,
-    then truncates to MAX_INTEREST characters without cutting a Latin word.
+    Normalizes first (tools/profile/instructions.py), then drops the whole text when it looks like
+    an instruction; otherwise removes URLs, e-mail addresses, phone numbers, prices, discounts,
+    digits-only tokens and markup characters, then truncates to MAX_INTEREST characters without
+    cutting a Latin word.
     """
     if not text:
         return None
-    clean = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch)[0] != "C")
-    if _INSTRUCTION.search(clean):
+    clean = normalize_untrusted(text)  # first: the check must see "a\n\nAssistant:" as two words
+    if looks_like_instruction(clean):
         return None
     clean = re.sub(r"\s+", " ", _REMOVE.sub(" ", clean)).strip(" -,.:;!?/、，。；！？")
     if len(clean) > MAX_INTEREST:
