@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 from domain.clock import Clock, utc_now
+from service.schemas.admin import AuditView
 from tools.stores.sqlite import SqliteStore
 
 logger = logging.getLogger("promo.audit")
@@ -23,6 +24,8 @@ CREATE TABLE IF NOT EXISTS audit (
 );
 """
 
+_COLUMNS = ("ts", "key_name", "role", "method", "route", "status", "latency_ms")
+"""The audit table's columns, in the order of AuditView's fields: one entry is one row."""
 
 _UNPRINTABLE = re.compile(r"[\x00-\x20\x7f-\xa0\u2028\u2029]")
 
@@ -34,17 +37,9 @@ def one_line(text: str) -> str:
     )
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    """One request: who (key name and role, '-' when anonymous), what, outcome and latency."""
-
-    ts: str
-    key_name: str
-    role: str
-    method: str
-    route: str
-    status: int
-    latency_ms: float
+def _entry(row: Sequence[object]) -> AuditView:
+    """One table row as the entry the admin route shows."""
+    return AuditView.model_validate(dict(zip(_COLUMNS, row, strict=True)))
 
 
 class AuditLog(SqliteStore):
@@ -57,20 +52,20 @@ class AuditLog(SqliteStore):
 
     def record(self, key_name: str, role: str, method: str, route: str, status: int, latency_ms: float) -> None:
         """Append one entry."""
-        entry = AuditEntry(self._clock().isoformat(), key_name, role, method, route, status, round(latency_ms, 2))
+        row = (self._clock().isoformat(), key_name, role, method, route, status, round(latency_ms, 2))
         logger.info("%s %s %s %s -> %d in %.1f ms", *map(one_line, (key_name, role, method, route)), status, latency_ms)
         with self._lock, self._db:
             self._db.execute(
                 "INSERT INTO audit (ts, key_name, role, method, route, status, latency_ms) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (entry.ts, entry.key_name, entry.role, entry.method, entry.route, entry.status, entry.latency_ms),
+                row,
             )
 
-    def recent(self, limit: int = 100) -> list[AuditEntry]:
+    def recent(self, limit: int = 100) -> list[AuditView]:
         """The newest entries, newest first."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT ts, key_name, role, method, route, status, latency_ms FROM audit ORDER BY id DESC LIMIT ?",
                 (limit,),
             ).fetchall()
-        return [AuditEntry(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), int(r[5]), float(r[6])) for r in rows]
+        return [_entry(r) for r in rows]

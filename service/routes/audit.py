@@ -17,4 +17,4 @@ def read_audit(
     state: StateDep, _who: Admin, limit: Annotated[int, Query(ge=1, le=1000, description="Newest entries.")] = 100
 ) -> list[AuditView]:
     """The newest requests: key name, role, route template, status, latency."""
-    return [AuditView(**vars(e)) for e in state.runtime.audit.recent(limit)]
+    return state.runtime.audit.recent(limit)
