@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from domain.channels import Channel
 from tools.settings import Settings
-from tools.stores.database import Database, SqliteDatabase, open_database
+from tools.stores.database import Database, SqlStore, open_database
 
 FeedbackKind = Literal["impression", "click", "conversion", "unsubscribe"]
 
@@ -50,12 +50,11 @@ class IngestReport:
     bad_rows: list[tuple[int, str]] = field(default_factory=list)
 
 
-class FeedbackLog:
+class FeedbackLog(SqlStore):
     """The feedback events table, on a SQLite file path or an open Database (SQLite or PostgreSQL)."""
 
     def __init__(self, db: Database | Path) -> None:
-        self._db = SqliteDatabase(db) if isinstance(db, Path) else db
-        self._db.create_schema(SCHEMA)
+        super().__init__(db, SCHEMA)
 
     def add(self, events: list[FeedbackEvent]) -> tuple[int, int]:
         """Insert events; returns (added, duplicates)."""
@@ -78,14 +77,6 @@ class FeedbackLog:
         """Remove every feedback event of one user; returns how many were removed."""
         with self._db.transaction() as tx:
             return tx.execute("DELETE FROM feedback WHERE user_id = ?", (user_id,))
-
-    def ping(self) -> None:
-        """Raise when the database is closed or unreadable (for health checks)."""
-        self._db.query("SELECT 1")
-
-    def close(self) -> None:
-        """Close the database."""
-        self._db.close()
 
 
 def open_feedback_log(settings: Settings) -> FeedbackLog:

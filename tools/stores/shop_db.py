@@ -8,11 +8,11 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from statistics import median
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from domain.channels import Channel
 from domain.people import Item, User
+from tools.stores.closing import Closing
 from tools.stores.sqlite import SqliteStore
 
 SCHEMA = """
@@ -35,7 +35,7 @@ CREATE UNIQUE INDEX sends_once ON sends (user_id, campaign_id, sent_at);
 """
 
 
-class ShopDB(SqliteStore):
+class ShopDB(SqliteStore, Closing):
     """One connection guarded by a lock; use as a context manager or call ``close()``."""
 
     def __init__(self, path: Path) -> None:
@@ -45,14 +45,6 @@ class ShopDB(SqliteStore):
         self._db.executescript(SCHEMA)
         if not list(self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sends_once'")):
             self._db.executescript(f"BEGIN IMMEDIATE;{SENDS_ONCE}COMMIT;")
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
