@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal, Self, overload
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
@@ -33,6 +33,23 @@ def check_database_url(url: str) -> None:
         raise ValueError("PROMO_DATABASE_URL has an invalid port") from None
     if parts.password is not None and parts.password.lower() in {"changeme", "password"}:
         raise ValueError("PROMO_DATABASE_URL holds a placeholder password: set the real one")
+
+
+class InHome:
+    """A read-only path under ``Settings.home``: one line per store file instead of a property each."""
+
+    def __init__(self, name: str, doc: str) -> None:
+        self.name = name
+        self.__doc__ = doc
+
+    @overload
+    def __get__(self, settings: None, owner: type[Settings]) -> Self: ...
+
+    @overload
+    def __get__(self, settings: Settings, owner: type[Settings]) -> Path: ...
+
+    def __get__(self, settings: Settings | None, owner: type[Settings]) -> Self | Path:
+        return self if settings is None else settings.home / self.name
 
 
 class Settings(BaseSettings):
@@ -125,54 +142,29 @@ class Settings(BaseSettings):
         return value
 
     @property
-    def chroma_dir(self) -> Path:
-        """Chroma PersistentClient folder holding user history."""
-        return self.home / "chroma"
-
-    @property
     def exemplar_pool_dir(self) -> Path:
         """Chroma PersistentClient folder holding the style-exemplar pool."""
         return self.exemplars_dir or self.home / "exemplars"
 
-    @property
-    def shop_db_path(self) -> Path:
-        """SQLite file with users, catalog and the send log."""
-        return self.home / "shop.sqlite"
-
-    @property
-    def checkpoint_db_path(self) -> Path:
-        """SQLite file for LangGraph checkpoints."""
-        return self.home / "checkpoints.sqlite"
-
-    @property
-    def send_threshold_path(self) -> Path:
-        """The send threshold promoted by `promo campaign reestimate`; absent: the policy's default."""
-        return self.home / "send_threshold.json"
-
-    @property
-    def variant_bandit_path(self) -> Path:
-        """The variant bandit's learned state; absent until `promo campaign learn` first writes it."""
-        return self.home / "variant_bandit.json"
-
-    @property
-    def runs_db_path(self) -> Path:
-        """SQLite file of campaign runs and their per-user results."""
-        return self.home / "runs.sqlite"
-
-    @property
-    def feedback_db_path(self) -> Path:
-        """SQLite file of feedback events."""
-        return self.home / "feedback.sqlite"
-
-    @property
-    def service_db_path(self) -> Path:
-        """SQLite file of the HTTP service's API keys (hashed) and its audit log."""
-        return self.home / "service.sqlite"
-
-    @property
-    def model_cache_dir(self) -> Path:
-        """Where the assembled GGUF weights are cached (outside the repo)."""
-        return self.home / "models"
+    chroma_dir: ClassVar[InHome] = InHome("chroma", "Chroma PersistentClient folder holding user history.")
+    shop_db_path: ClassVar[InHome] = InHome("shop.sqlite", "SQLite file with users, catalog and the send log.")
+    checkpoint_db_path: ClassVar[InHome] = InHome("checkpoints.sqlite", "SQLite file for LangGraph checkpoints.")
+    send_threshold_path: ClassVar[InHome] = InHome(
+        "send_threshold.json",
+        "The send threshold promoted by `promo campaign reestimate`; absent: the policy's default.",
+    )
+    variant_bandit_path: ClassVar[InHome] = InHome(
+        "variant_bandit.json",
+        "The variant bandit's learned state; absent until `promo campaign learn` first writes it.",
+    )
+    runs_db_path: ClassVar[InHome] = InHome("runs.sqlite", "SQLite file of campaign runs and their per-user results.")
+    feedback_db_path: ClassVar[InHome] = InHome("feedback.sqlite", "SQLite file of feedback events.")
+    service_db_path: ClassVar[InHome] = InHome(
+        "service.sqlite", "SQLite file of the HTTP service's API keys (hashed) and its audit log."
+    )
+    model_cache_dir: ClassVar[InHome] = InHome(
+        "models", "Where the assembled GGUF weights are cached (outside the repo)."
+    )
 
 
 @lru_cache(maxsize=1)
