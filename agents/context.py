@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from domain.clock import utc_now
 from domain.copy import CopyMode
 from domain.offer import BrandRules
 from tools.services_field import ServicesField
+
+GRAPH_CHOICES = ("n_variants", "max_rewrites", "llm_critique", "prompt_version", "copy_mode")
+"""Context's per-run choices about the copy, named alike wherever a run records or passes them on."""
+
+
+def graph_choices(source: object, **overrides: Any) -> dict[str, Any]:
+    """The GRAPH_CHOICES that ``source`` holds (``overrides`` win), as keyword arguments for Context or a config.
+
+    One list of names, so a choice added to Context cannot be forgotten by one of the places that copy them.
+    """
+    return {name: overrides[name] if name in overrides else getattr(source, name) for name in GRAPH_CHOICES}
 
 
 def _within(name: str, value: int, low: int, high: int) -> None:
@@ -83,13 +95,5 @@ class ChatContext:
 
     def promotion_context(self, n_variants: int) -> Context:
         """The promotion graph's context for a preview: same clients and clock, nothing recorded as sent."""
-        return Context(
-            services=self.services,
-            n_variants=n_variants,
-            max_rewrites=self.max_rewrites,
-            llm_critique=self.llm_critique,
-            record_sends=False,
-            prompt_version=self.prompt_version,
-            copy_mode=self.copy_mode,
-            now=self.now,
-        )
+        choices = graph_choices(self, n_variants=n_variants)
+        return Context(services=self.services, record_sends=False, now=self.now, **choices)

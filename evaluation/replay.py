@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from agents.context import graph_choices
 from domain.clock import utc_now
 from domain.copy import CopyMode
 from evaluation.load import ScenarioSet
@@ -94,15 +95,7 @@ def run_scenarios(
     if options.concurrency < 1:
         raise ValueError(f"concurrency must be >= 1, got {options.concurrency}")
     clock = options.clock or scenarios.clock or DEFAULT_CLOCK
-    config = RunConfig(
-        model=base.model_name or "unknown",
-        n_variants=options.n_variants,
-        max_rewrites=options.max_rewrites,
-        llm_critique=options.llm_critique,
-        prompt_version=options.prompt_version,
-        copy_mode=options.copy_mode,
-        clock=clock,
-    )
+    config = RunConfig(model=base.model_name or "unknown", clock=clock, **graph_choices(options))
     in_scope = scenarios.scenarios[: options.limit] if options.limit else scenarios.scenarios
     manifest = _open_run(out_dir, config, scenarios, [s.id for s in in_scope])
     done = read_records(out_dir)

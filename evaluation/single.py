@@ -8,7 +8,7 @@ from pathlib import Path
 
 from openai import OpenAIError
 
-from agents.context import Context
+from agents.context import Context, graph_choices
 from domain.clock import utc_now
 from domain.decision import PromotionResult
 from evaluation.materialize import Materialized
@@ -26,16 +26,8 @@ def run_in_own_shop(m: Materialized, base: Services, config: RunConfig, db_dir: 
     with ShopDB(db_dir / f"{m.scenario.id}.sqlite") as shop:
         shop.upsert_items(m.items)
         shop.upsert_users([m.user])
-        context = Context(
-            services=replace(base, shop=shop),
-            n_variants=config.n_variants,
-            max_rewrites=config.max_rewrites,
-            llm_critique=config.llm_critique,
-            prompt_version=config.prompt_version,
-            copy_mode=config.copy_mode,
-            record_sends=False,
-            now=config.clock,
-        )
+        services = replace(base, shop=shop)
+        context = Context(services=services, record_sends=False, now=config.clock, **graph_choices(config))
         started = time.perf_counter()
         try:
             result = run_one(

@@ -162,6 +162,20 @@ def test_the_served_graphs_use_the_process_default_on_first_read(
     assert ServedContext().services is services and len(built) == 2
 
 
+def test_the_preview_context_keeps_the_chat_choices_and_records_no_sends(services: Services) -> None:
+    chat = ChatContext(services=services, max_rewrites=1, llm_critique=True, prompt_version="v2", copy_mode="slots")
+    context = chat.promotion_context(3)
+    choices = (
+        context.n_variants,
+        context.max_rewrites,
+        context.llm_critique,
+        context.prompt_version,
+        context.copy_mode,
+    )
+    assert choices == (3, 1, True, "v2", "slots")
+    assert context.services is services and context.now == chat.now and not context.record_sends
+
+
 def test_importing_the_graph_contract_loads_no_client_library() -> None:
     probe = "import sys, agents.context, agents.state; print(*sorted({'chromadb', 'openai'} & set(sys.modules)))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)

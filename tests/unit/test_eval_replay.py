@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from agents.context import GRAPH_CHOICES, Context
 from cli.main import app
 from domain.copy import CopyBatch, CopyVariant
 from evaluation.load import load_scenarios
-from evaluation.records import RunDirError, drop_torn_tail, read_manifest, read_records
+from evaluation.records import RunConfig, RunDirError, drop_torn_tail, read_manifest, read_records
 from evaluation.replay import ReplayOptions, run_scenarios
 from evaluation.report import REPORT, SUMMARY, build_report, paired_summaries
 from tests.fakes import ScriptedChatModel
@@ -157,6 +158,12 @@ def test_the_manifest_counts_each_session_as_it_goes(tmp_path: Path) -> None:
         bundle.close()
     assert [ran for ran, _ in seen] == [1, 2, 3]
     assert all(wall > 0 for _, wall in seen)
+
+
+def test_the_run_configuration_names_every_choice_the_graph_takes() -> None:
+    # graph_choices copies these by name between ReplayOptions, RunConfig and Context.
+    options, context = {f.name for f in fields(ReplayOptions)}, {f.name for f in fields(Context)}
+    assert set(GRAPH_CHOICES) <= options & set(RunConfig.model_fields) & context
 
 
 def test_paired_compare_uses_only_the_scenarios_both_runs_ran(gate_run: Path, tmp_path: Path) -> None:
