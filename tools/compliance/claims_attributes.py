@@ -15,6 +15,7 @@ import re
 from domain.channels import Locale
 from domain.review import Violation
 from tools.compliance.catalog_terms import en_stem, product_nouns
+from tools.compliance.claim_finding import claim_violation
 from tools.compliance.facts import OfferFacts
 from tools.compliance.textutil import has_cjk
 
@@ -85,14 +86,7 @@ def check_attributes(text: str, folded: str, facts: OfferFacts, locale: Locale) 
             if not noun or not titles or any(_has(t, m, pattern) for t in titles):
                 continue
             span = text[m.start() : m.end()]
-            found.append(
-                Violation(
-                    code="CLAIM_ATTRIBUTE",
-                    family="claims",
-                    message=f"“{span}” does not match the catalog: {' / '.join(titles)}.",
-                    span=span,
-                    fix_hint=f"Remove “{span}” or name the product as the catalog does: {titles[0]}.",
-                    citation=_CITATION,
-                )
-            )
+            message = f"“{span}” does not match the catalog: {' / '.join(titles)}."
+            hint = f"Remove “{span}” or name the product as the catalog does: {titles[0]}."
+            found.append(claim_violation("CLAIM_ATTRIBUTE", span, message, hint, _CITATION))
     return found

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from domain.channels import Locale
 from domain.review import Violation
+from tools.compliance.claim_finding import claim_violation
 from tools.compliance.claims_clock import ENDED, ended_ok, hour_ok, relative_ok_at
 from tools.compliance.date_patterns import (
     CN_SMALL,
@@ -52,7 +53,7 @@ def _days(facts: OfferFacts, days: Days, year: int | None) -> list[date]:
 
 
 def _violation(code: str, span: str, message: str, hint: str) -> Violation:
-    return Violation(code=code, family="claims", message=message, span=span, fix_hint=hint, citation=_CITATION)
+    return claim_violation(code, span, message, hint, _CITATION)
 
 
 def _count(raw: str | None, default: float = 1) -> float:

@@ -16,6 +16,7 @@ import re
 
 from domain.channels import Locale
 from domain.review import Violation
+from tools.compliance.claim_finding import claim_violation
 from tools.compliance.facts import OfferFacts
 from tools.compliance.money_scan import MoneyClaim, scan_money
 from tools.compliance.offer_text import describe_offer
@@ -120,7 +121,5 @@ def check_money(
             hint = f"Remove {span}: it is neither the offer nor an eligible item's price. State only {canonical}."
         elif code in ("CLAIM_UP_TO", "CLAIM_THRESHOLD_OMITTED"):
             hint = f"State the offer exactly as {canonical}."
-        found.append(
-            Violation(code=code, family="claims", message=message, span=span, fix_hint=hint, citation=_CITATION)
-        )
+        found.append(claim_violation(code, span, message, hint, _CITATION))
     return found

@@ -19,6 +19,7 @@ import yaml
 
 from domain.review import Violation
 from tools.compliance.catalog_terms import en_stem, product_nouns
+from tools.compliance.claim_finding import claim_violation
 from tools.compliance.date_patterns import FESTIVALS, MONTHS
 from tools.compliance.facts import OfferFacts
 from tools.compliance.textutil import has_cjk
@@ -47,14 +48,8 @@ def _allowed_words(facts: OfferFacts, fixed: Sequence[str]) -> frozenset[str]:
 
 def _hit(text: str, start: int, end: int, what: str) -> Violation:
     span = text[start:end]
-    return Violation(
-        code="CLAIM_PRODUCT",
-        family="claims",
-        message=f"“{span}” is {what}.",
-        span=span,
-        fix_hint=f"Remove “{span}”; name only the campaign's products as the catalog does.",
-        citation=_CITATION,
-    )
+    hint = f"Remove “{span}”; name only the campaign's products as the catalog does."
+    return claim_violation("CLAIM_PRODUCT", span, f"“{span}” is {what}.", hint, _CITATION)
 
 
 def _invented_before_product(folded: str, facts: OfferFacts, fixed: Sequence[str]) -> list[tuple[int, int]]:

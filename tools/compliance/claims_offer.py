@@ -10,6 +10,7 @@ import re
 
 from domain.channels import Locale
 from domain.review import Violation
+from tools.compliance.claim_finding import claim_violation
 from tools.compliance.claims_terms import RULES
 from tools.compliance.facts import OfferFacts
 from tools.compliance.offer_text import describe_offer
@@ -34,14 +35,8 @@ def _extra_gift(folded: str, end: int, gift: str) -> bool:
 
 def _violation(text: str, start: int, end: int, message: str, canonical: str, code: str) -> Violation:
     span = text[start:end]
-    return Violation(
-        code=code,
-        family="claims",
-        message=message.format(span=span),
-        span=span,
-        fix_hint=f"Remove “{span}”; state only the offer: {canonical}.",
-        citation=_CITATION,
-    )
+    hint = f"Remove “{span}”; state only the offer: {canonical}."
+    return claim_violation(code, span, message.format(span=span), hint, _CITATION)
 
 
 def check_offer_terms(text: str, folded: str, facts: OfferFacts, locale: Locale, claimed: Claimed) -> list[Violation]:

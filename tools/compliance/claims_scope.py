@@ -14,6 +14,7 @@ import re
 from domain.channels import Locale
 from domain.review import Violation
 from tools.compliance.categories import all_labels, known_categories
+from tools.compliance.claim_finding import claim_violation
 from tools.compliance.facts import OfferFacts
 from tools.compliance.offer_text import describe_offer
 from tools.compliance.textutil import CLAUSE_END, has_cjk
@@ -78,14 +79,7 @@ def check_scope(text: str, folded: str, facts: OfferFacts, locale: Locale) -> li
                 continue
             seen.add(offset + m.start())
             span = text[offset + m.start() : offset + m.end()]
-            found.append(
-                Violation(
-                    code="CLAIM_CATEGORY",
-                    family="claims",
-                    message=f"“{span}” is not in this campaign; the offer covers other goods.",
-                    span=span,
-                    fix_hint=f"Remove “{span}”; the offer ({describe_offer(facts.offer, locale)}) covers other goods.",
-                    citation=_CITATION,
-                )
-            )
+            message = f"“{span}” is not in this campaign; the offer covers other goods."
+            hint = f"Remove “{span}”; the offer ({describe_offer(facts.offer, locale)}) covers other goods."
+            found.append(claim_violation("CLAIM_CATEGORY", span, message, hint, _CITATION))
     return found
