@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from domain.copy import CopyBatch, CopyVariant
 from domain.offer import BrandRules, Campaign, Offer
 from domain.people import Event, Item, QuietHours, User
+from domain.profile import PromptProfile
 from domain.review import Critique
 from tests.fakes import ScriptedChatModel
 from tests.postgres_cluster import database_url, postgres_cluster  # noqa: F401  (fixtures: both SQL backends)
@@ -108,6 +109,18 @@ def make_campaign(**overrides: object) -> Campaign:
     }
     fields.update(overrides)
     return Campaign.model_validate(fields)
+
+
+def make_profile(**overrides: object) -> PromptProfile:
+    """A recently active, high-value customer who is considering a purchase; tests override what they judge."""
+    fields: dict[str, object] = {
+        "recency": "active_7d",
+        "value_tier": "high",
+        "price_sensitivity": "high",
+        "funnel_stage": "considering",
+    }
+    fields.update(overrides)
+    return PromptProfile.model_validate(fields)
 
 
 @pytest.fixture(scope="session")

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from domain.profile import PromptProfile
-from tests.unit.conftest import ITEMS, make_campaign
+from tests.unit.conftest import ITEMS, make_campaign, make_profile
 from tools.profile.campaign_view import MAX_RELEVANT, campaign_view
 
 THERMOS = [i for i in ITEMS if i.category == "thermos"]
 
 
 def profile(categories: list[str], interests: list[str]) -> PromptProfile:
-    return PromptProfile(
-        recency="active_7d",
-        value_tier="high",
-        price_sensitivity="high",
-        funnel_stage="considering",
-        top_categories=categories,
-        interests=interests,
-    )
+    return make_profile(top_categories=categories, interests=interests)
 
 
 def test_out_of_scope_interests_and_categories_are_dropped() -> None:

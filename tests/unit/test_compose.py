@@ -13,10 +13,10 @@ from domain.channels import Channel, Locale, limits_for
 from domain.copy import Draft
 from domain.offer import Campaign
 from domain.people import Item
-from domain.profile import PromptProfile
 from domain.review import Violation
 from shopdata.campaigns import demo_campaigns
 from shopdata.catalog import load_catalog
+from tests.unit.conftest import make_profile
 from tools.compliance import OfferFacts, check_draft
 from tools.compliance.absolute_terms import find_absolute_terms
 from tools.compose.findings import repair_from_findings
@@ -140,14 +140,7 @@ def _passes_all(_: str) -> bool:
 
 def test_focus_names_the_customers_own_products_first_and_only() -> None:
     items = [i for i in load_catalog().items if i.category == "thermos"]
-    liked = PromptProfile(
-        recency="active_7d",
-        value_tier="high",
-        price_sensitivity="low",
-        funnel_stage="considering",
-        top_categories=["thermos"],
-        interests=["钛合金保温杯 400ml"],
-    )
+    liked = make_profile(price_sensitivity="low", top_categories=["thermos"], interests=["钛合金保温杯 400ml"])
     assert focus_options(liked, CAMPAIGNS[0], items, "zh", _passes_all) == ["钛合金保温杯"]
     none = liked.model_copy(update={"interests": []})
     options = focus_options(none, CAMPAIGNS[0], items, "zh", _passes_all)
@@ -156,13 +149,7 @@ def test_focus_names_the_customers_own_products_first_and_only() -> None:
 
 def test_an_attribute_list_ending_in_its_category_names_it_once() -> None:
     trousers = Item(item_id="t1", title_zh="显瘦 黑色 九分裤 裤", title_en="Slim Trousers", category="裤", price=99)
-    profile = PromptProfile(
-        recency="active_7d",
-        value_tier="mid",
-        price_sensitivity="low",
-        funnel_stage="considering",
-        interests=["显瘦 黑色 九分裤 裤"],
-    )
+    profile = make_profile(value_tier="mid", price_sensitivity="low", interests=["显瘦 黑色 九分裤 裤"])
     campaign = CAMPAIGNS[0].model_copy(update={"eligible_categories": ["裤"]})
     assert focus_options(profile, campaign, [trousers], "zh", _passes_all) == ["显瘦黑色九分裤"]
 

@@ -9,18 +9,16 @@ import pytest
 from domain.channels import Channel
 from domain.copy import Draft
 from domain.decision import Explanation, PromotionResult, TargetingDecision
-from domain.profile import PromptProfile
 from evaluation.materialize import Materialized, demo_shop_at, materialize
 from evaluation.mentions import attribute_recall, mentions, personal_terms, terms_of
 from evaluation.metrics import score_scenario
 from evaluation.scenario import DEFAULT_CLOCK, Scenario
 from evaluation.text_metrics import rouge_l, tokenize
+from tests.unit.conftest import make_profile
 
-PROFILE = PromptProfile(
-    recency="active_7d",
+PROFILE = make_profile(
     value_tier="mid",
     price_sensitivity="unknown",
-    funnel_stage="considering",
     top_categories=["thermos", "coffee"],
     interests=["316不锈钢保温杯 500ml", "挂耳咖啡 混合装"],
 )

@@ -17,25 +17,17 @@ from cli.main import app
 from domain.copy import CopyBatch, Draft
 from domain.decision import Explanation, PromotionResult, TargetingDecision
 from domain.offer import Offer
-from domain.profile import PromptProfile
 from domain.review import Critique, DraftReview
 from graphs.batch import run_one
 from tests.fakes import ScriptedChatModel
-from tests.unit.conftest import CRITIQUE, NOW, good_batch, make_campaign
+from tests.unit.conftest import CRITIQUE, NOW, good_batch, make_campaign, make_profile
 from tools.services import Services
 from tools.settings import get_settings
 from tools.targeting import TargetingPolicy, VariantCandidate
 from tools.targeting.variant_bandit import VariantBandit
 from tools.targeting.variant_features import FEATURE_NAMES, offer_numbers, variant_features
 
-PROFILE = PromptProfile(
-    recency="active_7d",
-    value_tier="high",
-    price_sensitivity="high",
-    funnel_stage="considering",
-    top_categories=["保温杯"],
-    interests=["316不锈钢保温杯"],
-)
+PROFILE = make_profile(top_categories=["保温杯"], interests=["316不锈钢保温杯"])
 THRESHOLD = Offer(kind="threshold", threshold=300, amount_off=50)
 
 
