@@ -51,15 +51,7 @@ def inline_user_id(scenario: Scenario) -> str:
 
 def _inline_user(scenario: Scenario, catalog: dict[str, Item], clock: datetime) -> tuple[User, list[Event]]:
     spec, uid = scenario.user, inline_user_id(scenario)
-    user = User(
-        user_id=uid,
-        name=spec.name,
-        phone=spec.phone,
-        locale=spec.locale,
-        utc_offset_hours=spec.utc_offset_hours,
-        consent=spec.consent,
-        quiet_hours=spec.quiet_hours,
-    )
+    user = User(user_id=uid, **spec.model_dump(include=set(User.model_fields)))  # UserSpec names them as User does
     events = []
     for n, e in enumerate(spec.events, start=1):
         item = catalog[e.item] if e.item else None
