@@ -38,6 +38,16 @@ app = typer.Typer(help="Campaign runs: audience under budget, copy for the selec
 console = Console()
 
 
+@contextmanager
+def _exit_on(*errors: type[Exception]) -> Iterator[None]:
+    """An error of these kinds inside (bad input, a missing file, an unknown run) ends the command: red, exit 2."""
+    try:
+        yield
+    except errors as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from error
+
+
 def _columns() -> tuple[TextColumn | BarColumn | MofNCompleteColumn | TimeElapsedColumn | TimeRemainingColumn, ...]:
     return (
         TextColumn("{task.description}"),
@@ -65,11 +75,8 @@ def run(
 ) -> None:
     """Select the audience under the budget, write and review copy for it, and write the delivery plan."""
     loaded = load_campaign_or_exit(campaign, console)
-    try:
+    with _exit_on(ValueError):
         moment = parse_clock(clock) or datetime.now(UTC)
-    except ValueError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(code=2) from error
     settings = get_settings()
     scale = ray_options_or_exit(engine, replica, ray_address, concurrency or settings.embedded_parallel, console)
     store = open_run_store(settings)
@@ -183,15 +190,8 @@ def _candidates(path: Path) -> list[str]:
 def feedback(path: Annotated[Path, typer.Argument(help="CSV with header, or JSONL, of feedback events.")]) -> None:
     """Ingest impressions, clicks, conversions and unsubscribes (idempotent by event_id)."""
     settings = get_settings()
-    log, shop = open_feedback_log(settings), ShopDB(settings.shop_db_path)
-    try:
+    with open_feedback_log(settings) as log, ShopDB(settings.shop_db_path) as shop, _exit_on(FileNotFoundError):
         report = ingest_feedback(path, log, shop)
-    except FileNotFoundError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(code=2) from error
-    finally:
-        log.close()
-        shop.close()
     for line, reason in report.bad_rows:
         console.print(f"[yellow]line {line} refused: {reason}[/yellow]")
     console.print(f"{report.added} events added, {report.duplicates} already logged, {len(report.bad_rows)} refused")
@@ -202,15 +202,8 @@ def feedback(path: Annotated[Path, typer.Argument(help="CSV with header, or JSON
 @contextmanager
 def _run_logs_or_exit(settings: Settings) -> Iterator[tuple[RunStore, FeedbackLog]]:
     """The run store and feedback log, closed after; a ValueError inside (bad run, bad log) exits 2 with it."""
-    store, log = open_run_store(settings), open_feedback_log(settings)
-    try:
+    with open_run_store(settings) as store, open_feedback_log(settings) as log, _exit_on(ValueError):
         yield store, log
-    except ValueError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(code=2) from error
-    finally:
-        store.close()
-        log.close()
 
 
 @app.command()

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from pydantic import SecretStr
 
+from tools.stores.closing import Closing
 from tools.stores.sqlite import SqliteStore
 
 Row = tuple[Any, ...]
@@ -90,7 +91,7 @@ class SqliteDatabase(SqliteStore):
             yield _SqliteWriter(self._db)
 
 
-class SqlStore:
+class SqlStore(Closing):
     """A store on one Database, given open or as a SQLite file path; it creates its tables and closes it."""
 
     def __init__(self, db: Database | Path, schema: str) -> None:
