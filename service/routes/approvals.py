@@ -14,8 +14,8 @@ from domain.decision import PromotionResult
 from graphs.batch import AwaitingApproval
 from service import promotion_calls
 from service.deps import Marketer, StateDep
-from service.openapi import BUSY, Responses
-from service.routes.promotions import paused_response
+from service.openapi import Responses
+from service.routes.promotions import may_pause, paused_response
 from service.schemas.promotions import ApprovalPending
 from service.state import ServiceState
 
@@ -54,12 +54,10 @@ async def get_approval(thread_id: str, state: StateDep, _who: Marketer) -> Appro
 @router.post(
     "/{thread_id}",
     response_model=PromotionResult,
-    responses={
-        202: {"model": ApprovalPending, "description": "Still waiting (paused again)."},
-        409: {"description": "Another answer to this thread is being applied."},
-        **NOT_WAITING,
-        **BUSY,
-    },
+    responses=may_pause(
+        "Still waiting (paused again).",
+        {409: {"description": "Another answer to this thread is being applied."}, **NOT_WAITING},
+    ),
 )
 async def answer_approval(
     thread_id: str,

@@ -12,7 +12,7 @@ from domain.decision import PromotionResult
 from graphs.batch import AwaitingApproval
 from service import promotion_calls
 from service.deps import Marketer, StateDep
-from service.openapi import BUSY
+from service.openapi import BUSY, Responses
 from service.schemas.promotions import ApprovalPending, PromotionRequest
 
 router = APIRouter(prefix="/v1/promotions", tags=["promotions"])
@@ -25,14 +25,15 @@ def paused_response(paused: AwaitingApproval) -> JSONResponse:
     return JSONResponse(body.model_dump(mode="json"), status.HTTP_202_ACCEPTED, headers={"Location": location})
 
 
+def may_pause(paused: str, errors: Responses) -> Responses:
+    """The answers a route that may pause for approval documents: 202 (`paused`) with the request, errors, BUSY."""
+    return {202: {"model": ApprovalPending, "description": paused}, **errors, **BUSY}
+
+
 @router.post(
     "",
     response_model=PromotionResult,
-    responses={
-        202: {"model": ApprovalPending, "description": "AwaitingApproval for human approval."},
-        404: {"description": "No such user."},
-        **BUSY,
-    },
+    responses=may_pause("AwaitingApproval for human approval.", {404: {"description": "No such user."}}),
 )
 async def create_promotion(body: PromotionRequest, state: StateDep, _who: Marketer) -> PromotionResult | JSONResponse:
     """Write, review and target one promotion for one user; the result says what to send and why."""

@@ -53,7 +53,7 @@ class Erasure(BaseModel):
 
 
 class AuditView(BaseModel):
-    """One audit entry: who (key name and role, '-' when anonymous), what, outcome and latency."""
+    """One audit entry."""
 
     ts: str
     key_name: str
