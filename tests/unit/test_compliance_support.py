@@ -74,3 +74,10 @@ def check(d: Draft, c: Campaign | None = None, **kwargs: object) -> list[Violati
 def codes(violations: list[Violation]) -> set[str]:
     """The set of rule codes."""
     return {v.code for v in violations}
+
+
+def only_finding(found: list[Violation], code: str, span: str, family: str) -> Violation:
+    """The one finding a rule test expects (its code, span and family), citing why; returned for more checks."""
+    assert [(v.code, v.span, v.family) for v in found] == [(code, span, family)]
+    assert found[0].citation
+    return found[0]
