@@ -14,24 +14,38 @@ def _codes(text: str, locale: Locale = "zh") -> set[str]:
 
 
 @pytest.mark.parametrize(
-    ("text", "locale", "echo"),
+    ("code", "text", "locale", "flagged"),
     [
-        ("优惠（原样使用）：满300减50", "zh", True),
-        ("根据用户数据，你喜欢马克杯", "zh", True),
-        ("<用户数据>满300减50</用户数据>", "zh", True),
-        ("适用范围：保温杯。满300减50", "zh", True),
-        ("满300减50。上一稿未通过审核。", "zh", True),
-        ("Offer (use exactly): 15% off thermoses.", "en", True),
-        ("15% off. Write only the message the customer reads.", "en", True),
-        ("Based on <customer_data>, 15% off.", "en", True),
-        ("15% off. Remove the claim; state only the offer.", "en", True),
-        ("满300减50，使用方便，用户都说好。", "zh", False),
-        ("满300减50，适用于办公室。", "zh", False),
-        ("15% off thermoses that keep exactly the heat you want.", "en", False),
+        ("CH_PROMPT_ECHO", "优惠（原样使用）：满300减50", "zh", True),
+        ("CH_PROMPT_ECHO", "根据用户数据，你喜欢马克杯", "zh", True),
+        ("CH_PROMPT_ECHO", "<用户数据>满300减50</用户数据>", "zh", True),
+        ("CH_PROMPT_ECHO", "适用范围：保温杯。满300减50", "zh", True),
+        ("CH_PROMPT_ECHO", "满300减50。上一稿未通过审核。", "zh", True),
+        ("CH_PROMPT_ECHO", "Offer (use exactly): 15% off thermoses.", "en", True),
+        ("CH_PROMPT_ECHO", "15% off. Write only the message the customer reads.", "en", True),
+        ("CH_PROMPT_ECHO", "Based on <customer_data>, 15% off.", "en", True),
+        ("CH_PROMPT_ECHO", "15% off. Remove the claim; state only the offer.", "en", True),
+        ("CH_PROMPT_ECHO", "满300减50，使用方便，用户都说好。", "zh", False),
+        ("CH_PROMPT_ECHO", "满300减50，适用于办公室。", "zh", False),
+        ("CH_PROMPT_ECHO", "15% off thermoses that keep exactly the heat you want.", "en", False),
+        ("CH_TRUNCATED", "15% off thermoses. Keep drinks hot with our fre", "en", True),
+        ("CH_TRUNCATED", "$10 off earbuds. Great sound for your dai", "en", True),
+        ("CH_TRUNCATED", "Winter walks call for 15% off therm", "en", True),
+        ("CH_TRUNCATED", "15% off thermoses. Warm drinks for your day", "en", False),
+        ("CH_TRUNCATED", "¥30 off. Tea for two", "en", False),
+        ("CH_TRUNCATED", "15% off thermoses. Shop now and save", "en", False),
+        ("CH_TRUNCATED", "满300减50，让你的购物体验更加", "zh", True),
+        ("CH_TRUNCATED", "满300减50，每天早上为你的", "zh", True),
+        ("CH_TRUNCATED", "满300减50，送给长辈非常", "zh", True),
+        ("CH_TRUNCATED", "满300减50，冬天更加温暖", "zh", False),
+        ("CH_TRUNCATED", "满300减50，这份香浓只为你", "zh", False),
+        # a URL's trailing / is no cut (CH_URL judges it)
+        ("CH_TRUNCATED", "满300减50，详见 https://haowupu.cn/", "zh", False),
     ],
 )
-def test_prompt_and_hint_echoes(text: str, locale: Locale, echo: bool) -> None:
-    assert ("CH_PROMPT_ECHO" in _codes(text, locale)) is echo
+def test_prompt_echoes_and_cut_text(code: str, text: str, locale: Locale, flagged: bool) -> None:
+    # CH_PROMPT_ECHO: prompt or fix-hint wording in the copy; CH_TRUNCATED: text cut mid-word or mid-phrase.
+    assert (code in _codes(text, locale)) is flagged
 
 
 @pytest.mark.parametrize(
@@ -57,27 +71,6 @@ def test_campaign_phrases_are_no_foreign_words() -> None:
     assert foreign_words("Goodshop 保温杯满300减50", ["Goodshop"]) == []
     found = check_text_hygiene("Shop now and save", "zh", "body")
     assert [v.span for v in found if v.code == "CH_FOREIGN_WORD"] == ["Shop", "now", "and", "save"]
-
-
-@pytest.mark.parametrize(
-    ("text", "locale", "cut"),
-    [
-        ("15% off thermoses. Keep drinks hot with our fre", "en", True),
-        ("$10 off earbuds. Great sound for your dai", "en", True),
-        ("Winter walks call for 15% off therm", "en", True),
-        ("15% off thermoses. Warm drinks for your day", "en", False),
-        ("¥30 off. Tea for two", "en", False),
-        ("15% off thermoses. Shop now and save", "en", False),
-        ("满300减50，让你的购物体验更加", "zh", True),
-        ("满300减50，每天早上为你的", "zh", True),
-        ("满300减50，送给长辈非常", "zh", True),
-        ("满300减50，冬天更加温暖", "zh", False),
-        ("满300减50，这份香浓只为你", "zh", False),
-        ("满300减50，详见 https://haowupu.cn/", "zh", False),  # a URL's trailing / is no cut (CH_URL judges it)
-    ],
-)
-def test_text_cut_mid_word_or_phrase(text: str, locale: Locale, cut: bool) -> None:
-    assert ("CH_TRUNCATED" in _codes(text, locale)) is cut
 
 
 def test_a_cut_word_is_judged_in_the_body_only() -> None:
