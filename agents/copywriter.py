@@ -24,7 +24,7 @@ from tools.compose.focus import checked_focus_options
 from tools.compose.render import NEUTRAL_HOOK, render_slots, slot_limits
 from tools.compose.repair import campaign_hook, repair_slots, seasons_in_time
 from tools.compose.slots import grammar_bound, slot_batch_model, slots_of
-from tools.llm.generation_cache import structured_output
+from tools.llm.generation_cache import Output, structured_output
 
 EXEMPLARS_SHOWN = 2
 """Style lines per prompt: enough to set a tone, too few for the model to copy one wholesale."""
@@ -42,10 +42,10 @@ def personal_values(user: User) -> list[str]:
     return [v for v in (user.user_id, user.name, user.phone, user.email, user.address) if v]
 
 
-def generate(ctx: Context, messages: list[BaseMessage]) -> CopyBatch:
-    """One structured generation, answered from the shared cache when the identical prompt was seen."""
+def generate(ctx: Context, schema: type[Output], messages: list[BaseMessage]) -> Output:
+    """One structured generation of `schema` (free copy or slots), from the shared cache when the prompt was seen."""
     services = ctx.services
-    return structured_output(services.writer_model, CopyBatch, messages, services.generation_cache, services.model_name)
+    return structured_output(services.writer_model, schema, messages, services.generation_cache, services.model_name)
 
 
 def _free_copy(state: PromotionState, ctx: Context, channel: Channel, profile: PromptProfile) -> Written:
@@ -62,7 +62,7 @@ def _free_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
     )
 
     def variants() -> list[CopyVariant]:
-        batch = generate(ctx, messages)
+        batch = generate(ctx, CopyBatch, messages)
         brand = state.campaign.brand.brand_name
         out = []
         for raw in batch.variants[: ctx.n_variants]:
@@ -101,10 +101,7 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
     schema = slot_batch_model(locale, focus, hook_max=bounds[0], line_max=bounds[1], n_variants=ctx.n_variants)
 
     def variants() -> list[CopyVariant]:
-        services = ctx.services
-        batch = structured_output(
-            services.writer_model, schema, messages, services.generation_cache, services.model_name
-        )
+        batch = generate(ctx, schema, messages)
         hook_instead = campaign_hook(campaign.name, locale, limits[0], NEUTRAL_HOOK[locale])
         seasons = seasons_in_time(ctx.now.date(), focus, locale)
         return [
