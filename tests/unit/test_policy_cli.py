@@ -185,7 +185,7 @@ def test_plan_needs_a_real_policy_file(tmp_path: Path) -> None:
     model.write_text("{}", encoding="utf-8")
     result = CliRunner().invoke(app, ["plan", str(customers), "--model", str(model), "--budget-sends", "1"])
     assert result.exit_code == 2
-    assert "not a promo-uplift-policy/1 file" in flat(result.output)
+    assert "not a promo-uplift-policy/2 file" in flat(result.output)
 
 
 def test_policy_commands_are_registered() -> None:
