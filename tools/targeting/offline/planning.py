@@ -82,7 +82,8 @@ def check_unseen(policy: UpliftPolicy, table: Table, max_share: float = MAX_UNSE
         more = f" and {len(counts) - 5} more" if len(counts) > 5 else ""
         line = f"column {column!r}: {rows:,} of {n:,} rows ({rows / n:.0%}) have values never seen in training: "
         if rows > max_share * n:
-            known = ", ".join(policy.encoder.levels[column][:10])
+            levels = policy.encoder.levels[column]
+            known = ", ".join(levels[:10]) + (f", ... ({len(levels)} in all)" if len(levels) > 10 else "")
             raise ValueError(
                 f"{table.source}: {line}{shown}{more}; that is over the {max_share:.0%} limit, so this file does "
                 f"not match the policy. Fix the column's values (known: {known}) or refit the policy on a log "

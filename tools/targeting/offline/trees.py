@@ -63,7 +63,7 @@ class Tree:
         if (self.cover[inner] <= 0).any() or (self.cover < 0).any():
             raise ValueError("tree covers must be positive at internal nodes")
 
-    @property
+    @cached_property
     def inner(self) -> IntArray:
         """Internal node indices."""
         out: IntArray = np.flatnonzero(self.feature >= 0)
@@ -71,10 +71,11 @@ class Tree:
 
     def codes(self, features: FloatArray) -> IntArray:
         """Per row, bit b set when the row goes left at the b-th internal node."""
-        code = np.zeros(features.shape[0], dtype=np.int64)
-        for bit, node in enumerate(self.inner.tolist()):
-            code |= (features[:, self.feature[node]] <= self.threshold[node]).astype(np.int64) << bit
-        return code
+        inner = self.inner
+        goes_left = features[:, self.feature[inner]] <= self.threshold[inner]
+        powers = np.left_shift(1, np.arange(inner.size), dtype=np.int64).astype(np.float64)
+        out: IntArray = (goes_left @ powers).astype(np.int64)  # exact: at most 2^15 in float64
+        return out
 
     def leaves(self) -> list[tuple[int, list[tuple[int, bool]]]]:
         """Each leaf with its path: (internal node, went left) from the root."""
@@ -88,6 +89,18 @@ class Tree:
             stack.append((int(self.left[node]), [*path, (node, True)]))
             stack.append((int(self.right[node]), [*path, (node, False)]))
         return out
+
+    def value_table(self) -> FloatArray:
+        """The leaf value reached, per split-outcome code (see `codes`), shape (2^internal nodes,)."""
+        bit = {node: b for b, node in enumerate(self.inner.tolist())}
+        codes = np.arange(2 ** len(bit), dtype=np.int64)
+        table = np.zeros(codes.size)
+        for leaf, path in self.leaves():
+            reached = np.ones(codes.size, dtype=bool)
+            for node, went_left in path:
+                reached &= ((codes >> bit[node]) & 1) == int(went_left)
+            table[reached] = self.value[leaf]
+        return table
 
     def expected(self) -> float:
         """Cover-weighted mean leaf value: the prediction when no feature is known."""
@@ -200,18 +213,10 @@ class TreeEnsemble:
         return cls(float(np.ravel(model._baseline_prediction)[0]), trees, int(model.n_features_in_))
 
     def predict(self, features: FloatArray) -> FloatArray:
-        """Predictions, shape (n,)."""
+        """Predictions, shape (n,): one lookup per tree by the row's split outcomes."""
         out = np.full(features.shape[0], self.base)
-        for tree in self.trees:
-            node = np.zeros(features.shape[0], dtype=np.int64)
-            for _ in range(len(tree.feature)):
-                inner = tree.feature[node] >= 0
-                if not inner.any():
-                    break
-                at = node[inner]
-                go_left = features[np.flatnonzero(inner), tree.feature[at]] <= tree.threshold[at]
-                node[inner] = np.where(go_left, tree.left[at], tree.right[at])
-            out += tree.value[node]
+        for tree, table in zip(self.trees, self._value_tables, strict=True):
+            out += table[tree.codes(features)]
         return out
 
     @property
@@ -226,6 +231,11 @@ class TreeEnsemble:
             if used.size:
                 out[:, used] += table[tree.codes(features)]
         return out
+
+    @cached_property
+    def _value_tables(self) -> list[FloatArray]:
+        """Each tree's leaf value per split-outcome code, built once per ensemble."""
+        return [tree.value_table() for tree in self.trees]
 
     @cached_property
     def _tables(self) -> list[tuple[IntArray, FloatArray]]:
