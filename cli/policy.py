@@ -59,15 +59,25 @@ def fit(
     out: Annotated[Path, typer.Option(help="Policy file to write (JSON).")] = Path("policy.json"),
     bins: Annotated[int, typer.Option(min=0, max=20, help="Quantile bins per numeric feature.")] = 4,
     outcome_model: Annotated[str, typer.Option(help="Nuisance outcome models: gbm or linear.")] = "gbm",
+    effect_model: Annotated[
+        str, typer.Option(help="Effect model: auto (ridge or boosted trees, by cross-fitted value), linear, trees.")
+    ] = "auto",
+    selection_share: Annotated[
+        float, typer.Option(min=0.01, max=1, help="Budget share at which `auto` compares the effect models.")
+    ] = 0.3,
     folds: Annotated[int, typer.Option(min=2, max=10, help="Cross-fitting folds.")] = 3,
     seed: Annotated[int, typer.Option(min=0)] = 0,
 ) -> None:
     """Fit a cross-fitted DR-learner uplift policy from a log and save it as JSON."""
     from tools.targeting.offline.learned import LogColumns, fit_uplift_policy
     from tools.targeting.offline.table import TableError, read_table
+    from tools.targeting.offline.uplift import EffectKind
 
     if outcome_model not in ("gbm", "linear"):
         raise _fail(ValueError(f"--outcome-model must be gbm or linear, got {outcome_model!r}"))
+    kinds: dict[str, tuple[EffectKind, ...]] = {"auto": ("linear", "trees"), "linear": ("linear",), "trees": ("trees",)}
+    if effect_model not in kinds:
+        raise _fail(ValueError(f"--effect-model must be auto, linear or trees, got {effect_model!r}"))
     try:
         weights = _pairs(outcome, "--outcome", default=1.0)
         columns = LogColumns(treatment, control, weights, _columns(numeric), _columns(categorical), propensity)
@@ -80,12 +90,23 @@ def fit(
                 outcome_model="gbm" if outcome_model == "gbm" else "linear",
                 n_folds=folds,
                 random_state=seed,
+                effect_models=kinds[effect_model],
+                selection_share=selection_share,
                 progress=lambda text: status.update(f"fitting: {text}"),
             )
     except (TableError, ValueError) as error:
         raise _fail(error) from error
     policy.save(out)
     console.print(f"fitted on {table.n_rows:,} rows; treatments {policy.treatments[1:]} vs {policy.treatments[0]!r}")
+    selection = policy.info.get("selection")
+    if selection:
+        values = ", ".join(f"{k} {v['value']:.4g} (se {v['se']:.2g})" for k, v in selection["values"].items())
+        console.print(
+            f"effect model: {policy.info['effect_model']}, by cross-fitted value of the top "
+            f"{selection['share']:.0%} policy per customer: {values}"
+        )
+    else:
+        console.print(f"effect model: {policy.info['effect_model']}")
     for name, effect in policy.effects.items():
         shown = ", ".join(f"{t} {b:+.4g}" for t, b in zip(policy.treatments[1:], effect.baseline, strict=True))
         console.print(f"  average effect on {name}: {shown}")
@@ -108,6 +129,10 @@ def plan(
     ] = None,
     id_column: Annotated[str | None, typer.Option(help="Customer id column; default: row number.")] = None,
     method: Annotated[str, typer.Option(help="Allocation: auto, milp or greedy.")] = "auto",
+    max_unseen_share: Annotated[
+        float,
+        typer.Option(min=0, max=1, help="Refuse when more rows than this share have an unseen category in a column."),
+    ] = 0.5,
 ) -> None:
     """Score every customer, allocate the budget, write one row per customer with the reason."""
     from tools.targeting.offline.learned import UpliftPolicy
@@ -133,10 +158,13 @@ def plan(
                 eligibility=eligibility,
                 id_column=id_column,
                 method=chosen,
+                max_unseen_share=max_unseen_share,
                 progress=lambda text: status.update(f"planning: {text}"),
             )
     except (TableError, ValueError) as error:
         raise _fail(error) from error
+    for warning in result.warnings:
+        console.print(f"warning: {warning}", style="yellow", markup=False, highlight=False)
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["customer", "decision", "treatment", "score", "rank", "reason"])

@@ -61,6 +61,8 @@ def fit_args(log: Path, model: Path, *extra: str) -> list[str]:
         "linear",
         "--folds",
         "2",
+        "--effect-model",
+        "auto",
         *extra,
     ]
 
@@ -145,6 +147,7 @@ def test_plan_with_costs_and_eligibility(fitted: tuple[Path, Path]) -> None:
             "column 'zip_code', line 2: 'Urban' is not a finite number",
         ),
         (["--outcome-model", "forest"], "--outcome-model must be gbm or linear"),
+        (["--effect-model", "forest"], "--effect-model must be auto, linear or trees"),
         (["--numeric", "recency", "--categorical", "recency"], "cannot be both numeric and categorical"),
     ],
 )
@@ -185,7 +188,7 @@ def test_plan_needs_a_real_policy_file(tmp_path: Path) -> None:
     model.write_text("{}", encoding="utf-8")
     result = CliRunner().invoke(app, ["plan", str(customers), "--model", str(model), "--budget-sends", "1"])
     assert result.exit_code == 2
-    assert "not a promo-uplift-policy/1 file" in flat(result.output)
+    assert "not a promo-uplift-policy/2 file" in flat(result.output)
 
 
 def test_policy_commands_are_registered() -> None:
@@ -207,3 +210,63 @@ def test_real_hillstrom_fit_and_plan(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = read_plan(plan)
     assert sum(r["decision"] == "send" for r in rows) == int(0.3 * len(rows))
+
+
+def with_zip_codes(path: Path, unseen: int, value: str = "Moon") -> None:
+    """Rewrite the first `unseen` rows' zip_code to a value the policy never saw."""
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows[:unseen]:
+        row["zip_code"] = value
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_plan_warns_about_category_values_unseen_in_training(fitted: tuple[Path, Path]) -> None:
+    folder, model = fitted
+    customers, plan = folder / "c_unseen.csv", folder / "plan_unseen.csv"
+    write_log(customers, n=40, seed=4, outcomes=False)
+    with_zip_codes(customers, 6)
+    args = ["plan", str(customers), "--model", str(model), "--budget-share", "0.3", "--out", str(plan)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "warning: column 'zip_code': 6 of 40 rows (15%) have values never seen in training: 'Moon' (6 rows)" in (
+        flat(result.output)
+    )
+    assert len(read_plan(plan)) == 40
+
+
+def test_plan_refuses_a_file_where_unseen_values_dominate(fitted: tuple[Path, Path]) -> None:
+    folder, model = fitted
+    customers = folder / "c_unseen_most.csv"
+    write_log(customers, n=40, seed=5, outcomes=False)
+    with_zip_codes(customers, 30)
+    args = ["plan", str(customers), "--model", str(model), "--budget-share", "0.3", "--out", str(folder / "x.csv")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    output = flat(result.output)
+    assert "column 'zip_code': 30 of 40 rows (75%) have values never seen in training: 'Moon' (30 rows)" in output
+    assert "over the 50% limit" in output
+    assert "Fix the column's values (known: Rural, Urban) or refit the policy" in output
+    result = CliRunner().invoke(app, [*args, "--max-unseen-share", "0.8"])
+    assert result.exit_code == 0, result.output
+
+
+def test_fit_with_tree_effects_then_plan_explains_rows(tmp_path: Path) -> None:
+    log, model, customers, plan = (tmp_path / n for n in ("log.csv", "trees.json", "c.csv", "plan.csv"))
+    write_log(log)
+    args = fit_args(log, model)
+    args[args.index("--effect-model") + 1] = "trees"
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "effect model: trees" in flat(result.output)
+    write_log(customers, n=50, seed=6, outcomes=False)
+    result = CliRunner().invoke(
+        app, ["plan", str(customers), "--model", str(model), "--budget-sends", "10", "--out", str(plan)]
+    )
+    assert result.exit_code == 0, result.output
+    sends = [r for r in read_plan(plan) if r["decision"] == "send"]
+    assert 0 < len(sends) <= 10
+    assert all("drivers:" in r["reason"] for r in sends)

@@ -175,7 +175,7 @@ def test_policy_fits_saves_and_loads_as_json(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("not json", "not a JSON policy file"),
-        ('{"format": "other"}', "not a promo-uplift-policy/1 file"),
+        ('{"format": "other"}', "not a promo-uplift-policy/2 file"),
         ('{"format": "promo-uplift-policy/1", "effects": {}}', "damaged policy file"),
     ],
 )

@@ -6,6 +6,7 @@ and each encoded column remembers its source column, so a linear score splits ba
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,6 +95,16 @@ class FeatureEncoder:
             column = np.asarray(table.columns[name])
             blocks.append((column[:, None] == np.asarray(self.levels[name])[None, :]).astype(np.float64))
         return np.hstack(blocks)
+
+    def unseen(self, table: Table) -> dict[str, dict[str, int]]:
+        """Per categorical column, the values absent at fit time and their row counts (most rows first)."""
+        out: dict[str, dict[str, int]] = {}
+        for name in self.categorical:
+            known = set(self.levels[name])
+            counts = Counter(value for value in table.columns[name] if value not in known)
+            if counts:
+                out[name] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready parameters."""

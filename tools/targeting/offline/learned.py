@@ -1,25 +1,39 @@
 """A learned targeting policy: per-treatment effect models on encoded features, saved as plain JSON.
 
-The file holds only numbers and names (encoding, linear effect coefficients, outcome weights), so loading
-a policy runs no code: unlike pickle or joblib, an untrusted policy file cannot execute anything.
+The file holds only numbers and names (encoding, linear effect coefficients or the boosted trees' split
+features, thresholds, children, leaf values and counts, outcome weights), so loading a policy runs no
+code: unlike pickle or joblib, an untrusted policy file cannot execute anything, and tree structures are
+checked (children after parents, features in range) before use. Format /2 adds tree effect models;
+/1 files (linear only) still load.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from tools.targeting.offline.effects import LinearEffects
+from tools.targeting.offline.candidates import choose_effect_model
+from tools.targeting.offline.effects import EffectModel, effects_from_dict
 from tools.targeting.offline.encoding import FeatureEncoder
 from tools.targeting.offline.logs import FloatArray
 from tools.targeting.offline.table import Table, TableError
-from tools.targeting.offline.uplift import Calibration, DRLearner, OutcomeModel, Progress
+from tools.targeting.offline.uplift import (
+    Calibration,
+    DRLearner,
+    DRScores,
+    EffectKind,
+    OutcomeModel,
+    Progress,
+    fit_effect_model,
+)
 
-POLICY_FORMAT = "promo-uplift-policy/1"
+POLICY_FORMAT = "promo-uplift-policy/2"
+READABLE_FORMATS = ("promo-uplift-policy/1", POLICY_FORMAT)
 
 
 @dataclass(frozen=True)
@@ -50,7 +64,7 @@ class UpliftPolicy:
     encoder: FeatureEncoder
     treatments: list[str]
     """Index 0 is control; the others are the treatments that can be sent."""
-    effects: dict[str, LinearEffects]
+    effects: dict[str, EffectModel]
     weights: dict[str, float]
     info: dict[str, Any] = field(default_factory=dict)
 
@@ -89,10 +103,10 @@ class UpliftPolicy:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise ValueError(f"{source}: not a JSON policy file ({error})") from error
-        if not isinstance(data, dict) or data.get("format") != POLICY_FORMAT:
+        if not isinstance(data, dict) or data.get("format") not in READABLE_FORMATS:
             raise ValueError(f"{source}: not a {POLICY_FORMAT} file; fit one with `promo policy fit`")
         try:
-            effects = {name: LinearEffects.from_dict(effect) for name, effect in data["effects"].items()}
+            effects = {name: effects_from_dict(effect) for name, effect in data["effects"].items()}
             return cls(
                 FeatureEncoder.from_dict(data["encoder"]),
                 data["treatments"],
@@ -139,9 +153,16 @@ def fit_uplift_policy(
     calibration: Calibration = "isotonic",
     n_folds: int = 3,
     random_state: int = 0,
+    effect_models: Sequence[EffectKind] = ("linear", "trees"),
+    selection_share: float = 0.3,
     progress: Progress | None = None,
 ) -> UpliftPolicy:
-    """Fit one cross-fitted DR-learner per outcome and combine them with the outcome weights."""
+    """Fit cross-fitted DR-learners, one per outcome, with the effect model chosen by cross-fitted value.
+
+    The nuisance stage (outcome models per arm, DR scores) runs once per outcome; each candidate in
+    `effect_models` is then valued by the policy it implies at `selection_share` of the customers on
+    held-out folds (`candidates.choose_effect_model`), and the winner is refitted on all rows.
+    """
     say = progress or (lambda _text: None)
     table.require([*columns.outcomes, *([columns.propensity] if columns.propensity else [])])
     treatments, actions = treatment_indices(table, columns)
@@ -151,20 +172,35 @@ def fit_uplift_policy(
         propensities = table.numbers(columns.propensity)
     else:  # randomized assignment: P(treatment) is its share of the log
         propensities = (np.bincount(actions) / actions.size)[actions]
-    effects = {}
+    scores: dict[str, DRScores] = {}
     for outcome in columns.outcomes:
 
         def tell(text: str, outcome: str = outcome) -> None:
             say(f"{outcome}: {text}")
 
         learner = DRLearner(len(treatments), outcome_model, calibration, n_folds, random_state)
-        learner.fit(features, actions, table.numbers(outcome), propensities, progress=tell)
-        effects[outcome] = learner.effects
-    info = {
+        scores[outcome] = learner.dr_scores(features, actions, table.numbers(outcome), propensities, progress=tell)
+    info: dict[str, Any] = {
         "rows": table.n_rows,
         "learner": "DR",
         "outcome_model": outcome_model,
         "random_state": random_state,
         "propensity": columns.propensity or "treatment shares (randomized)",
     }
+    chosen = effect_models[0] if effect_models else "linear"
+    if len(effect_models) > 1:
+        choice = choose_effect_model(
+            features,
+            scores,
+            dict(columns.outcomes),
+            effect_models,
+            share=selection_share,
+            n_folds=n_folds,
+            random_state=random_state,
+            progress=say,
+        )
+        chosen, info["selection"] = choice.chosen, choice.summary()
+    say(f"effect model ({chosen})")
+    effects = {o: fit_effect_model(chosen, features, s.pseudo, random_state) for o, s in scores.items()}
+    info["effect_model"] = chosen
     return UpliftPolicy(encoder, treatments, effects, dict(columns.outcomes), info)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -58,6 +58,39 @@ class Plan:
 
     rows: list[PlanRow]
     allocation: Allocation
+    warnings: list[str] = field(default_factory=list)
+    """Things the planner noticed but accepted, e.g. category values unseen in training."""
+
+
+MAX_UNSEEN_SHARE = 0.5
+"""Refuse a file where more than this share of rows has an unseen value in any one categorical column.
+
+An unseen value encodes as "no category", so its rows get the policy's baseline for that column. A few
+such rows (a new zip code) are fine and only warned about; when most rows of a column are unseen, the
+file is almost certainly not what the policy was fitted for (renamed categories, a different source, a
+shifted column), and the plan would rank customers on a column it cannot read.
+"""
+
+
+def check_unseen(policy: UpliftPolicy, table: Table, max_share: float = MAX_UNSEEN_SHARE) -> list[str]:
+    """Warnings for category values the policy never saw; an error when they dominate a column."""
+    warnings = []
+    n = table.n_rows
+    for column, counts in policy.encoder.unseen(table).items():
+        rows = sum(counts.values())
+        shown = ", ".join(f"{value!r} ({count:,} rows)" for value, count in list(counts.items())[:5])
+        more = f" and {len(counts) - 5} more" if len(counts) > 5 else ""
+        line = f"column {column!r}: {rows:,} of {n:,} rows ({rows / n:.0%}) have values never seen in training: "
+        if rows > max_share * n:
+            levels = policy.encoder.levels[column]
+            known = ", ".join(levels[:10]) + (f", ... ({len(levels)} in all)" if len(levels) > 10 else "")
+            raise ValueError(
+                f"{table.source}: {line}{shown}{more}; that is over the {max_share:.0%} limit, so this file does "
+                f"not match the policy. Fix the column's values (known: {known}) or refit the policy on a log "
+                "that has them."
+            )
+        warnings.append(f"{line}{shown}{more}; they are scored as the baseline for {column!r}")
+    return warnings
 
 
 def plan_campaign(
@@ -70,14 +103,21 @@ def plan_campaign(
     id_column: str | None = None,
     top_features: int = 3,
     method: Method = "auto",
+    max_unseen_share: float = MAX_UNSEEN_SHARE,
     progress: Callable[[str], None] | None = None,
 ) -> Plan:
-    """Decide, for every customer of `table`, whether to send and which treatment, within the budget."""
+    """Decide, for every customer of `table`, whether to send and which treatment, within the budget.
+
+    Category values unseen in training are listed in `Plan.warnings`; a table where they exceed
+    `max_unseen_share` of the rows in any column is refused (ValueError).
+    """
     say = progress or (lambda _text: None)
     treatments = policy.treatments[1:]
     unknown = sorted(set(costs or {}) - set(treatments))
     if unknown:
         raise ValueError(f"costs name unknown treatment(s) {unknown}; the policy's treatments are {treatments}")
+    table.require(policy.encoder.numeric + policy.encoder.categorical)
+    warnings = check_unseen(policy, table, max_unseen_share)
     say("scoring")
     features = policy.encoder.transform(table)
     scores = policy.scores(features)
@@ -116,7 +156,7 @@ def plan_campaign(
         else:
             why = f"hold: best {name} {score:+.4g} is below the budget line; {where}; {tail}"
         rows.append(PlanRow(ids[i], "hold", "", score, int(rank[i]), why))
-    return Plan(rows, allocation)
+    return Plan(rows, allocation, warnings)
 
 
 def _drivers(policy: UpliftPolicy, table: Table, features: FloatArray, shown: IntArray, top: int) -> list[str]:

@@ -2,8 +2,9 @@
 
 `TLearner` is the baseline: one outcome model per arm, effect = difference of predictions. `DRLearner`
 (Kennedy 2023, "Towards optimal doubly robust estimation of heterogeneous causal effects") regresses
-cross-fitted doubly robust pseudo-outcomes on the features, with a ridge model so that every predicted
-effect splits into per-feature contributions and the fitted effect model is a few JSON numbers.
+cross-fitted doubly robust pseudo-outcomes on the features, with a ridge model or shallow boosted trees;
+either way every predicted effect splits exactly into per-feature contributions (coefficients, or
+TreeSHAP) and the fitted effect model is plain JSON numbers.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from sklearn.linear_model import LogisticRegression, Ridge, RidgeCV
 from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
-from tools.targeting.offline.effects import LinearEffects
+from tools.targeting.offline.effects import EffectModel, LinearEffects, TreeEffects
 from tools.targeting.offline.logs import FloatArray, IntArray, as_action_array, as_float_array, check_propensities
 from tools.targeting.offline.logs import check_same_length as same_length
+from tools.targeting.offline.trees import TreeEnsemble
 
 OutcomeModel = Literal["gbm", "linear"]
+EffectKind = Literal["linear", "trees"]
 Calibration = Literal["isotonic", "sigmoid", "none"]
 Progress = Callable[[str], None]
 
@@ -152,11 +155,70 @@ class TLearner(UpliftLearner):
         return effects
 
 
+def fit_effect_model(
+    kind: EffectKind, features: FloatArray, pseudo: FloatArray, random_state: int = 0, n_threads: int = 1
+) -> EffectModel:
+    """Regress pseudo-outcomes (n, K-1) on the features: ridge, or shallow boosted trees per treatment."""
+    if kind == "linear":
+        coef, intercept = [], []
+        for k in range(pseudo.shape[1]):
+            final = RidgeCV(alphas=np.logspace(-1, 4, 12)).fit(features, pseudo[:, k])
+            coef.append(final.coef_)
+            intercept.append(float(final.intercept_))
+        return LinearEffects(np.asarray(coef), np.asarray(intercept), features.mean(axis=0))
+    if kind != "trees":
+        raise ValueError(f"effect model must be linear or trees, got {kind!r}")
+    ensembles = []
+    for k in range(pseudo.shape[1]):
+        # Pseudo-outcomes are noisy (residuals divided by propensities): shallow trees, large leaves,
+        # shrinkage, and early stopping on a held-out tenth keep the effect model from fitting the noise.
+        model = HistGradientBoostingRegressor(
+            max_iter=200,
+            learning_rate=0.05,
+            max_depth=3,
+            max_leaf_nodes=8,
+            min_samples_leaf=max(20, features.shape[0] // 200),
+            l2_regularization=1.0,
+            early_stopping=True,
+            validation_fraction=0.1,
+            n_iter_no_change=10,
+            random_state=random_state,
+        )
+        with threadpool_limits(limits=n_threads, user_api="openmp"):
+            model.fit(features, pseudo[:, k])
+        ensembles.append(TreeEnsemble.from_sklearn(model))
+    return TreeEffects(ensembles)
+
+
+@dataclass(frozen=True)
+class DRScores:
+    """Cross-fitted doubly robust scores: scores[i, k] estimates row i's outcome under action k.
+
+    scores[:, k] = mu_k(x) + 1[a = k] (y - mu_k(x)) / P(a | x), with mu fitted on the other folds. The
+    mean of scores[i, pi(i)] is the DR value of a policy pi; scores[:, k] - scores[:, 0] are the
+    DR-learner's pseudo-outcomes for treatment k.
+    """
+
+    scores: FloatArray
+
+    @property
+    def pseudo(self) -> FloatArray:
+        """Pseudo-outcomes of treatments 1..K-1 against control, shape (n, K-1)."""
+        out: FloatArray = self.scores[:, 1:] - self.scores[:, :1]
+        return out
+
+
 @dataclass
 class DRLearner(UpliftLearner):
-    """Cross-fitted doubly robust pseudo-outcomes, regressed on the features by ridge."""
+    """Cross-fitted doubly robust pseudo-outcomes, regressed on the features (ridge or boosted trees)."""
 
-    effects_: LinearEffects | None = field(default=None, init=False, repr=False)
+    effect_model: EffectKind = "linear"
+    effects_: EffectModel | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.effect_model not in ("linear", "trees"):
+            raise ValueError(f"effect_model must be 'linear' or 'trees', got {self.effect_model!r}")
 
     def fit(
         self,
@@ -167,6 +229,21 @@ class DRLearner(UpliftLearner):
         progress: Progress | None = None,
     ) -> Self:
         """Fit; `propensities` are each row's logged P(action taken), estimated when None."""
+        x = as_float_array(features, "features", ndim=2)
+        scores = self.dr_scores(x, actions, outcomes, propensities, progress)
+        (progress or (lambda _text: None))("effect model")
+        self.effects_ = fit_effect_model(self.effect_model, x, scores.pseudo, self.random_state, self.n_threads)
+        return self
+
+    def dr_scores(
+        self,
+        features: npt.ArrayLike,
+        actions: npt.ArrayLike,
+        outcomes: npt.ArrayLike,
+        propensities: npt.ArrayLike | None = None,
+        progress: Progress | None = None,
+    ) -> DRScores:
+        """The cross-fitted nuisance stage alone: outcome models per arm, then DR scores per row and action."""
         x, a, y, binary = self._check(features, actions, outcomes)
         say = progress or (lambda _text: None)
         if propensities is None:
@@ -182,15 +259,8 @@ class DRLearner(UpliftLearner):
                 rows = train[a[train] == k]
                 mu[test, k] = _predict(self._fit(binary, x[rows], y[rows]), x[test], binary)
         residual_ipw = (y - mu[np.arange(len(a)), a]) / e_taken
-        say("effect model")
-        coef, intercept = [], []
-        for k in range(1, self.n_actions):
-            pseudo = mu[:, k] - mu[:, 0] + np.where(a == k, residual_ipw, 0.0) - np.where(a == 0, residual_ipw, 0.0)
-            final = RidgeCV(alphas=np.logspace(-1, 4, 12)).fit(x, pseudo)
-            coef.append(final.coef_)
-            intercept.append(float(final.intercept_))
-        self.effects_ = LinearEffects(np.asarray(coef), np.asarray(intercept), x.mean(axis=0))
-        return self
+        taken = np.arange(self.n_actions)[None, :] == a[:, None]
+        return DRScores(mu + np.where(taken, residual_ipw[:, None], 0.0))
 
     def _estimate_propensities(self, x: FloatArray, a: IntArray) -> FloatArray:
         """Cross-fitted multinomial logit of the logged action, clipped so no weight exceeds 100."""
@@ -202,12 +272,12 @@ class DRLearner(UpliftLearner):
         return np.clip(e_taken, 0.01, 1.0)
 
     @property
-    def effects(self) -> LinearEffects:
-        """The fitted linear effect model."""
+    def effects(self) -> EffectModel:
+        """The fitted effect model."""
         if self.effects_ is None:
             raise ValueError("DRLearner used before fit: call fit(features, actions, outcomes) first")
         return self.effects_
 
     def predict_effects(self, features: npt.ArrayLike) -> FloatArray:
-        """Linear effect model's prediction."""
+        """The effect model's prediction."""
         return self.effects.predict(as_float_array(features, "features", ndim=2))
