@@ -17,8 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
+from evaluation.hillstrom import ARMS, COLUMNS
+from evaluation.hillstrom import HILLSTROM_CSV as DEFAULT
 from tools.targeting.offline.encoding import FeatureEncoder
-from tools.targeting.offline.learned import LogColumns, fit_uplift_policy
+from tools.targeting.offline.learned import fit_uplift_policy
 from tools.targeting.offline.logs import FloatArray, IntArray, LoggedFeedback
 from tools.targeting.offline.ope import InverseProbabilityWeighting, PolicyValue, deterministic_dist
 from tools.targeting.offline.planning import Budget, plan_campaign
@@ -26,16 +28,7 @@ from tools.targeting.offline.selection import select_policy
 from tools.targeting.offline.table import Table, read_table
 from tools.targeting.offline.uplift import OutcomeModel, TLearner
 
-DEFAULT = Path("../shared/data/hillstrom/hillstrom_public.csv")
-ARMS = ["No E-Mail", "Mens E-Mail", "Womens E-Mail"]
 OUTCOMES = ["visit", "conversion", "spend"]
-COLUMNS = LogColumns(
-    "segment",
-    "No E-Mail",
-    {"visit": 1.0},
-    ["recency", "history", "mens", "womens", "newbie"],
-    ["history_segment", "zip_code", "channel"],
-)
 Results = dict[str, dict[str, tuple[PolicyValue, FloatArray]]]
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import io
 import json
 import time
 from dataclasses import dataclass, field
@@ -25,11 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from sklearn.base import BaseEstimator
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
+from evaluation.hillstrom import ARMS
+from evaluation.hillstrom import HILLSTROM_CSV as DEFAULT
+from evaluation.plots import to_svg as svg
 from tools.targeting.offline.candidates import choose_effect_model, top_share_actions
 from tools.targeting.offline.curves import UpliftCurves, uplift_curves
 from tools.targeting.offline.encoding import FeatureEncoder
@@ -41,8 +42,6 @@ from tools.targeting.offline.selection import select_policy
 from tools.targeting.offline.table import Table, read_table
 from tools.targeting.offline.uplift import Calibration, DRLearner, EffectKind, TLearner, fit_effect_model
 
-DEFAULT = Path("../shared/data/hillstrom/hillstrom_public.csv")
-ARMS = ["No E-Mail", "Mens E-Mail", "Womens E-Mail"]
 OUTCOMES = ["visit", "conversion", "spend"]
 NUMERIC = ["recency", "history", "mens", "womens", "newbie"]
 CATEGORICAL = ["history_segment", "zip_code", "channel"]
@@ -193,15 +192,6 @@ def summarize(splits: list[Split], args: argparse.Namespace) -> str:
     text = "\n".join(lines)
     print(text)
     return text
-
-
-def svg(figure: Figure) -> str:
-    """A figure as inline SVG text, through the SVG canvas (no pyplot state)."""
-    buffer = io.StringIO()
-    FigureCanvasSVG(figure)  # attaches the SVG canvas to the figure
-    figure.savefig(buffer, format="svg")
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]
 
 
 def draw(splits: list[Split], args: argparse.Namespace) -> str:

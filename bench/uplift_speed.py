@@ -18,20 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from tools.targeting.offline.learned import LogColumns, UpliftPolicy, fit_uplift_policy
+from evaluation.hillstrom import ARMS, COLUMNS
+from evaluation.hillstrom import HILLSTROM_CSV as DEFAULT
+from tools.targeting.offline.learned import UpliftPolicy, fit_uplift_policy
 from tools.targeting.offline.planning import Budget, plan_campaign
 from tools.targeting.offline.table import Table, read_table
 from tools.targeting.offline.uplift import Calibration, EffectKind
 
-DEFAULT = Path("../shared/data/hillstrom/hillstrom_public.csv")
-ARMS = ["No E-Mail", "Mens E-Mail", "Womens E-Mail"]
-COLUMNS = LogColumns(
-    "segment",
-    "No E-Mail",
-    {"visit": 1.0},
-    ["recency", "history", "mens", "womens", "newbie"],
-    ["history_segment", "zip_code", "channel"],
-)
 SEGMENTS = ["1) $0 - $100", "2) $100 - $200", "3) $200 - $350", "4) $350 - $500", "5) $500 - $750"]
 
 
