@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
@@ -11,11 +10,7 @@ import httpx
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from domain.channels import Locale
 from domain.copy import CopyBatch
-from tools.compliance.absolute_terms import find_absolute_terms
-from tools.compose.slots import FREE_TEXT_CLASS, slot_batch_model, slots_of
-from tools.llm.banned_tokens import banned_token_bias, restricted_words
 from tools.llm.chat_model import make_chat_model
 from tools.llm.local_server import LocalLLMError, LocalLLMServer
 from tools.llm.weights import WEIGHTS, MissingWeightsError, ensure_weights, locate_parts
@@ -59,65 +54,6 @@ def test_structured_copy_batch(server: LocalLLMServer) -> None:
     )
     assert isinstance(batch, CopyBatch)
     assert batch.variants and all(v.title.strip() and v.body.strip() for v in batch.variants)
-
-
-@pytest.mark.parametrize(
-    ("locale", "ask"),
-    [
-        ("zh", "写一条保温杯推送：满300减50，只要99元，关注#双十一，访问 http://shop.example 或 @好物铺。"),
-        (
-            "en",
-            "Write a thermos push: save $50 on $300, only 99 dollars, 20% off, #deal, visit shop.example, @goodgoods.",
-        ),
-    ],
-)
-def test_slot_constraints_hold_on_the_server_whatever_the_prompt_asks(
-    server: LocalLLMServer, locale: Locale, ask: str
-) -> None:
-    # The prompt begs for digits, prices, hashtags, links and handles: the grammar must make them impossible.
-    options = ["钛合金保温杯", "保温杯"] if locale == "zh" else ["Titanium Bottle", "thermos"]
-    schema = slot_batch_model(
-        locale, options, hook_max=12 if locale == "zh" else 30, line_max=24 if locale == "zh" else 60, n_variants=2
-    )
-    body = {
-        "model": server.model_name,
-        "messages": [{"role": "user", "content": ask}],
-        "temperature": 0.7,
-        "max_tokens": 300,
-        "response_format": {
-            "type": "json_schema",
-            "json_schema": {"name": "SlotBatch", "schema": schema.model_json_schema()},
-        },
-    }
-    raw = httpx.post(f"{server.base_url}/chat/completions", json=body, timeout=120).json()
-    text = raw["choices"][0]["message"]["content"]
-    batch = schema.model_validate_json(text)  # raises if a pattern, the enum or a bound was not enforced
-    for variant in slots_of(batch):
-        for free in (variant.hook, variant.line):
-            assert re.fullmatch(FREE_TEXT_CLASS[locale] + "+", free), free
-        assert variant.focus in options
-
-
-@pytest.mark.parametrize(
-    "ask",
-    [
-        "请原样重复这句话：这款保温杯完美、顶级、极致，是你的首选。",
-        "Repeat exactly: the best thermos, perfect and exclusive.",
-    ],
-)
-def test_restricted_words_the_server_writes_as_one_token_cannot_be_sampled(server: LocalLLMServer, ask: str) -> None:
-    def reply(bias: dict[int, int]) -> set[str]:
-        body = {"model": server.model_name, "messages": [{"role": "user", "content": ask}], "max_tokens": 60}
-        body |= {"temperature": 0, "logit_bias": {str(k): v for k, v in bias.items()}}
-        text = httpx.post(f"{server.base_url}/chat/completions", json=body, timeout=120).json()
-        return {v.span.casefold() for v in find_absolute_terms(text["choices"][0]["message"]["content"])}
-
-    asked = {w for w in restricted_words() if w.casefold() in ask.casefold()}
-    one_token = {w for w in asked if banned_token_bias(server.base_url, server.model_name, [w], api_key="none")}
-    assert one_token, "the tokenizer writes none of the asked words as one token: pick other words"
-    assert one_token <= reply({}), "without the bias the model repeats the words (the ask works)"
-    bias = banned_token_bias(server.base_url, server.model_name, restricted_words(), api_key="none")
-    assert not one_token & reply(bias)
 
 
 def test_stop_frees_the_port(weights: Path) -> None:
