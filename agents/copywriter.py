@@ -23,7 +23,7 @@ from tools.compliance.copy_fit import fit_variant
 from tools.compose.focus import checked_focus_options
 from tools.compose.render import NEUTRAL_HOOK, render_slots, slot_limits
 from tools.compose.repair import campaign_hook, repair_slots, seasons_in_time
-from tools.compose.slots import grammar_bound, slot_batch_model, slots_of
+from tools.compose.slots import Slots, grammar_bound, slot_batch_model, slots_of
 from tools.llm.generation_cache import Output, structured_output
 
 EXEMPLARS_SHOWN = 2
@@ -104,18 +104,28 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
         batch = generate(ctx, schema, messages)
         hook_instead = campaign_hook(campaign.name, locale, limits[0], NEUTRAL_HOOK[locale])
         seasons = seasons_in_time(ctx.now.date(), focus, locale)
-        return [
-            render_slots(
-                repair_slots(slots, locale, limits, bounds, hook_instead, shown, seasons),
-                campaign,
-                facts,
-                channel,
-                locale,
-            )
+        repaired = [
+            repair_slots(slots, locale, limits, bounds, hook_instead, shown, seasons)
             for slots in slots_of(batch)[: ctx.n_variants]
         ]
+        return [render_slots(s, campaign, facts, channel, locale) for s in most_own_words(repaired, hook_instead)]
 
     return messages, variants
+
+
+def most_own_words(repaired: list[Slots], hook_instead: str) -> list[Slots]:
+    """The variants that kept the most of the model's own words after repair.
+
+    A variant whose hook gave way to the campaign name (「裙专场」) or whose line was emptied is worse by
+    construction than one that kept both; without an LLM critique every variant scores the same, so the
+    bandit would send either (about 30 % of titles on AdvertiseGen were the campaign name).
+    """
+
+    def kept(slots: Slots) -> int:
+        return int(slots.hook != hook_instead) + int(bool(slots.line))
+
+    best = max((kept(s) for s in repaired), default=0)
+    return [s for s in repaired if kept(s) == best]
 
 
 def write_copy(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:

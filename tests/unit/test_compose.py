@@ -422,3 +422,14 @@ def test_a_chinese_clause_cut_before_its_object_is_dropped() -> None:
         fit_to_room("上身舒适无束缚，非常适合日常穿", "zh", 30) == "上身舒适无束缚，非常适合日常穿"
     )  # 穿 ends a clause
     assert fit_to_room("让你更", "zh", 30) is None
+
+
+def test_variants_that_kept_the_models_words_are_preferred() -> None:
+    from agents.copywriter import most_own_words
+
+    whole = Slots(hook="想要更精致的裙子吗", line="荷叶边设计，浪漫又好搭。", focus="裙")
+    named = Slots(hook="裙专场", line="荷叶边设计，浪漫又好搭。", focus="裙")
+    bare = Slots(hook="裙专场", line="", focus="裙")
+    assert most_own_words([named, whole], "裙专场") == [whole]
+    assert most_own_words([named, bare], "裙专场") == [named]
+    assert most_own_words([bare, bare], "裙专场") == [bare, bare]  # nothing better: both stay
