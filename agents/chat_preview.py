@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from langchain_core.callbacks import BaseCallbackHandler, BaseCallbackManager
+from langgraph.config import get_config
 from langgraph.runtime import Runtime
 
 from agents.chat_state import ChatState
@@ -29,6 +31,7 @@ class RunMany(Protocol):
         *,
         concurrency: int,
         on_done: Callable[[UserOutcome], None] | None = None,
+        callbacks: list[BaseCallbackHandler] | None = None,
     ) -> list[UserOutcome]:
         """Run each user; report each outcome to `on_done` as it ends; outcomes in input order."""
         ...
@@ -65,8 +68,20 @@ def _preview(run_many: RunMany, state: ChatState, runtime: Runtime[ChatContext])
         ctx.promotion_context(brief.n_variants),
         concurrency=max(1, min(ctx.concurrency, len(refs))),
         on_done=done,
+        callbacks=_turn_callbacks(),  # the turn's guard among them: the runs stop with the turn
     )
     return {
         "results": [o.result for o in outcomes if o.result is not None],
         "failures": [f"{refs[o.user_id]}: {private(o)}" for o in outcomes if o.result is None],
     }
+
+
+def _turn_callbacks() -> list[BaseCallbackHandler]:
+    """The chat turn's callback handlers (graphs/chat.py passes its run guard), for the promotion runs.
+
+    They run in threads of their own, which do not inherit the turn's callbacks.
+    """
+    callbacks = get_config().get("callbacks")
+    if isinstance(callbacks, BaseCallbackManager):
+        return list(callbacks.handlers)
+    return list(callbacks or [])

@@ -31,7 +31,17 @@ def serve(
     logging = copy.deepcopy(LOGGING_CONFIG)  # uvicorn's console format, extended to the project's loggers
     logging["loggers"]["promo"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     # access_log off: the audit log records every request with route templates, without user ids in paths.
-    uvicorn.run(production_app(get_settings()), host=host, port=port, access_log=False, log_config=logging)
+    # The drain is bounded: past PROMO_SERVICE_DRAIN_S uvicorn cancels the requests still open, which cancels
+    # their graph runs (service/inflight.py).
+    settings = get_settings()
+    uvicorn.run(
+        production_app(settings),
+        host=host,
+        port=port,
+        access_log=False,
+        log_config=logging,
+        timeout_graceful_shutdown=max(1, round(settings.service_drain_s)),
+    )
 
 
 def _keys() -> KeyStore:

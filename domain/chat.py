@@ -32,3 +32,19 @@ class ChatEvent(BaseModel):
     kind: ChatEventKind
     text: str = Field(description="What to show the marketer, one or more lines, ready to append.")
     data: dict[str, Any] | None = Field(default=None, description="Machine-readable payload (brief, variant...).")
+
+
+ChatErrorType = Literal["llm_unavailable"]
+
+
+class ChatTurnError(Exception):
+    """A turn that failed in a way the marketer should read.
+
+    `message` is in the brief's language and names no internal address; `type` is for clients (the stream's
+    error event carries both, as OpenAI's error fields).
+    """
+
+    def __init__(self, type: ChatErrorType, message: str) -> None:
+        super().__init__(message)
+        self.type: ChatErrorType = type
+        self.message = message

@@ -110,9 +110,13 @@ def run_many(
     outcomes: dict[str, UserOutcome] = {}
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="promo-user") as pool:
         futures = {pool.submit(_timed, uid, campaign, context, callbacks): uid for uid in user_ids}
-        for future in as_completed(futures):
-            outcome = future.result()
-            outcomes[outcome.user_id] = outcome
-            if on_done is not None:
-                on_done(outcome)
+        try:
+            for future in as_completed(futures):
+                outcome = future.result()
+                outcomes[outcome.user_id] = outcome
+                if on_done is not None:
+                    on_done(outcome)
+        except BaseException:  # a run that stops the batch (cancelled, LLM gone): the users not started never do
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     return [outcomes[uid] for uid in user_ids]

@@ -6,7 +6,7 @@ Nodes report progress as ChatEvents on LangGraph's custom stream; `stream_chat` 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from typing import Literal
+from typing import Literal, cast
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
@@ -18,10 +18,15 @@ from agents.chat_preview import PreviewCopy
 from agents.chat_state import ChatInput, ChatOutput, ChatState
 from agents.context import ChatContext
 from agents.intake import understand_brief
-from domain.chat import ChatEvent, ChatMessage
+from domain.channels import Locale
+from domain.chat import ChatErrorType, ChatEvent, ChatMessage, ChatTurnError
 from graphs.batch import run_many
+from prompts.phrases import phrase_table
+from tools.brief.rules import detect_locale
+from tools.llm.run_guard import LLMUnavailable, RunGuard
 
 ChatGraph = CompiledStateGraph[ChatState, ChatContext, ChatInput, ChatOutput]
+TURN_ERROR = cast(dict[Locale, dict[ChatErrorType, str]], phrase_table("chat", "turn_error"))
 
 
 def route_after_intake(state: ChatState) -> Literal["audience", "__end__"]:
@@ -55,8 +60,43 @@ chat_graph = build_chat_graph()
 """The compiled chat graph; its turns need services in their context (langgraph.json serves graphs/served.py)."""
 
 
-async def stream_chat(messages: Sequence[ChatMessage], context: ChatContext) -> AsyncIterator[ChatEvent]:
-    """Run one chat turn and yield its events as they happen; exceptions propagate to the caller."""
+def _turn_locale(messages: Sequence[ChatMessage], events: Sequence[ChatEvent]) -> Locale:
+    """The brief's language once the intake read it, else the marketer's as the intake guesses it."""
+    for event in events:
+        if event.kind == "brief" and event.data and event.data.get("brief", {}).get("locale") in ("zh", "en"):
+            return cast(Locale, event.data["brief"]["locale"])
+    texts = [m.content for m in messages if m.role == "user"]
+    return next((found for text in reversed(texts) if (found := detect_locale(text))), "zh")
+
+
+async def stream_chat(
+    messages: Sequence[ChatMessage], context: ChatContext, guard: RunGuard | None = None
+) -> AsyncIterator[ChatEvent]:
+    """Run one chat turn and yield its events as they happen; exceptions propagate to the caller.
+
+    An LLM server that stops answering ends the turn with ChatTurnError("llm_unavailable") in the brief's
+    language. However the turn ends (done, failed, or closed because the client left) its guard (a fresh
+    one unless given, e.g. by a service that cancels it on shutdown) is cancelled, so the previews still
+    running stop before their next model call.
+    """
     request = ChatInput(messages=list(messages))
-    async for chunk in chat_graph.astream(request, context=context, stream_mode="custom"):
-        yield ChatEvent.model_validate(chunk)
+    guard = guard or RunGuard(stop_on_outage=True)
+    seen: list[ChatEvent] = []
+    try:
+        stream = chat_graph.astream(request, config={"callbacks": [guard]}, context=context, stream_mode="custom")
+        try:
+            async for chunk in stream:
+                event = ChatEvent.model_validate(chunk)
+                seen.append(event)
+                yield event
+        finally:
+            aclose = getattr(stream, "aclose", None)
+            if aclose is not None:
+                await aclose()
+        if guard.outage is not None:  # the turn ended on the fallback after the server went away
+            raise LLMUnavailable(guard.outage)
+    except LLMUnavailable as error:
+        locale = _turn_locale(messages, seen)
+        raise ChatTurnError("llm_unavailable", TURN_ERROR[locale]["llm_unavailable"]) from error
+    finally:
+        guard.cancel("the chat turn ended")

@@ -17,7 +17,7 @@ from domain import approval, copy, decision, offer, people, profile, review
 from tools.pseudonym import user_ref
 from tools.settings import Settings
 from tools.stores.postgres import MISSING_EXTRA, connect
-from tools.stores.sqlite import open_sqlite
+from tools.stores.sqlite import open_sqlite, truncate_wal
 from tools.thread_ids import parse_thread_id
 
 if TYPE_CHECKING:
@@ -104,8 +104,14 @@ def user_thread_ids(saver: Checkpointer, user_id: str) -> list[str]:
 
 
 def erase_user_threads(saver: Checkpointer, user_id: str) -> int:
-    """Delete every checkpoint and pending write of this user's threads; returns how many threads."""
+    """Delete every checkpoint and pending write of this user's threads; returns how many threads.
+
+    On SQLite the deleted rows are zeroed (secure_delete) and the WAL is truncated, so no copy stays on disk.
+    """
     thread_ids = user_thread_ids(saver, user_id)
     for thread_id in thread_ids:
         saver.delete_thread(thread_id)
+    if isinstance(saver, SqliteSaver):
+        with saver.lock:
+            truncate_wal(saver.conn)
     return len(thread_ids)

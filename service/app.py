@@ -41,8 +41,6 @@ from service.state import ServiceState
 
 RuntimeOpener = Callable[[], AbstractContextManager[ServiceRuntime]]
 
-SHUTDOWN_GRACE_S = 10.0
-"""How long shutdown waits for campaign runs before closing stores (an interrupted run resumes later)."""
 
 DESCRIPTION = """Personalized promotion copy, reviewed and targeted. Send `Authorization: Bearer <key>`;
 roles: `marketer` (chat, promotions, approvals, campaign runs, feedback) and `admin` (also erasure, keys,
@@ -66,7 +64,11 @@ def create_app(runtime: ServiceRuntime | RuntimeOpener) -> FastAPI:
                 yield
             finally:
                 await state.runtime.llm_health.aclose()
-                await anyio.to_thread.run_sync(state.campaign_runs.join, SHUTDOWN_GRACE_S)
+                # Bounded: requests still at work after the grace period stop at their next step; campaign
+                # runs get the same time, then their stores close (an interrupted run resumes when re-posted).
+                grace_s = state.runtime.settings.service_drain_s
+                await state.inflight.drain(grace_s)
+                await anyio.to_thread.run_sync(state.campaign_runs.join, grace_s)
                 state.campaign_runs.close()
                 if not isinstance(runtime, ServiceRuntime):
                     await anyio.to_thread.run_sync(stack.close)

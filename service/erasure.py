@@ -1,23 +1,36 @@
-"""Erase one user from every store that holds them.
+"""Erase one user from every store that holds them, leaving none of their bytes on disk.
 
 Stores and what they hold of a user: the shop DB (profile, consent, send log), Chroma (behaviour
 history), the feedback log, campaign runs (audience rows and results), graph checkpoints (paused and
 interrupted runs). The generation cache keys by prompt, and prompts carry only non-identifying features,
 so no entry there belongs to a user; the audit log stores route templates, never user ids.
+
+On disk: SQLite zeroes deleted rows (secure_delete, tools/stores/sqlite.py) and each store's WAL is
+truncated after the erase; Chroma's log, freed pages and segment files are scrubbed (tools/stores/chroma.py).
+PostgreSQL keeps dead tuples and WAL until the operator's VACUUM FULL.
 """
 
 from __future__ import annotations
 
+from agents.copywriter import personal_values
 from graphs.checkpoints import erase_user_threads
 from service.runtime import ServiceRuntime
 
 
 def erase_user(runtime: ServiceRuntime, user_id: str) -> dict[str, int]:
     """Remove the user everywhere; returns what each store removed. Idempotent: a second call removes 0."""
-    return {
-        "shop": runtime.services.shop.erase_user(user_id),
-        "history": runtime.services.history.erase_user(user_id),
+    shop = runtime.services.shop
+    try:
+        personal = personal_values(shop.get_user(user_id))
+    except KeyError:  # erased before, or never in the shop: their history may still be somewhere
+        personal = [user_id]
+    removed = {
+        "shop": shop.erase_user(user_id),
+        "history": runtime.services.history.erase_user(user_id, personal),
         "feedback": runtime.feedback.erase_user(user_id),
         "runs": runtime.runs.erase_user(user_id),
         "checkpoints": erase_user_threads(runtime.checkpointer, user_id),
     }
+    for store in (shop, runtime.feedback, runtime.runs):
+        store.truncate_wal()
+    return removed

@@ -19,11 +19,15 @@ from graphs.batch import AwaitingApproval, resume_one, run_one
 from service.runtime import ServiceRuntime
 from service.schemas.promotions import PromotionRequest
 from service.state import ServiceState
+from tools.llm.run_guard import RunGuard
 from tools.thread_ids import parse_thread_id, request_thread_id
 
 
-def generate(state: ServiceState, body: PromotionRequest) -> PromotionResult:
-    """Run the graph for one user; raises KeyError for an unknown user, AwaitingApproval on a pause."""
+def generate(state: ServiceState, body: PromotionRequest, guard: RunGuard | None = None) -> PromotionResult:
+    """Run the graph for one user; raises KeyError for an unknown user, AwaitingApproval on a pause.
+
+    A cancelled `guard` (the client left) stops the run before its next step: RunCancelled.
+    """
     runtime = state.runtime
     runtime.services.shop.get_user(body.user_id)  # an unknown user is the caller's mistake: KeyError → 404
     thread_id = request_thread_id(body.campaign.campaign_id, body.user_id)
@@ -37,7 +41,7 @@ def generate(state: ServiceState, body: PromotionRequest) -> PromotionResult:
             context,
             channel=body.channel,
             locale=body.locale,
-            callbacks=[state.tokens],
+            callbacks=[state.tokens, *([guard] if guard is not None else [])],
             compiled=state.graph,
             thread_id=thread_id,
         ),

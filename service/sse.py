@@ -11,7 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from domain.chat import ChatEvent
+from domain.chat import ChatEvent, ChatTurnError
 
 logger = logging.getLogger("promo.service.chat")
 
@@ -48,9 +48,9 @@ def as_lines(text: str) -> str:
     return text if text.endswith("\n") else f"{text}\n"
 
 
-def error_line(message: str) -> str:
+def error_line(message: str, error_type: str = "server_error") -> str:
     """A mid-stream failure as OpenAI sends it (`{"error": {...}}`); the `openai` client raises on it."""
-    return _line({"error": {"message": message, "type": "server_error", "code": None}})
+    return _line({"error": {"message": message, "type": error_type, "code": None}})
 
 
 async def completion_chunks(
@@ -59,15 +59,25 @@ async def completion_chunks(
     """The whole stream: a role chunk, one chunk per event, a `stop` chunk, then `[DONE]`.
 
     A failure of the assistant ends the stream with an error line and no `stop`, so no client mistakes
-    a broken answer for a finished one.
+    a broken answer for a finished one: a ChatTurnError (the LLM went away) with its type and the message
+    written for the marketer, anything else as `server_error`. Closing this stream (the client left)
+    closes the assistant's, which stops its work.
     """
     yield chunk(completion_id, created, model, {"role": "assistant", "content": ""})
     try:
         async for event in events:
             yield chunk(completion_id, created, model, {"content": as_lines(event.text)}, event=event)
+    except ChatTurnError as error:
+        logger.warning("chat turn %s ended: %s (%r)", completion_id, error.type, error.__cause__)
+        yield error_line(error.message, error.type)
+        return
     except Exception as error:  # the status line is sent already: the failure can only travel in-band
         logger.exception("chat assistant failed mid-stream (%s)", completion_id)
         yield error_line(f"the assistant failed: {type(error).__name__}")
         return
+    finally:
+        aclose = getattr(events, "aclose", None)
+        if aclose is not None:
+            await aclose()
     yield chunk(completion_id, created, model, {}, finish_reason="stop")
     yield DONE

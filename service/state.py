@@ -9,6 +9,7 @@ from fastapi import HTTPException, status
 from graphs.promotion import PromotionGraph, build_graph
 from service.admission import Admission
 from service.campaign_jobs import CampaignJobs
+from service.inflight import InFlight
 from service.metrics import ServiceMetrics, TokenMetrics
 from service.runtime import ServiceRuntime
 
@@ -25,6 +26,8 @@ class ServiceState:
     """The promotion graph compiled with the runtime's checkpointer, so approvals can pause and resume."""
     tokens: TokenMetrics
     campaign_runs: CampaignJobs
+    inflight: InFlight = field(default_factory=InFlight)
+    """LLM-bound requests at work now: cancelled when their client leaves or shutdown's grace ends."""
     resuming: set[str] = field(default_factory=set)
     """Approval threads being resumed now: a second answer to the same thread is refused."""
 

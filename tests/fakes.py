@@ -12,13 +12,18 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.runnables import Runnable, RunnableLambda
-from openai import APITimeoutError
+from openai import APIConnectionError, APITimeoutError
 from pydantic import BaseModel, Field, PrivateAttr
 
 
 def llm_timeout() -> APITimeoutError:
     """A timeout as the openai client raises it: the library reads the request it was given."""
     return APITimeoutError(request=httpx.Request("POST", "http://127.0.0.1/v1/chat/completions"))
+
+
+def llm_down() -> APIConnectionError:
+    """A refused or reset connection as the openai client raises it (the LLM server is gone)."""
+    return APIConnectionError(request=httpx.Request("POST", "http://127.0.0.1/v1/chat/completions"))
 
 
 class ScriptedChatModel(BaseChatModel):

@@ -108,6 +108,13 @@ class Settings(BaseSettings):
     service_max_campaign_runs: int = Field(
         default=1, ge=1, le=16, description="HTTP service: campaign runs processed at once; more get 429."
     )
+    service_drain_s: float = Field(
+        default=30.0,
+        ge=0,
+        le=3600,
+        description="HTTP service: on shutdown, how long requests and campaign runs in flight may finish; then "
+        "their graph runs are cancelled (a campaign run resumes when posted again).",
+    )
     service_health_timeout_s: float = Field(
         default=2.0, gt=0, le=60, description="HTTP service: how long the LLM reachability probe may take."
     )

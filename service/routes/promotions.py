@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from functools import partial
 
-import anyio
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
 from domain.decision import PromotionResult
 from graphs.batch import AwaitingApproval
 from service import promotion_calls
 from service.deps import Marketer, StateDep
+from service.inflight import guarded
 from service.openapi import BUSY, Responses
 from service.schemas.promotions import ApprovalPending, PromotionRequest
+from tools.llm.run_guard import RunCancelled, RunGuard
 
 router = APIRouter(prefix="/v1/promotions", tags=["promotions"])
+CLIENT_CLOSED_REQUEST = 499
+"""The status logged for a request whose client left before its answer (nginx's convention)."""
 
 
 def paused_response(paused: AwaitingApproval) -> JSONResponse:
@@ -35,12 +38,17 @@ def may_pause(paused: str, errors: Responses) -> Responses:
     response_model=PromotionResult,
     responses=may_pause("AwaitingApproval for human approval.", {404: {"description": "No such user."}}),
 )
-async def create_promotion(body: PromotionRequest, state: StateDep, _who: Marketer) -> PromotionResult | JSONResponse:
+async def create_promotion(
+    body: PromotionRequest, request: Request, state: StateDep, _who: Marketer
+) -> PromotionResult | JSONResponse:
     """Write, review and target one promotion for one user; the result says what to send and why."""
     await state.require_llm()
     async with state.jobs.slot():
+        guard = RunGuard()  # a client that leaves stops the run at its next step (service/inflight.py)
         try:
-            return await anyio.to_thread.run_sync(partial(promotion_calls.generate, state, body))
+            return await guarded(request, state.inflight, guard, partial(promotion_calls.generate, state, body, guard))
+        except RunCancelled as cancelled:  # nobody reads this answer: the status is for the logs and metrics
+            return JSONResponse({"detail": f"cancelled: {cancelled}"}, CLIENT_CLOSED_REQUEST)
         except AwaitingApproval as paused:
             return paused_response(paused)
         except KeyError as error:

@@ -92,7 +92,8 @@ function render(turn, event, state) {
     return;
   }
   state.cards = null;
-  turn.appendChild(el("p", `line ${event.kind}`, event.text.replace(/\n+$/, "")));
+  const line = turn.appendChild(el("p", `line ${event.kind}`, event.text.replace(/\n+$/, "")));
+  if (event.kind === "error") line.setAttribute("role", "alert"); // a failed turn is announced, not just shown
 }
 
 async function* sseData(response) {
@@ -137,6 +138,7 @@ async function send(text) {
     for await (const data of sseData(response)) {
       if (data === "[DONE]") break;
       const chunk = JSON.parse(data);
+      // A turn cut short (e.g. type "llm_unavailable": the LLM went away) ends with an error event, no [DONE].
       if (chunk.error) { render(turn, { kind: "error", text: chunk.error.message }, state); break; }
       const delta = (chunk.choices && chunk.choices[0] && chunk.choices[0].delta) || {};
       if (delta.content) answer += delta.content;

@@ -165,5 +165,6 @@ def bad_batch() -> CopyBatch:
 
 def good_slots(schema: type[BaseModel]) -> dict[str, Any]:
     """A slot batch as the server's grammar allows it: free text within the patterns, the first product offered."""
-    focus = schema.model_json_schema()["$defs"]["SlotVariant"]["properties"]["focus"]["enum"]
+    options = schema.model_json_schema()["$defs"]["SlotVariant"]["properties"]["focus"]
+    focus = options.get("enum") or [options["const"]]  # one option is written as a const
     return {"variants": [{"hook": "冬天出门也要热乎乎", "line": "通勤路上捧一杯热的，暖手又暖心", "focus": focus[0]}]}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.stores.sqlite import BUSY_TIMEOUT_S, SqliteStore, open_sqlite
+from tools.stores.sqlite import BUSY_TIMEOUT_S, SqliteStore, open_sqlite, truncate_wal
 
 
 def _pragma(connection: sqlite3.Connection, name: str) -> object:
@@ -24,6 +24,7 @@ def test_every_connection_gets_the_same_pragmas_and_its_folder(tmp_path: Path) -
         assert _pragma(connection, "journal_mode") == "wal"
         assert _pragma(connection, "busy_timeout") == int(BUSY_TIMEOUT_S * 1000)
         assert _pragma(connection, "foreign_keys") == 1
+        assert _pragma(connection, "secure_delete") == 1  # deleted rows are zeroed, not left in freed pages
         assert _pragma(connection, "synchronous") == 2  # FULL unless a store relaxes it
         assert connection.isolation_level == ""  # Python opens transactions, as sqlite3 does by default
     finally:
@@ -69,3 +70,31 @@ def test_a_store_closes_its_connection_once_for_all(tmp_path: Path) -> None:
     store.close()
     with pytest.raises(sqlite3.ProgrammingError):
         store._db.execute("SELECT 1")
+
+
+def test_a_deleted_row_leaves_the_file_and_the_wal(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    connection = open_sqlite(path)
+    try:
+        connection.execute("CREATE TABLE t (v TEXT)")
+        connection.executemany("INSERT INTO t VALUES (?)", [("keep-me",), ("canary-value-9",)])
+        connection.commit()
+        connection.execute("DELETE FROM t WHERE v = 'canary-value-9'")
+        connection.commit()
+        truncate_wal(connection)
+        on_disk = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+        assert b"canary-value-9" not in on_disk and b"keep-me" in on_disk
+        assert (tmp_path / "store.sqlite-wal").stat().st_size == 0
+    finally:
+        connection.close()
+
+
+def test_a_file_of_another_library_keeps_its_journal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "theirs.sqlite"
+    sqlite3.connect(path).close()
+    connection = open_sqlite(path, wal=False)
+    try:
+        assert _pragma(connection, "journal_mode") == "delete"
+        assert _pragma(connection, "secure_delete") == 1
+    finally:
+        connection.close()

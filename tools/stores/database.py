@@ -50,6 +50,14 @@ class Database(Protocol):
         """A transaction that commits on exit and rolls back on an exception."""
         ...
 
+    def truncate_wal(self) -> None:
+        """After an erasure: leave no copy of deleted rows in a write-ahead log the project owns.
+
+        SQLite moves its -wal file into the database and truncates it (deleted rows are zeroed already:
+        secure_delete); PostgreSQL's WAL and dead tuples belong to the server (VACUUM FULL is the operator's).
+        """
+        ...
+
     def close(self) -> None:
         """Close the connection."""
         ...
@@ -101,6 +109,10 @@ class SqlStore(Closing):
     def ping(self) -> None:
         """Raise when the database is closed or unreadable (for health checks)."""
         self._db.query("SELECT 1")
+
+    def truncate_wal(self) -> None:
+        """After an erasure: no copy of deleted rows left in the SQLite -wal file (Database.truncate_wal)."""
+        self._db.truncate_wal()
 
     def close(self) -> None:
         """Close the database."""

@@ -2,12 +2,19 @@
 
 Retrieval cannot run without a user: every read applies ``where={"user_id": ...}`` inside this
 class. Document texts hold seller titles and search queries: untrusted text.
+
+Records are keyed by a digest of the event id (event ids may hold the user id, as the demo's do), so what
+Chroma must keep of an erased user's records to stay consistent (the deletes its vector index replays)
+names nobody; the event id itself rides in the metadata, which erasure removes. Stores created before
+keep raw event ids as keys (`digest_ids` False): rebuild them to get the same guarantee.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +23,9 @@ from domain.people import Event
 from tools.stores.chroma import ChromaStore
 
 COLLECTION = "user_history"
+RECORD_IDS = {"record_ids": "sha256-v1"}
+"""Collection metadata of a store keyed by event-id digests (see `record_id`)."""
+_ID_SALT = b"promo-agents/history-record/v1\x00"
 BATCH = 128
 SEARCH_OVERFETCH = 4
 """Candidates fetched per wanted event, so ties at the k-th place are broken by event id, not index order."""
@@ -41,16 +51,27 @@ def event_text(event: Event) -> str:
     return f"{verb} {name}（{'，'.join(details)}）" if zh else f"{verb} {name} ({', '.join(details)})"
 
 
+def record_id(event_id: str) -> str:
+    """The Chroma key of an event: ``ev_`` + 32 hex digits of a salted sha256, naming neither event nor user."""
+    return "ev_" + hashlib.sha256(_ID_SALT + event_id.encode("utf-8")).hexdigest()[:32]
+
+
 def _metadata(event: Event) -> dict[str, str | float]:
     """Event fields Chroma can store (no None values)."""
-    fields = event.model_dump(exclude={"event_id", "ts"}, exclude_none=True)
+    fields = event.model_dump(exclude={"ts"}, exclude_none=True)
     return {**fields, "ts": event.ts.isoformat(), "ts_epoch": event.ts.timestamp()}
 
 
-def _event(event_id: str, meta: dict[str, Any]) -> Event:
+def _event_id(key: str, meta: dict[str, Any]) -> str:
+    """The event id: from the metadata, or the key itself in a store created before digest keys."""
+    return str(meta.get("event_id", key))
+
+
+def _event(key: str, meta: dict[str, Any]) -> Event:
     """Rebuild an event from its stored metadata."""
-    fields = {k: v for k, v in meta.items() if k != "ts_epoch"}
-    return Event.model_validate({**fields, "event_id": event_id, "ts": datetime.fromisoformat(str(meta["ts"]))})
+    fields = {k: v for k, v in meta.items() if k not in ("ts_epoch", "event_id")}
+    ts = datetime.fromisoformat(str(meta["ts"]))
+    return Event.model_validate({**fields, "event_id": _event_id(key, meta), "ts": ts})
 
 
 def _require_user(user_id: str) -> None:
@@ -63,7 +84,13 @@ class HistoryStore(ChromaStore):
 
     def __init__(self, path: Path) -> None:
         """Open (or create) the store in the folder ``path``."""
-        super().__init__(path, COLLECTION)
+        super().__init__(path, COLLECTION, metadata=RECORD_IDS)
+        self.digest_ids = (self._col.metadata or {}).get("record_ids") == RECORD_IDS["record_ids"]
+        """Keys are event-id digests; False in a store created before them."""
+        self._writing = threading.Lock()  # a sync of the vector index must not run while erasure scrubs files
+
+    def _key(self, event_id: str) -> str:
+        return record_id(event_id) if self.digest_ids else event_id
 
     def add_events(self, events: Sequence[Event], progress: Callable[[int, int], None] | None = None) -> int:
         """Upsert events by event_id in batches; returns how many were new or changed (0 on a re-import)."""
@@ -71,20 +98,22 @@ class HistoryStore(ChromaStore):
         written = 0
         for start in range(0, len(unique), BATCH):
             batch = unique[start : start + BATCH]
+            keys = [self._key(e.event_id) for e in batch]
             docs = [event_text(e) for e in batch]
             metas = [_metadata(e) for e in batch]
-            stored = self._col.get(ids=[e.event_id for e in batch], include=["documents", "metadatas"])
+            stored = self._col.get(ids=keys, include=["documents", "metadatas"])
             known = {
                 i: (d, m)
                 for i, d, m in zip(stored["ids"], stored["documents"] or [], stored["metadatas"] or [], strict=True)
             }
-            todo = [k for k, e in enumerate(batch) if known.get(e.event_id) != (docs[k], metas[k])]
+            todo = [k for k, key in enumerate(keys) if known.get(key) != (docs[k], metas[k])]
             if todo:
-                self._col.upsert(
-                    ids=[batch[k].event_id for k in todo],
-                    documents=[docs[k] for k in todo],
-                    metadatas=[metas[k] for k in todo],
-                )
+                with self._writing:
+                    self._col.upsert(
+                        ids=[keys[k] for k in todo],
+                        documents=[docs[k] for k in todo],
+                        metadatas=[metas[k] for k in todo],
+                    )
             written += len(todo)
             if progress is not None:
                 progress(min(start + BATCH, len(unique)), len(unique))
@@ -114,19 +143,31 @@ class HistoryStore(ChromaStore):
             include=["metadatas", "distances"],
         )
         metas, distances = (found["metadatas"] or [[]])[0], (found["distances"] or [[]])[0]
-        ranked = sorted(zip(found["ids"][0], metas, distances, strict=True), key=lambda f: (round(f[2], 5), f[0]))
+        ranked = sorted(
+            zip(found["ids"][0], metas, distances, strict=True),
+            key=lambda f: (round(f[2], 5), _event_id(f[0], dict(f[1]))),
+        )
         events = [_event(i, dict(m)) for i, m, _ in ranked[:k]]
         if any(e.user_id != user_id for e in events):
             raise RuntimeError("history search returned another user's event; the user filter failed")
         return events
 
-    def erase_user(self, user_id: str) -> int:
-        """Delete every event of one user; returns how many were removed."""
+    def erase_user(self, user_id: str, personal: Iterable[str] = ()) -> int:
+        """Delete every event of one user, leaving none of their bytes in Chroma's files; returns how many.
+
+        `personal`: the user's other values (name, phone, e-mail, address), zeroed too where leaked memory
+        put them in the index files (tools/stores/chroma.py).
+        """
         _require_user(user_id)
-        ids = self._col.get(where={"user_id": user_id}, include=[])["ids"]
-        if ids:
-            self._col.delete(ids=ids)
-        return len(ids)
+        with self._writing:
+            got = self._col.get(where={"user_id": user_id}, include=["documents", "metadatas"])
+            keys, metas = got["ids"], got["metadatas"] or []
+            if keys:
+                self._col.delete(ids=keys)
+            queries = [str(m["query"]) for m in metas if m.get("query")]
+            values = [user_id, *personal, *(_event_id(k, dict(m)) for k, m in zip(keys, metas, strict=True))]
+            self.scrub_deleted(keys, [*values, *(d for d in got["documents"] or [] if d), *queries])
+        return len(keys)
 
     def count(self) -> int:
         """Number of events stored, all users."""

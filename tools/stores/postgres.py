@@ -100,6 +100,9 @@ class PostgresDatabase:
         with self._lock, self._conn.transaction(), self._conn.cursor() as cursor:
             yield _PostgresWriter(cursor)
 
+    def truncate_wal(self) -> None:
+        """Nothing: the server owns its WAL and dead tuples (VACUUM FULL is the operator's call)."""
+
     def close(self) -> None:
         """Close the connection."""
         with self._lock:

@@ -2,6 +2,10 @@
 
 Every SQLite store is one connection shared by a process's threads under a lock (`SqliteStore`); the
 LangGraph checkpointer takes a connection from `open_sqlite` and brings its own lock.
+
+Every connection has `secure_delete` on: a deleted row's bytes are overwritten with zeros, not left in a
+freed page, so an erased user's data leaves the file. After an erasure `truncate_wal` moves the WAL into the
+file and truncates it, so no older page image that still holds the row stays in the -wal file.
 """
 
 from __future__ import annotations
@@ -14,14 +18,18 @@ from pathlib import Path
 BUSY_TIMEOUT_S = 30.0
 
 
-def open_sqlite(path: Path, *, autocommit: bool = False, relaxed_sync: bool = False) -> sqlite3.Connection:
+def open_sqlite(
+    path: Path, *, autocommit: bool = False, relaxed_sync: bool = False, wal: bool = True
+) -> sqlite3.Connection:
     """A connection to the SQLite file at `path`, created with its folder when missing.
 
     WAL lets readers run beside the one writer; the busy timeout makes writers take turns instead of failing;
-    foreign keys are enforced; the connection may be used from any thread (callers serialize with a lock).
-    `autocommit` leaves transactions to explicit BEGIN/COMMIT; `relaxed_sync` (synchronous=NORMAL) trades the
-    last commits on a power loss for speed, for logs that can lose a tail. sqlite3.OperationalError naming
-    the path when the file cannot be opened (a folder, not a database, no permission).
+    foreign keys are enforced; deleted content is zeroed (secure_delete); the connection may be used from any
+    thread (callers serialize with a lock). `autocommit` leaves transactions to explicit BEGIN/COMMIT;
+    `relaxed_sync` (synchronous=NORMAL) trades the last commits on a power loss for speed, for logs that can
+    lose a tail; `wal=False` keeps the file's journal mode, for a file another library owns (Chroma's).
+    sqlite3.OperationalError naming the path when the file cannot be opened (a folder, not a database, no
+    permission).
     """
     path.parent.mkdir(parents=True, exist_ok=True)  # its OSError already names the folder
     try:
@@ -31,8 +39,10 @@ def open_sqlite(path: Path, *, autocommit: bool = False, relaxed_sync: bool = Fa
     if autocommit:
         connection.isolation_level = None  # no implicit BEGIN: the caller's statements say where transactions go
     try:
-        connection.execute("PRAGMA journal_mode=WAL")
+        if wal:
+            connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA foreign_keys=ON")
+        connection.execute("PRAGMA secure_delete=ON")
         if relaxed_sync:
             connection.execute("PRAGMA synchronous=NORMAL")
     except sqlite3.Error as error:  # some failures (not a database) only show on the first statement
@@ -41,12 +51,28 @@ def open_sqlite(path: Path, *, autocommit: bool = False, relaxed_sync: bool = Fa
     return connection
 
 
+def truncate_wal(connection: sqlite3.Connection) -> None:
+    """Copy the WAL into the database file and truncate it to zero bytes (after an erasure).
+
+    sqlite3.OperationalError when another connection's reader keeps the WAL from being fully copied: the
+    old page images would stay on disk, so the caller must know.
+    """
+    busy, _frames, _copied = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    if busy:
+        raise sqlite3.OperationalError("the WAL could not be truncated: another connection is reading; retry")
+
+
 class SqliteStore:
     """A store on one SQLite connection (`_db`) that its methods use under `_lock`."""
 
     def __init__(self, path: Path, *, autocommit: bool = False, relaxed_sync: bool = False) -> None:
         self._db = open_sqlite(path, autocommit=autocommit, relaxed_sync=relaxed_sync)
         self._lock = threading.Lock()
+
+    def truncate_wal(self) -> None:
+        """Move the WAL into the file and truncate it, so deleted rows leave no copy in the -wal file."""
+        with self._lock:
+            truncate_wal(self._db)
 
     def close(self) -> None:
         """Close the database; further calls fail."""
