@@ -433,3 +433,12 @@ def test_variants_that_kept_the_models_words_are_preferred() -> None:
     assert most_own_words([named, whole], "裙专场") == [whole]
     assert most_own_words([named, bare], "裙专场") == [named]
     assert most_own_words([bare, bare], "裙专场") == [bare, bare]  # nothing better: both stay
+
+
+def test_double_eleven_cut_by_the_numeral_ban_is_whole_again() -> None:
+    from tools.compose.repair import restore_occasions
+
+    assert restore_occasions("一个特别的活动——双一保温杯专场") == "一个特别的活动——双十一保温杯专场"
+    assert restore_occasions("双一一好物，双二也有") == "双十一好物，双十二也有"
+    slots = Slots(hook="双一来了", line="双一保温杯专场等你来。", focus="保温杯")
+    assert repair_slots(slots, "zh", (16, 30), (24, 45), hook_instead="保温杯专场").hook == "双十一来了"

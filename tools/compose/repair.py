@@ -229,6 +229,17 @@ def names_only(text: str, product: str) -> bool:
     return any(b.lower() in name for b in bare.values() if b) or not any(bare.values())
 
 
+_OCCASIONS_WITHOUT_NUMERALS = ((re.compile(r"双一[一]?(?![二十])"), "双十一"), (re.compile(r"双(?:一二|二)"), "双十二"))
+"""The grammar bans the numerals 二…十 from free text, so the model writes 双十一 as 「双一」: the name comes back."""
+
+
+def restore_occasions(text: str) -> str:
+    """`text` with 双十一 / 双十二 whole again where the numeral ban cut them."""
+    for pattern, name in _OCCASIONS_WITHOUT_NUMERALS:
+        text = pattern.sub(name, text)
+    return text
+
+
 def repair_slots(
     slots: Slots,
     locale: Locale,
@@ -245,6 +256,8 @@ def repair_slots(
     lines the prompt showed, whose words are another product's and must not be copied; `seasons` those the
     copy may name (`seasons_in_time`).
     """
+    if locale == "zh":
+        slots = slots.model_copy(update={"hook": restore_occasions(slots.hook), "line": restore_occasions(slots.line)})
     line = slots.line
     if cut_mid_phrase(slots.hook, locale, bounds[0]):
         line = drop_carried_over(line, locale)
