@@ -13,12 +13,12 @@ from agents.chat_state import ChatState
 from agents.context import ChatContext
 from agents.text.brief_text import CHANNEL_LABELS, TIER_LABELS
 from agents.text.chat_events import approved_drafts, emit
+from agents.text.why_text import no_send_reason, outcome_text
 from domain.brief import AudienceSample, CampaignBrief
 from domain.channels import Locale
 from domain.decision import PromotionResult
 from prompts.phrases import phrase_table
 
-MAX_REASONS = 2
 ANSWER = cast(dict[Locale, dict[str, str]], phrase_table("chat", "answer"))
 """The closing answer's phrases: head line, one line per user, one per failure, and the no-match reply."""
 
@@ -30,11 +30,20 @@ def user_line(result: PromotionResult, brief: CampaignBrief) -> str:
     tier = TIER_LABELS[loc][result.explanation.features_used.value_tier]
     who = words["who"].format(user_ref=result.user_ref, tier=tier)
     if decision.send and message is not None and decision.channel is not None:
-        why = "; ".join(decision.reasons[:MAX_REASONS])
+        why = outcome_text(result, loc)
         channel = CHANNEL_LABELS[loc][decision.channel]
         return words["send"].format(who=who, channel=channel, title=message.title, body=message.body, why=why)
-    why = "; ".join([*decision.reasons[:1], *decision.constraints[:1]]) or "-"
-    return words["no_send"].format(who=who, why=why)
+    return words["no_send"].format(who=who, why=no_send_reason(decision, loc))
+
+
+def advice(brief: CampaignBrief, sample: AudienceSample | None) -> str:
+    """What to loosen when nobody matched: only what the brief actually narrowed."""
+    words = ANSWER[brief.locale]
+    if sample is not None and sample.other_tier and brief.audience.value_tier != "any":
+        return words["wider_tier"]
+    if brief.audience.behaviour != "any":
+        return words["wider_window"]
+    return words["other_products"]
 
 
 def summarise(
@@ -44,16 +53,21 @@ def summarise(
     words = ANSWER[brief.locale]
     if not results and not failures:
         counts = (sample.no_behaviour, sample.other_tier, sample.no_consent) if sample else (0, 0, 0)
-        return words["nobody"].format(no_behaviour=counts[0], other_tier=counts[1], no_consent=counts[2])
+        nobody = words["nobody"].format(no_behaviour=counts[0], other_tier=counts[1], no_consent=counts[2])
+        return f"{nobody}{advice(brief, sample)}"
     sends = [r for r in results if r.decision.send and r.message is not None]
-    variants = sum(len(approved_drafts(r)) for r in results)
+    passed = [len(approved_drafts(r)) for r in results]
     head = words["head"].format(
         name=brief.name,
         sampled=len(results) + len(failures),
         sends=len(sends),
         not_sent=len(results) - len(sends),
-        variants=variants,
+        variants=sum(passed),
+        asked=brief.n_variants,
     )
+    short = sum(0 < n < brief.n_variants for n in passed)
+    if short:
+        head += words["short"].format(short=short, asked=brief.n_variants)
     tail = [words["failed"].format(user_ref=f) for f in failures]
     return "\n".join([head, *(user_line(r, brief) for r in results), *tail])
 

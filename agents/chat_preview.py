@@ -13,6 +13,7 @@ from langgraph.runtime import Runtime
 from agents.chat_state import ChatState
 from agents.context import ChatContext, Context
 from agents.text.chat_events import emit, emit_user_done
+from domain.channels import Locale
 from domain.decision import UserOutcome
 from domain.offer import Campaign
 from tools.pseudonym import user_ref
@@ -32,8 +33,12 @@ class RunMany(Protocol):
         concurrency: int,
         on_done: Callable[[UserOutcome], None] | None = None,
         callbacks: list[BaseCallbackHandler] | None = None,
+        locale: Locale | None = None,
     ) -> list[UserOutcome]:
-        """Run each user; report each outcome to `on_done` as it ends; outcomes in input order."""
+        """Run each user; report each outcome to `on_done` as it ends; outcomes in input order.
+
+        `locale` writes every user's copy in that language; None uses each user's own.
+        """
         ...
 
 
@@ -44,7 +49,11 @@ class PreviewCopy:
     run_many: RunMany
 
     def __call__(self, state: ChatState, runtime: Runtime[ChatContext]) -> dict[str, Any]:
-        """Run the promotion graph per sampled user (record_sends=False); report each user as they finish."""
+        """Run the promotion graph per sampled user (record_sends=False); report each user as they finish.
+
+        The copy is in the brief's language whatever each user's own, and each user gets the number of
+        variants the brief asked for (exact_variants): the marketer reviews what they asked to see.
+        """
         return _preview(self.run_many, state, runtime)
 
 
@@ -69,6 +78,7 @@ def _preview(run_many: RunMany, state: ChatState, runtime: Runtime[ChatContext])
         concurrency=max(1, min(ctx.concurrency, len(refs))),
         on_done=done,
         callbacks=_turn_callbacks(),  # the turn's guard among them: the runs stop with the turn
+        locale=brief.locale,
     )
     return {
         "results": [o.result for o in outcomes if o.result is not None],

@@ -44,6 +44,9 @@ class Context:
     draft, opt-in because its scores did not rank variants (bench/critique_value.py)."""
     record_sends: bool = True
     """Write planned sends to the send log, so frequency caps and budgets see them."""
+    exact_variants: bool = False
+    """Have the model write exactly n_variants per attempt (slots mode's grammar requires that many; a chat
+    preview asks for it, the count being the marketer's); False lets it write 1..n_variants."""
     prompt_version: str = "v1"
     """Which prompts/<agent>/<version>/ templates to use."""
     copy_mode: CopyMode = "free"
@@ -94,6 +97,9 @@ class ChatContext:
             raise ValueError("now needs a time zone")
 
     def promotion_context(self, n_variants: int) -> Context:
-        """The promotion graph's context for a preview: same clients and clock, nothing recorded as sent."""
+        """The promotion graph's context for a preview: same clients and clock, nothing recorded as sent.
+
+        The copywriter writes exactly the `n_variants` the marketer asked for.
+        """
         choices = graph_choices(self, n_variants=n_variants)
-        return Context(services=self.services, record_sends=False, now=self.now, **choices)
+        return Context(services=self.services, record_sends=False, exact_variants=True, now=self.now, **choices)

@@ -98,7 +98,9 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
         exemplars=shown,
     )
     bounds = (grammar_bound(limits[0]), grammar_bound(limits[1]))
-    schema = slot_batch_model(locale, focus, hook_max=bounds[0], line_max=bounds[1], n_variants=ctx.n_variants)
+    schema = slot_batch_model(
+        locale, focus, hook_max=bounds[0], line_max=bounds[1], n_variants=ctx.n_variants, exact=ctx.exact_variants
+    )
 
     def variants() -> list[CopyVariant]:
         batch = generate(ctx, schema, messages)
@@ -108,7 +110,8 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
             repair_slots(slots, locale, limits, bounds, hook_instead, shown, seasons)
             for slots in slots_of(batch)[: ctx.n_variants]
         ]
-        return [render_slots(s, campaign, facts, channel, locale) for s in most_own_words(repaired, hook_instead)]
+        kept = repaired if ctx.exact_variants else most_own_words(repaired, hook_instead)
+        return [render_slots(s, campaign, facts, channel, locale) for s in kept]
 
     return messages, variants
 

@@ -1,9 +1,13 @@
 """Intake agent: a marketer's chat brief → a validated CampaignBrief and a preview Campaign, or one question.
 
-The LLM reads the conversation into a BriefDraft, but a small model invents offers and numbers: the
-deterministic reading (tools.brief.rules) runs first and wins wherever it finds something, the LLM only
-fills gaps, and each of its values is kept only when the marketer's own words back it. Products come
-from the shop's catalog alone. With no offer or no product the agent asks instead of guessing.
+The brief is the marketer's. Only the current brief of the conversation is read (tools.brief.conversation:
+a new brief starts clean unless it refers to the last one). The LLM reads it into a BriefDraft, but a small
+model invents offers, tiers and numbers: the deterministic reading (tools.brief.rules) runs first and wins
+wherever it finds something, and an LLM value is kept only when the marketer's own words back it (an
+offer's numbers, a product or occasion word, a span of time); a value tier, a behaviour, a count, the
+channels and the language are only ever the marketer's words. A field nobody stated gets a visible default,
+and every field records where its value came from (CampaignBrief.provenance). Products come from the shop's
+catalog alone. With no offer or no product the agent asks instead of guessing.
 """
 
 from __future__ import annotations
@@ -18,25 +22,29 @@ from langgraph.runtime import Runtime
 
 from agents.chat_state import ChatOutput, ChatState
 from agents.context import ChatContext
-from agents.text.brief_text import ASSUMED, SEP, campaign_name, describe_brief, question_text
+from agents.text.brief_text import ASSUMED, SEP, brief_fields, campaign_name, describe_brief, question_text
 from agents.text.chat_events import emit
 from agents.text.intake_llm import drafted_offer, intake_messages, read_with_llm
 from domain.brief import (
+    DEFAULT_CHANNEL,
     DEFAULT_RECENCY_DAYS,
     DEFAULT_VARIANTS,
     AudienceSpec,
     BriefDraft,
+    BriefField,
     CampaignBrief,
     ProductScope,
+    Provenance,
     campaign_start,
 )
 from domain.channels import Locale
 from domain.chat import ChatMessage
-from domain.offer import BrandRules
+from domain.offer import BrandRules, Offer
 from tools.brief.catalog_match import CatalogIndex
+from tools.brief.conversation import current_brief
 from tools.brief.occasions import knows_occasion, next_occasion_end
-from tools.brief.offer import offer_is_stated, stated_numbers
-from tools.brief.rules import BriefHints, detect_locale, read_conversation
+from tools.brief.offer import offer_is_stated
+from tools.brief.rules import BriefHints, conversation_locale, durations, read_conversation
 from tools.compliance.textutil import fold
 
 DEFAULT_BRANDS: dict[Locale, BrandRules] = {
@@ -53,6 +61,33 @@ class IntakeOutcome:
     question: str | None = None
     missing: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    locale: Locale = "zh"
+    """The brief's language: a question is asked in it too."""
+
+
+class Reading:
+    """Where each field of the brief came from, and every model value dropped because the words do not back it.
+
+    Notes are for logs and the event's data, never shown as facts of the brief.
+    """
+
+    def __init__(self, draft: BriefDraft | None, said: str, *, confirmed: bool) -> None:
+        self.draft, self.said = draft, said
+        self.inferred: Provenance = "confirmed" if confirmed else "inferred"
+        self.provenance: dict[BriefField, Provenance] = {}
+        self.notes: list[str] = []
+
+    def stated(self, name: BriefField) -> None:
+        """The marketer's words say this field (read by the patterns)."""
+        self.provenance[name] = "stated"
+
+    def from_model(self, name: BriefField) -> None:
+        """The model read this field and the marketer's words back it."""
+        self.provenance[name] = self.inferred
+
+    def dropped(self, name: BriefField, value: object) -> None:
+        """The model read a value the marketer's words do not back: the field keeps what the words say."""
+        self.notes.append(f"model {name} not in the brief, ignored: {value}")
 
 
 def product_words(catalog: CatalogIndex, user_texts: list[str], hints: BriefHints) -> list[str]:
@@ -73,29 +108,25 @@ def understand(
     now: datetime,
     version: str = "v1",
 ) -> IntakeOutcome:
-    """Read the whole conversation into a brief as of `now` (aware), or say what to ask."""
-    user_texts = [m.content for m in messages if m.role == "user" and m.content.strip()]
-    locale: Locale = next((found for t in reversed(user_texts) if (found := detect_locale(t))), "zh")
+    """Read the conversation's current brief into a CampaignBrief as of `now` (aware), or say what to ask."""
+    turns = current_brief(messages)
+    user_texts = turns.user_texts
+    locale = conversation_locale(user_texts)
     if not user_texts:
-        return IntakeOutcome(question=question_text(locale, missing=["brief"]), missing=("brief",))
+        return IntakeOutcome(question=question_text(locale, missing=["brief"]), missing=("brief",), locale=locale)
     hints = read_conversation(user_texts)
     said = fold("\n".join(user_texts)).casefold()
-    draft, error = read_with_llm(model, intake_messages(messages, locale, version))
-    notes = [error] if error else []
+    draft, error = read_with_llm(model, intake_messages(turns.messages, locale, version))
+    read = Reading(draft, said, confirmed=turns.confirmed)
+    if error:
+        read.notes.append(error)
 
-    offer = hints.offer
-    if offer is None and hints.offer_error is None and draft is not None:
-        candidate = drafted_offer(draft)
-        if candidate is not None and offer_is_stated(candidate, said):
-            offer = candidate
-        elif candidate is not None:
-            notes.append(f"model offer not in the brief, ignored: {candidate.kind}")
-
-    words = product_words(catalog, user_texts, hints)
-    if not words and draft is not None:
-        words = [w for w in draft.products if fold(w).casefold().strip() in said]
+    offer = offer_of(hints, read)
+    words = products_of(catalog, user_texts, hints, read)
     categories, item_ids, unknown = catalog.scope(words)
     storewide = hints.storewide and not categories and not item_ids
+    if storewide:
+        read.stated("products")
 
     missing = [*(["offer"] if offer is None else []), *([] if categories or item_ids or storewide else ["products"])]
     if offer is None or missing:  # never a guessed offer, never a product outside the catalog
@@ -106,25 +137,24 @@ def understand(
             unknown=unknown,
             categories=catalog.category_names(locale),
         )
-        return IntakeOutcome(question=question, missing=tuple(missing), notes=tuple(notes))
+        return IntakeOutcome(question=question, missing=tuple(missing), notes=tuple(read.notes), locale=locale)
 
     assumed = ASSUMED[locale]
     assumptions = [assumed["unknown"] + SEP[locale].join(unknown)] if unknown else []
-    numbers = stated_numbers(said)
-    audience = audience_of(hints, draft, numbers, assumptions, locale)
-    n_variants = hints.n_variants
-    if n_variants is None and draft is not None and draft.n_variants is not None and draft.n_variants in numbers:
-        n_variants = draft.n_variants
-    if n_variants is None:
-        assumptions.append(assumed["variants"])
     if hints.asked_variants is not None:
         assumptions.append(assumed["capped"].format(asked=hints.asked_variants))
-    if not hints.channels:
-        assumptions.append(assumed["channel"])
-    occasion = hints.occasion[0 if locale == "zh" else 1] if hints.occasion else ""
-    if not occasion and draft is not None and draft.occasion and fold(draft.occasion).casefold() in said:
-        occasion = draft.occasion
-    occasion, ends_on = occasion_window(occasion, now, locale, assumptions)
+    audience = audience_of(hints, read)
+    occasion, ends_on = occasion_window(occasion_of(hints, read, locale), now, locale, assumptions)
+    if not occasion:
+        read.provenance.pop("occasion", None)
+    if hints.n_variants is not None:
+        read.stated("n_variants")
+    elif draft is not None and draft.n_variants is not None:
+        read.dropped("n_variants", draft.n_variants)  # a count is the marketer's words (三条 / 3 messages) or none
+    if hints.channels:
+        read.stated("channels")
+    if hints.language is not None:
+        read.stated("locale")
     scope = ProductScope(words=words, categories=categories, item_ids=item_ids, storewide=storewide)
     brief = CampaignBrief(
         name=campaign_name(occasion, scope, locale),
@@ -132,13 +162,61 @@ def understand(
         offer=offer,
         scope=scope,
         audience=audience,
-        channels=list(hints.channels) or ["push"],
+        channels=list(hints.channels) or [DEFAULT_CHANNEL],
         locale=locale,
-        n_variants=n_variants or DEFAULT_VARIANTS,
+        n_variants=hints.n_variants or DEFAULT_VARIANTS,
         ends_on=ends_on,
         assumptions=assumptions,
+        provenance=read.provenance,
     )
-    return IntakeOutcome(brief=brief, notes=tuple(notes))
+    return IntakeOutcome(brief=brief, notes=tuple(read.notes), locale=locale)
+
+
+def offer_of(hints: BriefHints, read: Reading) -> Offer | None:
+    """The patterns' offer; else the model's when every number and gift of it is in the marketer's words."""
+    if hints.offer is not None:
+        read.stated("offer")
+        return hints.offer
+    if hints.offer_error is not None or read.draft is None:
+        return None
+    candidate = drafted_offer(read.draft)
+    if candidate is None:
+        return None
+    if not offer_is_stated(candidate, read.said):
+        read.dropped("offer", candidate.kind)
+        return None
+    read.from_model("offer")
+    return candidate
+
+
+def products_of(catalog: CatalogIndex, user_texts: list[str], hints: BriefHints, read: Reading) -> list[str]:
+    """The catalog's words in the brief; else the model's product words that the marketer wrote."""
+    words = product_words(catalog, user_texts, hints)
+    if words:
+        read.stated("products")
+        return words
+    drafted = read.draft.products if read.draft is not None else []
+    kept = [w for w in drafted if fold(w).casefold().strip() in read.said]
+    if kept:
+        read.from_model("products")
+    if len(kept) < len(drafted):
+        read.dropped("products", [w for w in drafted if w not in kept])
+    return kept
+
+
+def occasion_of(hints: BriefHints, read: Reading, locale: Locale) -> str:
+    """The occasion the patterns know; else the model's when the marketer wrote those very words."""
+    if hints.occasion:
+        read.stated("occasion")
+        return hints.occasion[0 if locale == "zh" else 1]
+    named = read.draft.occasion if read.draft is not None else None
+    if not named:
+        return ""
+    if fold(named).casefold().strip() not in read.said:
+        read.dropped("occasion", named)
+        return ""
+    read.from_model("occasion")
+    return named
 
 
 def occasion_window(occasion: str, now: datetime, locale: Locale, assumptions: list[str]) -> tuple[str, date | None]:
@@ -156,24 +234,32 @@ def occasion_window(occasion: str, now: datetime, locale: Locale, assumptions: l
     return occasion, ends_on
 
 
-def audience_of(
-    hints: BriefHints, draft: BriefDraft | None, numbers: frozenset[float], assumptions: list[str], locale: Locale
-) -> AudienceSpec:
-    """The audience: the patterns' reading first; the LLM's only where they found nothing (and said so)."""
-    tier, behaviour = hints.value_tier, hints.behaviour
-    from_model = draft is not None and (
-        (tier is None and draft.value_tier != "any") or (behaviour is None and draft.behaviour != "any")
+def audience_of(hints: BriefHints, read: Reading) -> AudienceSpec:
+    """Who the brief is for, from the marketer's words only.
+
+    The value tier and behaviour the marketer stated (不限 / any included), else the default "any", never the
+    model's guess; the window the marketer named, or a span of time they wrote that the model read, else the
+    default.
+    """
+    draft = read.draft
+    tier, behaviour, recency = hints.value_tier, hints.behaviour, hints.recency_days
+    said: list[tuple[BriefField, object]] = [("value_tier", tier), ("behaviour", behaviour), ("recency_days", recency)]
+    for name, value in said:
+        if value is not None:
+            read.stated(name)
+    if draft is not None and draft.value_tier not in ("any", tier):
+        read.dropped("value_tier", draft.value_tier)
+    if draft is not None and draft.behaviour not in ("any", behaviour):
+        read.dropped("behaviour", draft.behaviour)
+    if recency is None and draft is not None and draft.recency_days is not None:
+        if draft.recency_days in durations(read.said):
+            recency = draft.recency_days
+            read.from_model("recency_days")
+        else:
+            read.dropped("recency_days", draft.recency_days)
+    return AudienceSpec(
+        value_tier=tier or "any", behaviour=behaviour or "any", recency_days=recency or DEFAULT_RECENCY_DAYS
     )
-    if from_model:
-        assumptions.append(ASSUMED[locale]["model"])
-    tier = tier or (draft.value_tier if draft else "any")
-    behaviour = behaviour or (draft.behaviour if draft else "any")
-    recency = hints.recency_days
-    if recency is None and draft is not None and draft.recency_days is not None and draft.recency_days in numbers:
-        recency = draft.recency_days
-    if recency is None and behaviour != "any":
-        assumptions.append(ASSUMED[locale]["recency"])
-    return AudienceSpec(value_tier=tier, behaviour=behaviour, recency_days=recency or DEFAULT_RECENCY_DAYS)
 
 
 def understand_brief(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str, Any]:
@@ -184,10 +270,17 @@ def understand_brief(state: ChatState, runtime: Runtime[ChatContext]) -> dict[st
     fresh = ChatOutput().model_dump()  # a new turn starts clean: nothing from the previous turn is reused
     if outcome.brief is None:
         question = outcome.question or ""
-        emit("question", question, {"missing": list(outcome.missing), "notes": list(outcome.notes)})
+        asked = {"missing": list(outcome.missing), "notes": list(outcome.notes), "locale": outcome.locale}
+        emit("question", question, asked)
         return {**fresh, "question": question, "audience_ids": []}
     brief = outcome.brief
     campaign = brief.to_campaign(now=ctx.now, brand=ctx.brand or DEFAULT_BRANDS[brief.locale])
-    data = {"brief": brief.model_dump(mode="json"), "campaign": campaign.model_dump(mode="json")}
-    emit("brief", describe_brief(brief), data | {"notes": list(outcome.notes)})
+    data = {
+        "brief": brief.model_dump(mode="json"),
+        "campaign": campaign.model_dump(mode="json"),
+        "fields": brief_fields(brief),
+        "locale": brief.locale,
+        "notes": list(outcome.notes),
+    }
+    emit("brief", describe_brief(brief), data)
     return {**fresh, "brief": brief, "campaign": campaign, "audience_ids": []}

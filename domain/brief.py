@@ -14,9 +14,22 @@ from domain.profile import PromptProfile
 
 ValueTier = Literal["high", "mid", "low", "any"]
 Behaviour = Literal["viewed", "bought", "any"]
+BriefField = Literal[
+    "offer", "products", "occasion", "value_tier", "behaviour", "recency_days", "channels", "n_variants", "locale"
+]
+"""The fields of a brief the marketer decides, each shown with where its value came from."""
+BRIEF_FIELDS: tuple[BriefField, ...] = (
+    "offer", "products", "occasion", "value_tier", "behaviour", "recency_days", "channels", "n_variants", "locale"
+)  # fmt: skip
+Provenance = Literal["stated", "default", "inferred", "confirmed"]
+"""Where a field's value came from: stated (the marketer's words, read by code); default (nothing was said,
+the visible default applies and the marketer can change it); inferred (the intake model read it and code
+found it backed by the marketer's words, awaiting their confirmation); confirmed (an inferred value the
+marketer then confirmed). A model reading the words do not back is never used."""
 MAX_VARIANTS = 5
 DEFAULT_VARIANTS = 2
 DEFAULT_RECENCY_DAYS = 30
+DEFAULT_CHANNEL: Channel = "push"
 CAMPAIGN_DAYS = 7
 CHINA_TZ = timezone(timedelta(hours=8))
 
@@ -99,11 +112,21 @@ class CampaignBrief(BaseModel):
     ends_on: date | None = Field(
         default=None, description="Last day the campaign must cover (the occasion's), when later than the default."
     )
-    assumptions: list[str] = Field(default_factory=list, description="Defaults filled in, shown to the marketer.")
+    assumptions: list[str] = Field(
+        default_factory=list, description="Corrections the intake made, shown to the marketer."
+    )
+    provenance: dict[BriefField, Provenance] = Field(
+        default_factory=dict, description="Where each field's value came from; a field not listed is a default."
+    )
+
+    def source(self, name: BriefField) -> Provenance:
+        """Where one field's value came from."""
+        return self.provenance.get(name, "default")
 
     def campaign_id(self, now: datetime) -> str:
-        """A stable id: the same brief on the same day names the same campaign."""
-        digest = hashlib.sha256(self.model_dump_json(exclude={"assumptions"}).encode("utf-8")).hexdigest()[:8]
+        """A stable id: the same brief on the same day names the same campaign (however its fields were read)."""
+        dumped = self.model_dump_json(exclude={"assumptions", "provenance"})
+        digest = hashlib.sha256(dumped.encode("utf-8")).hexdigest()[:8]
         return f"chat-{now:%Y%m%d}-{digest}"
 
     def to_campaign(self, *, now: datetime, brand: BrandRules, days: int = CAMPAIGN_DAYS) -> Campaign:

@@ -85,11 +85,15 @@ def resume_one(
 
 
 def _timed(
-    user_id: str, campaign: Campaign, context: Context, callbacks: list[BaseCallbackHandler] | None
+    user_id: str,
+    campaign: Campaign,
+    context: Context,
+    callbacks: list[BaseCallbackHandler] | None,
+    locale: Locale | None = None,
 ) -> UserOutcome:
     started = time.perf_counter()
     try:
-        result = run_one(user_id, campaign, context, callbacks=callbacks)
+        result = run_one(user_id, campaign, context, callbacks=callbacks, locale=locale)
     except (KeyError, ValueError, RuntimeError) as error:  # one bad user must not sink the batch
         return UserOutcome(user_id, None, f"{type(error).__name__}: {error}", time.perf_counter() - started)
     return UserOutcome(user_id, result, None, time.perf_counter() - started)
@@ -103,13 +107,17 @@ def run_many(
     concurrency: int,
     on_done: Callable[[UserOutcome], None] | None = None,
     callbacks: list[BaseCallbackHandler] | None = None,
+    locale: Locale | None = None,
 ) -> list[UserOutcome]:
-    """Run users concurrently so the LLM server batches their requests; results keep the input order."""
+    """Run users concurrently so the LLM server batches their requests; results keep the input order.
+
+    `locale` writes every user's copy in that language (a chat preview: the brief's); None uses each user's.
+    """
     if concurrency < 1:
         raise ValueError(f"concurrency must be >= 1, got {concurrency}")
     outcomes: dict[str, UserOutcome] = {}
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="promo-user") as pool:
-        futures = {pool.submit(_timed, uid, campaign, context, callbacks): uid for uid in user_ids}
+        futures = {pool.submit(_timed, uid, campaign, context, callbacks, locale): uid for uid in user_ids}
         try:
             for future in as_completed(futures):
                 outcome = future.result()

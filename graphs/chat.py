@@ -22,7 +22,8 @@ from domain.channels import Locale
 from domain.chat import ChatErrorType, ChatEvent, ChatMessage, ChatTurnError
 from graphs.batch import run_many
 from prompts.phrases import phrase_table
-from tools.brief.rules import detect_locale
+from tools.brief.conversation import current_brief
+from tools.brief.rules import conversation_locale
 from tools.llm.run_guard import LLMUnavailable, RunGuard
 
 ChatGraph = CompiledStateGraph[ChatState, ChatContext, ChatInput, ChatOutput]
@@ -61,12 +62,11 @@ chat_graph = build_chat_graph()
 
 
 def _turn_locale(messages: Sequence[ChatMessage], events: Sequence[ChatEvent]) -> Locale:
-    """The brief's language once the intake read it, else the marketer's as the intake guesses it."""
+    """The brief's language once the intake read it, else the marketer's as the intake reads it."""
     for event in events:
         if event.kind == "brief" and event.data and event.data.get("brief", {}).get("locale") in ("zh", "en"):
             return cast(Locale, event.data["brief"]["locale"])
-    texts = [m.content for m in messages if m.role == "user"]
-    return next((found for text in reversed(texts) if (found := detect_locale(text))), "zh")
+    return conversation_locale(current_brief(messages).user_texts)
 
 
 async def stream_chat(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
-from domain.brief import DEFAULT_RECENCY_DAYS, DEFAULT_VARIANTS, MAX_VARIANTS, AudienceSpec, CampaignBrief, ProductScope
+from domain.brief import BRIEF_FIELDS, MAX_VARIANTS, BriefField, CampaignBrief, ProductScope, Provenance
 from domain.channels import Locale
 from prompts.phrases import fill, phrase_table
 from tools.brief.occasions import REACH_DAYS
@@ -17,19 +17,15 @@ ASK = cast(dict[Locale, dict[str, str]], phrase_table("brief", "ask"))
 SEP = cast(dict[Locale, str], phrase_table("brief", "sep"))
 SCOPE_WORDS = cast(dict[Locale, dict[str, str]], phrase_table("brief", "scope_words"))
 CAMPAIGN_NAME = cast(dict[Locale, dict[str, str]], phrase_table("brief", "campaign_name"))
-AUDIENCE = cast(dict[Locale, dict[str, str]], phrase_table("brief", "audience"))
 READBACK = cast(dict[Locale, dict[str, str]], phrase_table("brief", "readback"))
+FIELD_LABELS = cast(dict[Locale, dict[BriefField, str]], phrase_table("brief", "field_labels"))
+PROVENANCE = cast(dict[Locale, dict[Provenance, str]], phrase_table("brief", "provenance"))
+VALUES = cast(dict[Locale, dict[str, str]], phrase_table("brief", "values"))
 ASSUMED = cast(
     dict[Locale, dict[str, str]],
-    fill(
-        phrase_table("brief", "assumed"),
-        variants=DEFAULT_VARIANTS,
-        recency_days=DEFAULT_RECENCY_DAYS,
-        reach_days=REACH_DAYS,
-        max_variants=MAX_VARIANTS,
-    ),
+    fill(phrase_table("brief", "assumed"), reach_days=REACH_DAYS, max_variants=MAX_VARIANTS),
 )
-"""The defaults and corrections the intake applied, as the marketer reads them."""
+"""The corrections the intake made (a capped count, unknown words, an occasion out of reach)."""
 
 
 def question_text(
@@ -76,27 +72,74 @@ def campaign_name(occasion: str, scope: ProductScope, locale: Locale) -> str:
     return name[:60]
 
 
-def audience_spec_text(audience: AudienceSpec, locale: Locale) -> str:
-    """The audience in words: value tier and behaviour window."""
-    tier = TIER_LABELS[locale][audience.value_tier]
-    if audience.behaviour == "any":
-        return tier
-    words = AUDIENCE[locale]
-    did = words["viewed"] if audience.behaviour == "viewed" else words["bought"]
-    return words["text"].format(tier=tier, did=did, days=audience.recency_days)
+def products_text(scope: ProductScope, locale: Locale) -> str:
+    """What the offer covers, in the brief's language: the categories' names, else the marketer's words."""
+    labels = [category_label(c, locale) for c in scope.categories]
+    names = [label for label in labels if label]
+    if scope.storewide or not names or len(names) < len(labels):
+        return SEP[locale].join(scope.words) or scope_subject(scope, locale)
+    return SEP[locale].join([*names, *(w for w in scope.words if scope.item_ids and w not in names)])
+
+
+def field_value(brief: CampaignBrief, name: BriefField) -> str | None:
+    """One field's value in the brief's language; None for a field that does not apply (the window of "any")."""
+    loc, sep, values = brief.locale, SEP[brief.locale], VALUES[brief.locale]
+    audience = brief.audience
+    match name:
+        case "offer":
+            return describe_offer(brief.offer, loc)
+        case "products":
+            return products_text(brief.scope, loc)
+        case "occasion":
+            return brief.occasion or values["no_occasion"]
+        case "value_tier":
+            return TIER_LABELS[loc][audience.value_tier]
+        case "behaviour":
+            return values["any_behaviour"] if audience.behaviour == "any" else values[audience.behaviour]
+        case "recency_days":
+            return None if audience.behaviour == "any" else values["window"].format(days=audience.recency_days)
+        case "channels":
+            return sep.join(CHANNEL_LABELS[loc][c] for c in brief.channels)
+        case "n_variants":
+            return values["variants"].format(n=brief.n_variants)
+        case "locale":
+            return values[brief.locale]
+
+
+def brief_fields(brief: CampaignBrief) -> list[dict[str, Any]]:
+    """Each field that applies, as the page shows it: its name, label, value, and where the value came from."""
+    loc = brief.locale
+    rows = []
+    for name in BRIEF_FIELDS:
+        value = field_value(brief, name)
+        if value is None:
+            continue
+        source = brief.source(name)
+        rows.append(
+            {
+                "field": name,
+                "label": FIELD_LABELS[loc][name],
+                "value": value,
+                "source": source,
+                "source_label": PROVENANCE[loc][source],
+            }
+        )
+    return rows
 
 
 def describe_brief(brief: CampaignBrief) -> str:
-    """The brief read back to the marketer, one field a line."""
-    loc, sep, words = brief.locale, SEP[brief.locale], READBACK[brief.locale]
-    lines = [
-        words["campaign"].format(name=brief.name),
-        words["offer"].format(offer=describe_offer(brief.offer, loc)),
-        words["products"].format(products=sep.join(brief.scope.words) or scope_subject(brief.scope, loc)),
-        words["audience"].format(audience=audience_spec_text(brief.audience, loc)),
-        words["channels"].format(channels=sep.join(CHANNEL_LABELS[loc][c] for c in brief.channels)),
-        words["copy"].format(n_variants=brief.n_variants),
-    ]
+    """The brief read back to the marketer: the name, then one field a line with where its value came from.
+
+    Then how to change a default and, when the model read something, how to confirm it.
+    """
+    words = READBACK[brief.locale]
+    lines = [words["campaign"].format(name=brief.name)]
+    fields = brief_fields(brief)
+    lines += [words["field"].format(label=f["label"], value=f["value"], source=f["source_label"]) for f in fields]
     if brief.assumptions:
-        lines.append(words["defaults"].format(assumptions=sep.join(brief.assumptions)))
+        lines.append(words["notes"].format(notes=SEP[brief.locale].join(brief.assumptions)))
+    if any(f["source"] == "default" for f in fields):
+        lines.append(words["change"])
+    if any(f["source"] == "inferred" for f in fields):
+        lines.append(words["confirm"])
     return "\n".join(lines)

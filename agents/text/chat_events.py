@@ -7,6 +7,7 @@ from typing import Any, cast
 from langgraph.config import get_stream_writer
 
 from agents.text.brief_text import CHANNEL_LABELS, SEP, TIER_LABELS
+from agents.text.why_text import detail_lines, no_send_reason, who_text, why_text
 from domain.brief import AudienceSample, CampaignBrief
 from domain.channels import Locale
 from domain.chat import ChatEvent, ChatEventKind
@@ -55,13 +56,17 @@ def status_text(result: PromotionResult | None, user_ref: str, error: str | None
     decision = result.decision
     if decision.send and decision.channel:
         return words["send"].format(user_ref=user_ref, channel=CHANNEL_LABELS[locale][decision.channel])
-    why = decision.reasons[0] if decision.reasons else "-"
-    return words["no_send"].format(user_ref=user_ref, why=why)
+    return words["no_send"].format(user_ref=user_ref, why=no_send_reason(decision, locale))
 
 
-def variant_payload(result: PromotionResult, draft: Draft, review: DraftReview) -> dict[str, Any]:
-    """A critic-approved message with who would get it and why; pseudonymous and feature-level only."""
+def variant_payload(result: PromotionResult, draft: Draft, review: DraftReview, approved: int = 1) -> dict[str, Any]:
+    """A critic-approved message with who would get it and why; pseudonymous and feature-level only.
+
+    `who`, `why` and `detail` are what the page shows, in the copy's language (the brief's): the decision in
+    plain sentences, and the technical detail for one click away; the rest is machine-readable.
+    """
     decision = result.decision
+    chosen = decision.send and decision.variant_id == draft.variant_id and result.message == draft
     return {
         "user_ref": result.user_ref,
         "variant_id": draft.variant_id,
@@ -71,15 +76,18 @@ def variant_payload(result: PromotionResult, draft: Draft, review: DraftReview) 
         "body": draft.body,
         "cta": draft.cta,
         "source": draft.source,
-        "chosen": decision.send and decision.variant_id == draft.variant_id and result.message == draft,
+        "chosen": chosen,
         "rendered": result.rendered if result.message == draft else None,
+        "who": who_text(result, draft.locale),
+        "why": why_text(result, draft, review, chosen=chosen, approved=approved),
+        "detail": detail_lines(result, review, draft.locale, chosen=chosen),
         "features": result.explanation.features_used.model_dump(mode="json"),
         "checks_passed": review.checks_passed,
         "critique": review.critique.model_dump(mode="json") if review.critique else None,
         "decision": {
             "send": decision.send,
             "channel": decision.channel,
-            "send_at": decision.send_at.isoformat() if decision.send_at else None,
+            "send_at": decision.send_at.isoformat(timespec="seconds") if decision.send_at else None,
             "score": decision.score,
             "threshold": decision.threshold,
             "reasons": decision.reasons + decision.constraints,
@@ -101,7 +109,8 @@ def emit_user_done(
     emit("status", status_text(result, user_ref, error, brief.locale), {"user_ref": user_ref, "error": error})
     if result is None:
         return []
-    payloads = [variant_payload(result, draft, review) for draft, review in approved_drafts(result)]
+    approved = approved_drafts(result)
+    payloads = [variant_payload(result, draft, review, len(approved)) for draft, review in approved]
     for payload in payloads:
         emit("variant", variant_text(payload, brief.locale), payload)
     return payloads

@@ -10,13 +10,67 @@ const briefInput = document.getElementById("brief");
 const sendButton = document.getElementById("send");
 const history = []; // the conversation, as OpenAI messages, so follow-up answers keep their context
 
+// Every label the page shows, in both languages: the page speaks the brief's language (zh or en), set from
+// the marketer's own words as they send and from the locale the assistant read the brief in.
+const LABELS = {
+  zh: {
+    title: "营销活动助手", keyLabel: "API 密钥", save: "保存", saved: "已保存", noKey: "未设置密钥",
+    briefLabel: "活动需求", send: "发送", conversation: "对话",
+    placeholder: "例：双十一保温杯满300减50，给最近看过保温杯的老客发 push，写两版。",
+    who: "谁会收到", why: "为什么", detail: "技术细节", chosen: "✓ 选中", spare: "备选", template: "模板文案",
+    channels: { push: "App 推送", sms: "短信", email: "邮件" }, message: "消息",
+    connection: "连接失败：", retry: "（{s} 秒后重试）",
+  },
+  en: {
+    title: "Campaign assistant", keyLabel: "API key", save: "Save", saved: "saved", noKey: "no key",
+    briefLabel: "Campaign brief", send: "Send", conversation: "Conversation",
+    placeholder: "e.g. Double 11: thermos cups 300-50 off, push to users who viewed them, two variants.",
+    who: "Who gets it", why: "Why", detail: "Technical detail", chosen: "✓ chosen", spare: "spare", template: "template",
+    channels: { push: "push", sms: "SMS", email: "e-mail" }, message: "message",
+    connection: "connection failed: ", retry: " (retry in {s} s)",
+  },
+};
+let pageLocale = (navigator.language || "").toLowerCase().startsWith("zh") ? "zh" : "en";
+
+// The language most of a text is in, as the assistant reads it: two Chinese characters weigh one English word.
+function textLocale(text) {
+  const cjk = (text.match(/[\u3400-\u9fff]/g) || []).length;
+  const words = (text.match(/[A-Za-z]{2,}/g) || []).length;
+  if (!cjk && !words) return null;
+  return cjk >= 2 * words ? "zh" : "en";
+}
+
+function labels(locale) {
+  return LABELS[locale] || LABELS[pageLocale];
+}
+
+function setLocale(locale) {
+  if (!LABELS[locale]) return;
+  pageLocale = locale;
+  const words = LABELS[locale];
+  document.documentElement.lang = locale === "zh" ? "zh-CN" : "en";
+  document.title = `promo-agents · ${words.title}`;
+  document.querySelector("h1").textContent = words.title;
+  document.querySelector("label[for=api-key]").textContent = words.keyLabel;
+  document.querySelector("#key-form button").textContent = words.save;
+  document.querySelector("label[for=brief]").textContent = words.briefLabel;
+  briefInput.placeholder = words.placeholder;
+  sendButton.textContent = words.send;
+  log.setAttribute("aria-label", words.conversation);
+  showKeyState();
+}
+
+function showKeyState() {
+  keyState.textContent = keyInput.value.trim() ? labels().saved : labels().noKey;
+}
+
 keyInput.value = localStorage.getItem(KEY_STORAGE) || "";
-keyState.textContent = keyInput.value ? "saved" : "no key";
+setLocale(pageLocale);
 
 document.getElementById("key-form").addEventListener("submit", (e) => {
   e.preventDefault();
   localStorage.setItem(KEY_STORAGE, keyInput.value.trim());
-  keyState.textContent = keyInput.value.trim() ? "saved" : "no key";
+  showKeyState();
 });
 
 document.getElementById("brief-form").addEventListener("submit", (e) => {
@@ -39,59 +93,75 @@ function el(tag, className, text) {
 function asText(value) {
   if (value === undefined || value === null) return "";
   if (Array.isArray(value)) return value.map(asText).filter(Boolean).join("; ");
-  if (typeof value === "object") return Object.entries(value).map(([k, v]) => `${k}: ${asText(v)}`).join(", ");
+  if (typeof value === "object") return Object.values(value).map(asText).filter(Boolean).join(", ");
   return String(value);
 }
 
-// Variant payloads come from agents/text/chat_events.py (variant_payload): copy, the user's pseudonym and
-// derived features, the targeting decision and the checks passed. `who`/`why`/`text` override them.
-function whoGetsIt(data) {
-  if (data.who || data.audience) return asText(data.who || data.audience);
-  const f = data.features || {};
-  const traits = [
-    f.value_tier && `${f.value_tier} value`,
-    f.recency && `last active ${f.recency}`,
-    f.funnel_stage,
-    f.price_sensitivity && `price sensitivity ${f.price_sensitivity}`,
-    (f.top_categories || []).length && `likes ${f.top_categories.join(", ")}`,
-  ].filter(Boolean);
-  const d = data.decision || {};
-  const when = d.send && d.send_at ? `; send at ${d.send_at}` : d.send === false ? "; not sent" : "";
-  return `${data.user_ref || "a user"}${traits.length ? ` (${traits.join(", ")})` : ""}${when}`;
-}
-
-function whyThis(data) {
-  if (data.why) return asText(data.why);
-  const d = data.decision || {};
-  const parts = [];
-  if (typeof d.score === "number" && typeof d.threshold === "number") {
-    parts.push(`lift ${d.score.toFixed(3)} vs threshold ${d.threshold.toFixed(3)}`);
-  }
-  parts.push(...(d.reasons || []).map(asText));
-  if ((data.checks_passed || []).length) parts.push(`passed ${data.checks_passed.join(", ")}`);
-  return parts.join("; ");
-}
-
+// Variant payloads come from agents/text/chat_events.py (variant_payload): the copy, and `who`, `why` and
+// `detail` already in the brief's language; the page adds labels only, never raw feature names or timestamps.
 function card(data, fallbackText) {
+  const words = labels(data.locale);
   const node = document.getElementById("card-template").content.firstElementChild.cloneNode(true);
   const copy = data.text || data.rendered || [data.body, data.cta].filter(Boolean).join(" ") || fallbackText;
-  node.querySelector(".channel").textContent = asText(data.channel) || "message";
-  node.querySelector(".variant").textContent = (data.chosen ? "✓ chosen · " : "") + asText(data.variant_id);
+  node.querySelector(".channel").textContent = words.channels[data.channel] || asText(data.channel) || words.message;
+  const marks = [data.chosen ? words.chosen : words.spare];
+  if (data.source === "fallback") marks.push(words.template);
+  node.querySelector(".variant").textContent = marks.join(" · ");
   node.querySelector(".title").textContent = asText(data.title);
   node.querySelector(".text").textContent = asText(copy);
-  node.querySelector(".who").textContent = whoGetsIt(data) || "—";
-  node.querySelector(".why").textContent = whyThis(data) || "—";
+  node.querySelector(".who-label").textContent = words.who;
+  node.querySelector(".why-label").textContent = words.why;
+  node.querySelector(".who").textContent = asText(data.who) || "—";
+  node.querySelector(".why").textContent = asText(data.why) || "—";
+  const detail = node.querySelector(".detail");
+  const lines = Array.isArray(data.detail) ? data.detail : [];
+  if (lines.length) {
+    detail.querySelector("summary").textContent = words.detail;
+    const list = detail.querySelector("ul");
+    for (const line of lines) list.appendChild(el("li", "", asText(line)));
+  } else {
+    detail.remove();
+  }
   if (data.chosen) node.classList.add("chosen");
   return node;
 }
 
+// The brief read back: one row a field, with where its value came from (stated, default, inferred, confirmed).
+function briefFields(turn, event) {
+  const box = turn.appendChild(el("div", "line brief"));
+  const lines = event.text.replace(/\n+$/, "").split("\n");
+  const fields = (event.data && event.data.fields) || [];
+  if (!fields.length) {
+    box.textContent = lines.join("\n");
+    return;
+  }
+  box.appendChild(el("p", "brief-name", lines[0]));
+  const list = box.appendChild(el("dl", "brief-fields"));
+  for (const f of fields) {
+    const row = list.appendChild(el("div", `brief-field source-${f.source}`));
+    row.dataset.field = f.field;
+    row.dataset.source = f.source;
+    row.appendChild(el("dt", "", asText(f.label)));
+    const value = row.appendChild(el("dd", "", asText(f.value)));
+    value.appendChild(el("span", "source", asText(f.source_label)));
+  }
+  const isField = (line) => fields.some((f) => line.startsWith(`${f.label}：`) || line.startsWith(`${f.label}: `));
+  for (const line of lines.slice(1)) if (!isField(line)) box.appendChild(el("p", "brief-note", line));
+}
+
 function render(turn, event, state) {
+  const locale = event.data && (event.data.locale || (event.data.brief && event.data.brief.locale));
+  if ((event.kind === "brief" || event.kind === "question") && locale) setLocale(locale);
   if (event.kind === "variant") {
     if (!state.cards) state.cards = turn.appendChild(el("div", "cards"));
     state.cards.appendChild(card(event.data || {}, event.text));
     return;
   }
   state.cards = null;
+  if (event.kind === "brief") {
+    briefFields(turn, event);
+    return;
+  }
   const line = turn.appendChild(el("p", `line ${event.kind}`, event.text.replace(/\n+$/, "")));
   if (event.kind === "error") line.setAttribute("role", "alert"); // a failed turn is announced, not just shown
 }
@@ -114,6 +184,7 @@ async function* sseData(response) {
 }
 
 async function send(text) {
+  setLocale(textLocale(text) || pageLocale); // at once: the brief's own language, before the assistant answers
   const turn = log.appendChild(el("div", "turn"));
   turn.appendChild(el("div", "you", text));
   history.push({ role: "user", content: text });
@@ -131,7 +202,8 @@ async function send(text) {
       const retry = response.headers.get("Retry-After");
       const body = await response.json().catch(() => ({}));
       const why = typeof body.detail === "string" ? body.detail : response.statusText;
-      render(turn, { kind: "error", text: `${response.status}: ${why}${retry ? ` (retry in ${retry} s)` : ""}` }, state);
+      const wait = retry ? labels().retry.replace("{s}", retry) : "";
+      render(turn, { kind: "error", text: `${response.status}: ${why}${wait}` }, state);
       history.pop();
       return;
     }
@@ -148,7 +220,7 @@ async function send(text) {
     }
     history.push({ role: "assistant", content: answer });
   } catch (error) {
-    render(turn, { kind: "error", text: `connection failed: ${error.message}` }, state);
+    render(turn, { kind: "error", text: `${labels().connection}${error.message}` }, state);
     history.pop();
   } finally {
     sendButton.disabled = false;

@@ -28,6 +28,10 @@ from tools.stores.shop_db import ShopDB
 
 pytestmark = pytest.mark.browser
 
+GUESSING_DRAFT = BriefDraft(offer_kind="none", value_tier="high", behaviour="bought", occasion="双十一", n_variants=1)
+"""The intake model of the real-graph page: it guesses a tier, a behaviour, an occasion and a count for every
+brief, as the small model did (issue #17); the page must show only what the marketer said, or defaults."""
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -80,7 +84,7 @@ def real_graph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
     shop.upsert_users(USERS)
     history = HistoryStore(root / "chroma")
     history.add_events(_events())
-    writer = ScriptedChatModel().script(BriefDraft, default=BriefDraft(offer_kind="none"))
+    writer = ScriptedChatModel().script(BriefDraft, default=GUESSING_DRAFT)
     writer.script("SlotBatch", default=good_slots)  # the service's default copy mode
     services = Services(history=history, shop=shop, writer_model=writer, critic_model=ScriptedChatModel())
     assistant = production_assistant(Settings(_env_file=None, home=root / "home"), services, clock=lambda: NOW)
@@ -100,9 +104,8 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
+def open_page(browser: Browser, locale: str) -> Iterator[Page]:
+    context = browser.new_context(locale=locale)
     opened = context.new_page()
     opened.set_default_timeout(15_000)
     outside: list[str] = []
@@ -112,28 +115,66 @@ def page(browser: Browser) -> Iterator[Page]:
     assert outside == [], f"the page fetched from outside: {outside}"
 
 
-def test_a_brief_streams_status_lines_and_variant_cards(page: Page, base_url: tuple[str, str]) -> None:
-    url, key = base_url
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """The page in a browser set to English: its labels follow each brief's language from there."""
+    yield from open_page(browser, "en-US")
+
+
+def log_in(page: Page, url: str, key: str) -> None:
     page.goto(url)
     page.fill("#api-key", key)
     page.click("#key-form button")
+
+
+def test_a_brief_streams_status_lines_and_variant_cards(page: Page, base_url: tuple[str, str]) -> None:
+    url, key = base_url
+    log_in(page, url, key)
     expect(page.locator("#key-state")).to_have_text("saved")
+    expect(page.locator("#send")).to_have_text("Send")
     page.fill("#brief", "双十一保温杯满300减50，给最近看过保温杯的老客发push，写两版。")
     page.click("#send")
-    expect(page.locator(".line.status").first).to_have_text("Reading the brief…")
+    expect(page.locator(".line.status").first).to_have_text("正在读取需求…")
     cards = page.locator(".card")
     expect(cards).to_have_count(2)
-    expect(cards.nth(0).locator(".channel")).to_have_text("push")
+    expect(cards.nth(0).locator(".channel")).to_have_text("App 推送")
     expect(cards.nth(0).locator(".text")).to_contain_text("满300减50")
     expect(cards.nth(0)).to_have_class("card chosen")
-    expect(cards.nth(0).locator(".variant")).to_have_text("✓ chosen · v1")
-    expect(cards.nth(0).locator(".who")).to_contain_text("u_3f2a9c1d0b7e (high value, last active 7d")
-    expect(cards.nth(0).locator(".who")).to_contain_text("send at 2026-11-05T14:00:00+08:00")
-    expect(cards.nth(0).locator(".why")).to_contain_text("lift 0.031 vs threshold 0.020; 最近浏览保温杯; push 已授权")
+    expect(cards.nth(0).locator(".variant")).to_have_text("✓ 选中")
+    expect(cards.nth(1).locator(".variant")).to_have_text("备选")
+    expect(cards.nth(0).locator(".who")).to_have_text("u_3f2a9c1d0b7e（高价值，近 7 天来过店里）")
+    expect(cards.nth(0).locator(".why")).to_contain_text("北京时间 11月5日 14:00发出")
     expect(cards.nth(1).locator(".text")).to_have_text("双十一保温杯专场，满300减50，给家人挑一只。 去看看")
-    expect(page.locator(".line.answer")).to_have_text("Two variants passed review.")
+    expect(page.locator(".line.answer")).to_have_text("两条文案通过审核。")
     expect(page.locator("#send")).to_be_enabled()
     assert page.evaluate("localStorage.getItem('promo-api-key')") == key
+
+
+def test_a_chinese_brief_gets_a_chinese_page(page: Page, base_url: tuple[str, str]) -> None:
+    url, key = base_url
+    log_in(page, url, key)
+    page.fill("#brief", "保温杯满300减50，发push")
+    page.click("#send")
+    expect(page.locator(".card")).to_have_count(2)
+    card = page.locator(".card").first
+    # Every label in the brief's language: no "Who gets it", no "✓ chosen · fallback" on a Chinese page.
+    expect(card.locator("dt")).to_have_text(["谁会收到", "为什么"])
+    expect(card.locator("details summary")).to_have_text("技术细节")
+    expect(card.locator("details ul li").first).to_be_hidden()  # the technical detail is one click away
+    card.locator("details summary").click()
+    expect(card.locator("details ul li").first).to_have_text("预计提升：3.1 个百分点，发送门槛 2.0 个百分点")
+    expect(page.locator("h1")).to_have_text("营销活动助手")
+    expect(page.locator("#send")).to_have_text("发送")
+    expect(page.locator("#key-state")).to_have_text("已保存")
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    why = card.locator(".why").inner_text()
+    for machinery in ("active_7d", "Thompson", "T14:00", "lift", "fallback", "quality"):
+        assert machinery not in why, machinery
+    # The brief's fields, each with where its value came from.
+    fields = page.locator(".brief-field")
+    expect(fields).to_have_count(3)
+    expect(page.locator('.brief-field[data-field="value_tier"] dd')).to_have_text("不限价值层级默认，可改")
+    expect(page.locator('.brief-field[data-field="value_tier"]')).to_have_attribute("data-source", "default")
 
 
 def test_a_missing_key_shows_the_401_reason(page: Page, base_url: tuple[str, str]) -> None:
@@ -163,6 +204,58 @@ def test_the_real_chat_graph_answers_a_brief_with_critic_approved_cards(
     assert texts and all("满300减50" in t or ("¥50" in t and "¥300" in t) for t in texts), texts
     for raw in (u.user_id for u in USERS):
         assert raw not in page.content(), "the page shows users by pseudonym only"
+
+
+def brief_field(page: Page, field: str) -> str:
+    return page.locator(f'.turn >> nth=-1 >> .brief-field[data-field="{field}"]').get_attribute("data-source") or ""
+
+
+def test_an_english_brief_gets_english_labels_copy_and_the_count_asked(
+    page: Page, real_graph_url: tuple[str, str]
+) -> None:
+    url, key = real_graph_url
+    page.set_default_timeout(60_000)
+    log_in(page, url, key)
+    page.fill("#brief", "write three push messages for users who viewed thermos cups, 300-50 off")
+    page.click("#send")
+    expect(page.locator(".line.answer")).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "en"
+    expect(page.locator("h1")).to_have_text("Campaign assistant")
+    value_tier = page.locator('.brief-field[data-field="value_tier"]')
+    expect(value_tier.locator("dd")).to_contain_text("all value tiers")  # not the model's "high"
+    assert value_tier.get_attribute("data-source") == "default"
+    assert page.locator('.brief-field[data-field="n_variants"]').get_attribute("data-source") == "stated"
+    cards = page.locator(".card")
+    expect(cards.first).to_be_visible()
+    refs = [r.split(" ")[0] for r in cards.locator(".who").all_inner_texts()]
+    assert refs and all(refs.count(ref) == 3 for ref in refs), refs  # three variants for every user
+    expect(cards.first.locator("dt")).to_have_text(["Who gets it", "Why"])
+    for text in cards.locator(".text").all_inner_texts():
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in text), f"Chinese in English copy: {text}"
+
+
+def test_each_new_brief_starts_clean_unless_it_refers_to_the_last(page: Page, real_graph_url: tuple[str, str]) -> None:
+    url, key = real_graph_url
+    page.set_default_timeout(60_000)
+    log_in(page, url, key)
+    page.fill("#brief", "双十一保温杯满300减50，给最近浏览过的高价值用户发短信，写三条")
+    page.click("#send")
+    expect(page.locator(".turn >> nth=0 >> .line.answer")).to_be_visible()
+    assert brief_field(page, "value_tier") == "stated" and brief_field(page, "occasion") == "stated"
+    page.fill("#brief", "保温杯满200减30，发push")
+    page.click("#send")
+    expect(page.locator(".turn >> nth=1 >> .line.answer")).to_be_visible()
+    second = page.locator(".turn >> nth=1")
+    expect(second.locator('.brief-field[data-field="value_tier"] dd')).to_contain_text("不限价值层级")
+    expect(second.locator('.brief-field[data-field="occasion"] dd')).to_contain_text("不提节日")
+    expect(second.locator('.brief-field[data-field="n_variants"] dd')).to_contain_text("每人 2 条")
+    assert brief_field(page, "value_tier") == brief_field(page, "occasion") == "default"
+    page.fill("#brief", "同上，改成邮件")
+    page.click("#send")
+    expect(page.locator(".turn >> nth=2 >> .line.answer")).to_be_visible()
+    third = page.locator(".turn >> nth=2")
+    expect(third.locator('.brief-field[data-field="channels"] dd')).to_contain_text("邮件")
+    expect(third.locator('.brief-field[data-field="offer"] dd')).to_contain_text("满200减30")
 
 
 def test_api_docs_render_offline(page: Page, base_url: tuple[str, str]) -> None:

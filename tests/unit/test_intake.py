@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from agents.intake import DEFAULT_BRANDS, understand
+from agents.text.brief_text import describe_brief
 from domain.brief import BriefDraft
 from domain.chat import ChatMessage
 from domain.offer import Offer
@@ -105,11 +106,17 @@ def test_briefs_become_validated_fields(catalog: CatalogIndex, text: str, expect
     assert {k: actual[k] for k in expected} == expected
 
 
-def test_defaults_are_stated_as_assumptions(catalog: CatalogIndex) -> None:
+def test_defaults_are_shown_as_defaults(catalog: CatalogIndex) -> None:
     brief = understand([user("保温杯满300减50，给浏览过的用户")], model(), catalog, now=NOW).brief
     assert brief is not None
     assert brief.channels == ["push"] and brief.n_variants == 2 and brief.audience.recency_days == 30
-    assert any("推送" in a for a in brief.assumptions) and any("30" in a for a in brief.assumptions)
+    assert brief.audience.value_tier == "any" and brief.assumptions == []
+    sources = {name: brief.source(name) for name in ("channels", "n_variants", "recency_days", "value_tier")}
+    assert sources == dict.fromkeys(sources, "default")
+    assert brief.source("offer") == brief.source("products") == brief.source("behaviour") == "stated"
+    echo = describe_brief(brief)
+    assert "渠道：App 推送（默认，可改）" in echo and "时间窗口：近 30 天（默认，可改）" in echo
+    assert "人群：不限价值层级（默认，可改）" in echo and "优惠：满300减50（您写的）" in echo
 
 
 @pytest.mark.parametrize(

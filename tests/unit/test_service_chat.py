@@ -131,4 +131,4 @@ def test_the_docs_openai_example_runs_as_written(served: Served, monkeypatch: py
     exec(snippet, {"print": lambda *args, **kwargs: printed.append(" ".join(map(str, args)))})
     cards = [line for line in printed if line.startswith("card:")]
     assert len(cards) == 2 and "'channel': 'push'" in cards[0]
-    assert printed[-1].startswith("Reading the brief…")
+    assert printed[-1].startswith("正在读取需求…")

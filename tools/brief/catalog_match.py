@@ -40,6 +40,12 @@ def _singulars(word: str) -> list[str]:
     return forms
 
 
+def _labels_in(category: str, locale: Locale) -> str | None:
+    """The category's label in `locale` when the label file has one, or its id reads as a word of that language."""
+    label = category_label(category, locale)
+    return label if label and (locale == "en" or CJK.search(label)) else None
+
+
 def _has_phrase(blob: str, phrase: str) -> bool:
     return re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", blob) is not None
 
@@ -123,5 +129,17 @@ class CatalogIndex:
         return next((i.category for i in self.items if i.item_id == item_id), None)
 
     def category_names(self, locale: Locale, limit: int = 8) -> list[str]:
-        """Category names to offer the marketer when a brief names nothing the catalog has."""
-        return [category_label(c, locale) or c for c in list(self.by_category)[:limit]]
+        """Category names to offer the marketer when a brief names nothing the catalog has, in their language.
+
+        The category's label, else the first word of one of its items' titles; never an internal id
+        (kids_clothing).
+        """
+        return [self.category_name(c, locale) for c in list(self.by_category)[:limit]]
+
+    def category_name(self, category: str, locale: Locale) -> str:
+        """One category as the marketer reads it (see category_names)."""
+        label = _labels_in(category, locale)
+        if label:
+            return label
+        titles = [i.title_zh if locale == "zh" else i.title_en for i in self.by_category.get(category, [])]
+        return next((t.split()[0] for t in titles if t.strip()), category.replace("_", " "))

@@ -79,9 +79,12 @@ SLOT_DESCRIPTIONS = cast(dict[Locale, dict[str, str]], phrase_table("compose", "
 
 
 def slot_batch_model(
-    locale: Locale, focus: list[str], *, hook_max: int, line_max: int, n_variants: int
+    locale: Locale, focus: list[str], *, hook_max: int, line_max: int, n_variants: int, exact: bool = False
 ) -> type[BaseModel]:
-    """A `{"variants": [{hook, line, focus}, ...]}` model whose schema carries every decode-time constraint."""
+    """A `{"variants": [{hook, line, focus}, ...]}` model whose schema carries every decode-time constraint.
+
+    It allows 1..n_variants variants, or exactly n_variants when `exact`.
+    """
     if not focus:
         raise ValueError("slots need at least one focus option (a product or category of the campaign)")
     words = SLOT_DESCRIPTIONS[locale]
@@ -94,7 +97,7 @@ def slot_batch_model(
     )
     return create_model(
         "SlotBatch",
-        variants=(list[variant], Field(min_length=1, max_length=n_variants)),
+        variants=(list[variant], Field(min_length=n_variants if exact else 1, max_length=n_variants)),
     )
 
 

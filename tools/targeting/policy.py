@@ -18,6 +18,14 @@ from tools.targeting.scoring import DEFAULT_THRESHOLD, SendScore, score_send
 from tools.targeting.variant_bandit import VariantBandit
 
 POLICY_VERSION = "prior-v1"
+NO_SEND: dict[str, str] = {
+    "no_channel": "no send: no channel passes the hard constraints",
+    "below_threshold": "no send: estimated lift below threshold",
+    "no_variant": "no send: no variant passed the critic",
+    "quiet_hours": "no send: campaign ends before the user's quiet hours do",
+}
+"""Why a user gets nothing, by code: the first reason of every no-send decision is one of these (logged as is;
+agents/text/why_text.py says it in the marketer's words)."""
 
 
 @dataclass(frozen=True)
@@ -119,15 +127,15 @@ class TargetingPolicy:
             )
 
         if channel is None or channel not in eligibility_channels:
-            return no_send("no send: no channel passes the hard constraints")
+            return no_send(NO_SEND["no_channel"])
         if score.lift < self.threshold:
-            return no_send("no send: estimated lift below threshold")
+            return no_send(NO_SEND["below_threshold"])
         if not candidates:
-            return no_send("no send: no variant passed the critic")
+            return no_send(NO_SEND["no_variant"])
         send_at = next_send_time(user, now, campaign)
         if send_at is None:
             constraints.append("quiet hours: no allowed send time before the campaign ends")
-            return no_send("no send: campaign ends before the user's quiet hours do")
+            return no_send(NO_SEND["quiet_hours"])
         if send_at > now:
             constraints.append(f"quiet hours {user.quiet_hours.start_hour}-{user.quiet_hours.end_hour}h: delayed")
         chosen, propensity = self.choose_variant(candidates, f"{user_ref}:{campaign.campaign_id}")
