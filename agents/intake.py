@@ -38,6 +38,7 @@ from tools.brief.occasions import knows_occasion, next_occasion_end
 from tools.brief.offer import offer_is_stated, stated_numbers
 from tools.brief.rules import BriefHints, detect_locale, read_conversation
 from tools.compliance.textutil import fold
+from tools.profile.instructions import reads_as_instruction
 
 DEFAULT_BRANDS: dict[Locale, BrandRules] = {
     "zh": BrandRules(brand_name="好物铺"),
@@ -53,6 +54,22 @@ class IntakeOutcome:
     question: str | None = None
     missing: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+
+
+def withhold_instructions(messages: Sequence[ChatMessage]) -> tuple[list[ChatMessage], list[ChatMessage]]:
+    """(turns kept, turns withheld): user and assistant turns that read as an instruction to the model are withheld."""
+    kept: list[ChatMessage] = []
+    withheld: list[ChatMessage] = []
+    for message in messages:
+        instruction = message.role in ("user", "assistant") and reads_as_instruction(message.content, "brief")
+        (withheld if instruction else kept).append(message)
+    return kept, withheld
+
+
+def withheld_note(withheld: Sequence[ChatMessage]) -> str:
+    """The note that says how many turns were not read, and whose."""
+    roles = ", ".join(sorted({m.role for m in withheld}))
+    return f"instruction-like turns not read: {len(withheld)} ({roles})"
 
 
 def product_words(catalog: CatalogIndex, user_texts: list[str], hints: BriefHints) -> list[str]:
@@ -73,15 +90,29 @@ def understand(
     now: datetime,
     version: str = "v1",
 ) -> IntakeOutcome:
-    """Read the whole conversation into a brief as of `now` (aware), or say what to ask."""
+    """Read the whole conversation into a brief as of `now` (aware), or say what to ask.
+
+    The conversation is untrusted (the client sends every turn, its own assistant turns too): a turn that
+    reads as an instruction to the model (tools/profile/instructions.py, the `brief` path) is read by
+    neither the patterns nor the LLM. When it is the marketer's latest message the agent says so and asks.
+    """
+    said_by_user = [m.content for m in messages if m.role == "user" and m.content.strip()]
+    locale: Locale = next((found for t in reversed(said_by_user) if (found := detect_locale(t))), "zh")
+    kept, withheld = withhold_instructions(messages)
+    latest = next((m for m in reversed(messages) if m.role == "user" and m.content.strip()), None)
+    if any(m is latest for m in withheld):
+        question = question_text(locale, missing=["instruction"])
+        return IntakeOutcome(question=question, missing=("instruction",), notes=(withheld_note(withheld),))
+    messages = kept
     user_texts = [m.content for m in messages if m.role == "user" and m.content.strip()]
-    locale: Locale = next((found for t in reversed(user_texts) if (found := detect_locale(t))), "zh")
     if not user_texts:
         return IntakeOutcome(question=question_text(locale, missing=["brief"]), missing=("brief",))
     hints = read_conversation(user_texts)
     said = fold("\n".join(user_texts)).casefold()
     draft, error = read_with_llm(model, intake_messages(messages, locale, version))
     notes = [error] if error else []
+    if withheld:
+        notes.append(withheld_note(withheld))
 
     offer = hints.offer
     if offer is None and hints.offer_error is None and draft is not None:

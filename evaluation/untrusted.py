@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, cast
 
-from tools.profile.instructions import looks_like_instruction, normalize_untrusted
+from tools.profile.instructions import reads_as_instruction
 
 TEXTS = Path(__file__).parent / "data" / "untrusted" / "texts.jsonl"
 HELD_OUT_SHARE = 3
@@ -74,8 +74,8 @@ def load_samples(path: Path = TEXTS) -> list[Sample]:
 
 
 def classify(sample: Sample) -> bool:
-    """The classifier under test: normalize, then look for an instruction."""
-    return looks_like_instruction(normalize_untrusted(sample.text))
+    """The classifier under test: normalize, then look for an instruction, as the sample's path does."""
+    return reads_as_instruction(sample.text, sample.kind)
 
 
 @dataclass
