@@ -46,6 +46,7 @@ from tools.brief.occasions import knows_occasion, next_occasion_end
 from tools.brief.offer import offer_is_stated
 from tools.brief.rules import BriefHints, conversation_locale, durations, read_conversation
 from tools.compliance.textutil import fold
+from tools.profile.instructions import reads_as_instruction
 
 DEFAULT_BRANDS: dict[Locale, BrandRules] = {
     "zh": BrandRules(brand_name="好物铺"),
@@ -90,6 +91,22 @@ class Reading:
         self.notes.append(f"model {name} not in the brief, ignored: {value}")
 
 
+def withhold_instructions(messages: Sequence[ChatMessage]) -> tuple[list[ChatMessage], list[ChatMessage]]:
+    """(turns kept, turns withheld): user and assistant turns that read as an instruction to the model are withheld."""
+    kept: list[ChatMessage] = []
+    withheld: list[ChatMessage] = []
+    for message in messages:
+        instruction = message.role in ("user", "assistant") and reads_as_instruction(message.content, "brief")
+        (withheld if instruction else kept).append(message)
+    return kept, withheld
+
+
+def withheld_note(withheld: Sequence[ChatMessage]) -> str:
+    """The note that says how many turns were not read, and whose."""
+    roles = ", ".join(sorted({m.role for m in withheld}))
+    return f"instruction-like turns not read: {len(withheld)} ({roles})"
+
+
 def product_words(catalog: CatalogIndex, user_texts: list[str], hints: BriefHints) -> list[str]:
     """Catalog words of the latest message that names any; a gift's name is not a product in scope."""
     gift = hints.offer.gift if hints.offer and hints.offer.gift else None
@@ -108,8 +125,20 @@ def understand(
     now: datetime,
     version: str = "v1",
 ) -> IntakeOutcome:
-    """Read the conversation's current brief into a CampaignBrief as of `now` (aware), or say what to ask."""
-    turns = current_brief(messages)
+    """Read the conversation's current brief into a CampaignBrief as of `now` (aware), or say what to ask.
+
+    The conversation is untrusted (the client sends every turn, its own assistant turns too): a turn that
+    reads as an instruction to the model (tools/profile/instructions.py, the `brief` path) is read by
+    neither the patterns nor the LLM. When it is the marketer's latest message the agent says so and asks.
+    """
+    kept, withheld = withhold_instructions(messages)
+    latest = next((m for m in reversed(messages) if m.role == "user" and m.content.strip()), None)
+    if any(m is latest for m in withheld):
+        locale = conversation_locale([m.content for m in messages if m.role == "user" and m.content.strip()])
+        question = question_text(locale, missing=["instruction"])
+        notes = (withheld_note(withheld),)
+        return IntakeOutcome(question=question, missing=("instruction",), notes=notes, locale=locale)
+    turns = current_brief(kept)
     user_texts = turns.user_texts
     locale = conversation_locale(user_texts)
     if not user_texts:
@@ -120,6 +149,8 @@ def understand(
     read = Reading(draft, said, confirmed=turns.confirmed)
     if error:
         read.notes.append(error)
+    if withheld:
+        read.notes.append(withheld_note(withheld))
 
     offer = offer_of(hints, read)
     words = products_of(catalog, user_texts, hints, read)

@@ -17,6 +17,7 @@ from domain.profile import PromptProfile, UserFeatures
 from tools.compliance import OfferFacts
 from tools.profile.campaign_view import campaign_view
 from tools.profile.features import derive_features, to_prompt_profile
+from tools.profile.untrusted_fields import check_campaign
 from tools.profile.untrusted_text import safe_interests
 from tools.pseudonym import user_ref
 from tools.services import Services
@@ -106,7 +107,12 @@ def assess(
 
 
 def profile_user(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Profile the user and apply the hard constraints before any LLM work is spent."""
+    """Profile the user and apply the hard constraints before any LLM work is spent.
+
+    A campaign whose free text reads as an instruction to the model stops here (InstructionInCampaign, a
+    ValueError), whichever way it came in: the LangGraph server's input is checked nowhere else.
+    """
+    check_campaign(state.campaign)
     found = assess(
         runtime.context.services,
         state.user_id,

@@ -1,6 +1,7 @@
 """The feedback log: impressions, clicks, conversions and unsubscribes, idempotent by event id.
 
-Bad rows are reported with their line and reason, never dropped silently. Unsubscribes also revoke the
+Bad rows are reported with their line and reason, never dropped silently; an id that reads as an
+instruction to the model (tools/profile/instructions.py) is a bad row. Unsubscribes also revoke the
 user's consent for that channel in the shop database, so the next run cannot reach them there.
 """
 
@@ -13,9 +14,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from domain.channels import Channel
+from tools.profile.instructions import reads_as_instruction
 from tools.settings import Settings
 from tools.stores.database import Database, SqlStore, open_database
 
@@ -39,6 +41,14 @@ class FeedbackEvent(BaseModel):
     ts: datetime
     channel: Channel | None = None
     value: float = Field(default=0.0, ge=0, description="Order value for conversions.")
+
+    @field_validator("event_id", "run_id", "user_id")
+    @classmethod
+    def _an_id_not_an_instruction(cls, value: str) -> str:
+        """Ids come from files and request bodies: one that reads as an instruction to the model is a bad row."""
+        if reads_as_instruction(value, "feedback"):
+            raise ValueError("reads as an instruction to the model, not an id")
+        return value
 
 
 @dataclass

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from domain.offer import Campaign
+from tools.profile.untrusted_fields import InstructionInCampaign, check_campaign
 
 
 class CampaignFileError(ValueError):
@@ -18,7 +19,7 @@ class CampaignFileError(ValueError):
 
 
 def load_campaign(path: Path | str) -> Campaign:
-    """Parse and validate one campaign file."""
+    """Parse and validate one campaign file; no free-text field may read as an instruction to the model."""
     path = Path(path)
     if not path.is_file():
         raise CampaignFileError(f"campaign file not found: {path}")
@@ -30,10 +31,12 @@ def load_campaign(path: Path | str) -> Campaign:
     if not isinstance(data, dict):
         raise CampaignFileError(f"{path}: expected a mapping of campaign fields at the top level")
     try:
-        return Campaign.model_validate(data)
+        return check_campaign(Campaign.model_validate(data))
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'campaign'}: {e['msg']}" for e in error.errors())
         raise CampaignFileError(f"{path}: invalid campaign: {problems}") from error
+    except InstructionInCampaign as error:
+        raise CampaignFileError(f"{path}: invalid campaign: {error}") from error
 
 
 def load_campaign_or_exit(path: Path, console: Console) -> Campaign:

@@ -48,6 +48,8 @@ def question_text(
             names = sep.join(categories or [])
             lines.append(ask["unknown"].format(words=sep.join(unknown), categories=names) if unknown else
                          ask["products"].format(categories=names))  # fmt: skip
+        elif what == "instruction":
+            lines.append(ask["instruction"])
         else:
             lines.append(ask["empty"])
     return "\n".join(lines)

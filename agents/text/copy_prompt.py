@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import cast
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
@@ -17,6 +18,7 @@ from prompts.phrases import phrase_table
 from tools.compliance import describe_offer
 from tools.compliance.copy_fit import body_allowance
 from tools.compliance.personal_data import redact_personal_data
+from tools.profile.instructions import reads_as_instruction
 
 CHANNEL_NAMES = cast(dict[Locale, dict[Channel, str]], phrase_table("copy", "channel_names"))
 CHANNEL_HINTS = cast(dict[Locale, dict[Channel, str]], phrase_table("copy", "channel_hints"))
@@ -48,8 +50,9 @@ def render_profile(profile: PromptProfile, locale: Locale) -> str:
 
 
 def eligible_text(campaign: Campaign, items: list[Item], locale: Locale) -> str:
-    """What the offer covers, in words the copy may repeat."""
-    names = [item.title(locale) for item in items[:2]]  # more names invite the model to list them all
+    """What the offer covers, in words the copy may repeat; a seller title that reads as an instruction is left out."""
+    titles = (item.title(locale) for item in items)
+    names = list(islice((t for t in titles if not reads_as_instruction(t, "title")), 2))  # more: it lists them all
     if campaign.eligible_categories:
         scope = list(campaign.eligible_categories)
     elif campaign.eligible_item_ids:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from domain.approval import ApprovalRequest
 from domain.channels import Channel, Locale
 from domain.offer import Campaign
 from service.schemas.examples import CAMPAIGN
+from tools.profile.untrusted_fields import check_campaign
 
 
 class PromotionRequest(BaseModel):
@@ -25,6 +26,9 @@ class PromotionRequest(BaseModel):
     channel: Channel | None = Field(default=None, description="Force a channel; unset lets targeting rank them.")
     locale: Locale | None = Field(default=None, description="Force a locale; unset uses the user's.")
     variants: int = Field(default=2, ge=1, le=5, description="Copy variants written per attempt.")
+
+    _no_instructions = field_validator("campaign")(check_campaign)
+    """A campaign field that reads as an instruction to the model is a 422 naming the field."""
 
 
 class ApprovalPending(BaseModel):

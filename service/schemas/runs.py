@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from domain.offer import Campaign
 from service.schemas.examples import CAMPAIGN
+from tools.profile.untrusted_fields import check_campaign
 
 RunState = Literal["selecting", "writing", "finished", "failed", "stopped"]
 
@@ -27,6 +28,9 @@ class RunRequest(BaseModel):
     )
     holdout: float = Field(default=0.1, ge=0.0, le=0.5, description="Share of the audience held out.")
     concurrency: int | None = Field(default=None, ge=1, le=64, description="Users in flight; unset: LLM slots.")
+
+    _no_instructions = field_validator("campaign")(check_campaign)
+    """A campaign field that reads as an instruction to the model is a 422 naming the field."""
 
 
 class RunStatus(BaseModel):
