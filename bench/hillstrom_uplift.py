@@ -6,11 +6,12 @@
 Per split: fit on 70 % of the public file, evaluate on the other 30 % by IPW (assignment probability
 exactly 1/3, so IPW is unbiased): visits, conversions and spend per 1,000 customers at a 30 % send budget
 for send nobody, random 30 % men's / women's e-mail, two T-learners with HistGradientBoosting (tuned, and
-scikit-learn's defaults; top 30 % by predicted uplift), the DR-learner with a ridge and with a
-boosted-tree effect model, and the learned policy (`fit_uplift_policy`: effect model chosen by
-cross-fitted value, then `plan_campaign`). Prints mean, sd, min and max across splits, wins of the
-learned policy over the T-learners, safe selection's verdict, and writes an HTML report with Qini and
-uplift curves (matplotlib's SVG backend, no pyplot) to --out.
+scikit-learn's defaults; top 30 % by predicted uplift), every candidate of the DR-learner (ridge and
+boosted-tree effect models, trained on the outcome and, for conversion, also on the surrogate visit
+alone and on conversion + visit), and the learned policy (as `fit_uplift_policy`: the candidate chosen
+by cross-fitted value on the outcome within the training split, then `plan_campaign`). Prints mean, sd,
+min and max across splits, wins of the learned policy over the T-learners, safe selection's verdict, and
+writes an HTML report with Qini and uplift curves (matplotlib's SVG backend, no pyplot) to --out.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostin
 from evaluation.hillstrom import ARMS
 from evaluation.hillstrom import HILLSTROM_CSV as DEFAULT
 from evaluation.plots import to_svg as svg
-from tools.targeting.offline.candidates import choose_effect_model, top_share_actions
+from tools.targeting.offline.candidates import choose_candidate, fit_candidate, make_candidates, top_share_actions
 from tools.targeting.offline.curves import UpliftCurves, uplift_curves
+from tools.targeting.offline.effects import EffectModel
 from tools.targeting.offline.encoding import FeatureEncoder
 from tools.targeting.offline.learned import UpliftPolicy
 from tools.targeting.offline.logs import FloatArray, IntArray, LoggedFeedback
@@ -40,7 +42,7 @@ from tools.targeting.offline.ope import InverseProbabilityWeighting
 from tools.targeting.offline.planning import Budget, plan_campaign
 from tools.targeting.offline.selection import select_policy
 from tools.targeting.offline.table import Table, read_table
-from tools.targeting.offline.uplift import Calibration, DRLearner, EffectKind, TLearner, fit_effect_model
+from tools.targeting.offline.uplift import Calibration, DRLearner, DRScores, TLearner, fit_effect_model
 
 OUTCOMES = ["visit", "conversion", "spend"]
 NUMERIC = ["recency", "history", "mens", "womens", "newbie"]
@@ -109,33 +111,36 @@ def run_split(table: Table, seed: int, args: argparse.Namespace) -> Split:
         started = time.perf_counter()
         rankings[name] = learner.fit(x_fit, actions[train], y_fit).predict_effects(x_eval)
         out.seconds[name] = time.perf_counter() - started
-    # The learned policy, step by step as `fit_uplift_policy` does it, so both candidates can be shown too.
+    # The learned policy, step by step as `fit_uplift_policy` does it, so every candidate can be shown too.
+    # Everything here sees the training split only: the choice is by cross-fitted value on the outcome.
     started = time.perf_counter()
     calibration: Calibration = args.calibration
     dr = DRLearner(3, "gbm", calibration, 3, seed)
-    scores = {args.outcome: dr.dr_scores(x_fit, actions[train], y_fit, np.full(train.size, 1 / 3))}
-    choice = choose_effect_model(x_fit, scores, {args.outcome: 1.0}, share=share, random_state=seed)
-    kinds: tuple[EffectKind, ...] = ("linear", "trees")
-    policies = {
-        kind: UpliftPolicy(
-            encoder,
-            ARMS,
-            {args.outcome: fit_effect_model(kind, x_fit, scores[args.outcome].pseudo, seed)},
-            {args.outcome: 1.0},
-        )
-        for kind in kinds
-    }
+    scores: dict[str, DRScores] = {}
+    for outcome in [args.outcome, *surrogates(args)]:
+        y = table.numbers(outcome)[train]
+        scores[outcome] = dr.dr_scores(x_fit, actions[train], y, np.full(train.size, 1 / 3))
+    target = {args.outcome: 1.0}
+    candidates = make_candidates(scores, target, ("linear", "trees"), surrogates(args))
+    choice = choose_candidate(x_fit, scores, target, candidates, share=share, random_state=seed)
+    chosen = fit_candidate(choice.candidate, x_fit, scores, seed)
     out.seconds[LEARNED] = time.perf_counter() - started
+    policy = UpliftPolicy(encoder, ARMS, chosen, dict(choice.candidate.signal))
     out.chosen, out.selection = choice.chosen, choice.summary()["values"]
-    for kind in kinds:
-        rankings[f"DR-learner, {kind} effects"] = policies[kind].scores(x_eval)
+    models: dict[tuple[str, str], EffectModel] = {(choice.candidate.kind, o): m for o, m in chosen.items()}
+    for c in candidates:
+        for o in c.signal:
+            if (c.kind, o) not in models:
+                models[c.kind, o] = fit_effect_model(c.kind, x_fit, scores[o].pseudo, seed)
+    for c in candidates:
+        rankings[f"DR-learner, {c.name}"] = c.ranking({o: models[c.kind, o] for o in c.signal}, x_eval)
     started = time.perf_counter()
-    plan = plan_campaign(policies[choice.chosen], eval_table, Budget(share=share))
+    plan = plan_campaign(policy, eval_table, Budget(share=share))
     out.seconds["plan"] = time.perf_counter() - started
     for name, ranking in rankings.items():
         dists[name] = one_hot(top_share_actions(ranking, share))
     dists[LEARNED] = one_hot(plan.allocation.treatment + 1)
-    rankings[LEARNED] = rankings[f"DR-learner, {choice.chosen} effects"]
+    rankings[LEARNED] = policy.scores(x_eval)
     a_eval = actions[test]
     for name, dist in dists.items():
         out.values[name] = {o: ipw_per_1000(dist, a_eval, table.numbers(o)[test]) for o in OUTCOMES}
@@ -146,6 +151,13 @@ def run_split(table: Table, seed: int, args: argparse.Namespace) -> Split:
     estimator = InverseProbabilityWeighting(n_bootstrap=1000, random_state=seed)
     out.replaced = select_policy(log, {MENS: dists[MENS], LEARNED: dists[LEARNED]}, MENS, estimator=estimator).replaced
     return out
+
+
+def surrogates(args: argparse.Namespace) -> list[str]:
+    """The declared surrogate outcomes: --surrogate, or by default visit when the outcome is conversion."""
+    if args.surrogate == "auto":
+        return ["visit"] if args.outcome == "conversion" else []
+    return [] if args.surrogate == "none" else [args.surrogate]
 
 
 def sd(values: FloatArray) -> float:
@@ -169,7 +181,7 @@ def summarize(splits: list[Split], args: argparse.Namespace) -> str:
         lines.append(f"{name:<30}" + "".join(f"{c:>34}" for c in cells) + (f"{np.mean(auuc):16.2f}" if auuc else ""))
     ours = np.asarray([s.values[LEARNED][args.outcome] for s in splits])
     lines.append("")
-    for rival in (T_TUNED, T_DEFAULT, "DR-learner, linear effects", MENS):
+    for rival in (T_TUNED, T_DEFAULT, "DR-learner, linear", MENS):
         theirs = np.asarray([s.values[rival][args.outcome] for s in splits])
         diff = ours - theirs
         lines.append(
@@ -237,6 +249,12 @@ def main() -> None:
     parser.add_argument("--test-share", type=float, default=0.3)
     parser.add_argument("--bins", type=int, default=4)
     parser.add_argument("--calibration", choices=["isotonic", "sigmoid", "none"], default="isotonic")
+    parser.add_argument(
+        "--surrogate",
+        choices=["auto", "none", *OUTCOMES[:2]],
+        default="auto",
+        help="denser outcome whose effect models are candidates too (auto: visit for conversion, none for visit)",
+    )
     parser.add_argument("--out", type=Path, default=Path("/tmp/hillstrom_uplift"))
     args = parser.parse_args()
     if not args.data.is_file():

@@ -51,6 +51,13 @@ def fit(
     treatment: Annotated[str, typer.Option(help="Column holding the treatment each customer got.")],
     control: Annotated[str, typer.Option(help="Treatment value meaning nothing was sent, e.g. 'No E-Mail'.")],
     outcome: Annotated[list[str], typer.Option(help="Outcome column, or COLUMN=WEIGHT; repeat to combine.")],
+    surrogate: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Denser outcome column moving with the target (visit for conversion): effect models trained on "
+            "it are candidates too, judged by cross-fitted value on --outcome. Repeat for several."
+        ),
+    ] = None,
     numeric: Annotated[str, typer.Option(help="Comma-separated numeric feature columns.")] = "",
     categorical: Annotated[str, typer.Option(help="Comma-separated categorical columns (one-hot encoded).")] = "",
     propensity: Annotated[
@@ -80,7 +87,9 @@ def fit(
         raise _fail(ValueError(f"--effect-model must be auto, linear or trees, got {effect_model!r}"))
     try:
         weights = _pairs(outcome, "--outcome", default=1.0)
-        columns = LogColumns(treatment, control, weights, _columns(numeric), _columns(categorical), propensity)
+        columns = LogColumns(
+            treatment, control, weights, _columns(numeric), _columns(categorical), propensity, list(surrogate or [])
+        )
         table = read_table(log)
         with console.status("fitting") as status:
             policy = fit_uplift_policy(
@@ -102,14 +111,17 @@ def fit(
     if selection:
         values = ", ".join(f"{k} {v['value']:.4g} (se {v['se']:.2g})" for k, v in selection["values"].items())
         console.print(
-            f"effect model: {policy.info['effect_model']}, by cross-fitted value of the top "
-            f"{selection['share']:.0%} policy per customer: {values}"
+            f"effect model: {selection['chosen']}, by cross-fitted value on {', '.join(selection['target'])} of the "
+            f"top {selection['share']:.0%} policy per customer: {values}"
         )
     else:
         console.print(f"effect model: {policy.info['effect_model']}")
     for name, effect in policy.effects.items():
         shown = ", ".join(f"{t} {b:+.4g}" for t, b in zip(policy.treatments[1:], effect.baseline, strict=True))
         console.print(f"  average effect on {name}: {shown}")
+    if policy.weights != policy.info.get("target", policy.weights):
+        ranked = " + ".join(f"{w:.4g} x {o}" for o, w in policy.weights.items())
+        console.print(f"  ranks by {ranked} (trained on the surrogate, judged on the target)")
     console.print(f"wrote {out}")
 
 

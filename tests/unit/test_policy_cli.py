@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import numpy as np
@@ -270,3 +271,20 @@ def test_fit_with_tree_effects_then_plan_explains_rows(tmp_path: Path) -> None:
     sends = [r for r in read_plan(plan) if r["decision"] == "send"]
     assert 0 < len(sends) <= 10
     assert all("drivers:" in r["reason"] for r in sends)
+
+
+def test_fit_with_a_surrogate_judges_candidates_on_the_outcome(tmp_path: Path) -> None:
+    log, model = tmp_path / "log.csv", tmp_path / "policy.json"
+    write_log(log, n=1500, seed=4)
+    args = fit_args(log, model, "--surrogate", "visit")
+    args[args.index("--outcome") + 1] = "conversion"
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "by cross-fitted value on conversion of the top 30% policy" in flat(result.output)
+    info = json.loads(model.read_text(encoding="utf-8"))["info"]
+    assert info["target"] == {"conversion": 1.0} and info["surrogates"] == ["visit"]
+    assert "linear on visit" in info["selection"]["values"] and len(info["selection"]["values"]) == 6
+    args[args.index("--surrogate") + 1] = "conversion"
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 2
+    assert "surrogate(s) conversion already among the outcomes" in flat(refused.output)

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from tools.targeting.offline.candidates import choose_effect_model
+from tools.targeting.offline.candidates import choose_candidate, fit_candidate, make_candidates
 from tools.targeting.offline.effects import EffectModel, effects_from_dict
 from tools.targeting.offline.encoding import FeatureEncoder
 from tools.targeting.offline.logs import FloatArray
@@ -29,7 +29,6 @@ from tools.targeting.offline.uplift import (
     EffectKind,
     OutcomeModel,
     Progress,
-    fit_effect_model,
 )
 
 POLICY_FORMAT = "promo-uplift-policy/2"
@@ -49,17 +48,29 @@ class LogColumns:
     categorical: list[str] = field(default_factory=list)
     propensity: str | None = None
     """P(logged treatment) per row; None: randomized, with each treatment's share of the log."""
+    surrogates: list[str] = field(default_factory=list)
+    """Denser outcome columns that move with the target (visit for conversion): effect models trained on
+    them, alone or added to the target, are candidates too, still judged by cross-fitted target value."""
 
     def __post_init__(self) -> None:
         if not self.outcomes:
             raise ValueError("name at least one outcome column")
         if not all(np.isfinite(w) for w in self.outcomes.values()):
             raise ValueError(f"outcome weights must be finite numbers, got {self.outcomes}")
+        if overlap := sorted(set(self.surrogates) & set(self.outcomes)):
+            raise ValueError(f"surrogate(s) {', '.join(overlap)} already among the outcomes")
+        if len(set(self.surrogates)) != len(self.surrogates):
+            raise ValueError(f"surrogates named twice: {self.surrogates}")
 
 
 @dataclass(frozen=True)
 class UpliftPolicy:
-    """Scores every treatment for every customer: the weighted sum of its predicted effects."""
+    """Scores every treatment for every customer: the weighted sum of its predicted effects.
+
+    `weights` is the signal the policy ranks by: the target outcomes, or, when a surrogate won the
+    cross-fitted comparison, the surrogate's effects scaled into target units (`info["target"]` keeps
+    the outcomes it was judged on).
+    """
 
     encoder: FeatureEncoder
     treatments: list[str]
@@ -159,12 +170,14 @@ def fit_uplift_policy(
 ) -> UpliftPolicy:
     """Fit cross-fitted DR-learners, one per outcome, with the effect model chosen by cross-fitted value.
 
-    The nuisance stage (outcome models per arm, DR scores) runs once per outcome; each candidate in
-    `effect_models` is then valued by the policy it implies at `selection_share` of the customers on
-    held-out folds (`candidates.choose_effect_model`), and the winner is refitted on all rows.
+    The nuisance stage (outcome models per arm, DR scores) runs once per outcome and surrogate; each
+    candidate (every kind in `effect_models`, trained on the target outcomes, and, per surrogate in
+    `columns.surrogates`, on the surrogate alone and on target + surrogate) is then valued by the policy
+    it implies at `selection_share` of the customers on held-out folds, always by the target outcomes'
+    DR scores (`candidates.choose_candidate`), and the winner is refitted on all rows.
     """
     say = progress or (lambda _text: None)
-    table.require([*columns.outcomes, *([columns.propensity] if columns.propensity else [])])
+    table.require([*columns.outcomes, *columns.surrogates, *([columns.propensity] if columns.propensity else [])])
     treatments, actions = treatment_indices(table, columns)
     encoder = FeatureEncoder(columns.numeric, columns.categorical, n_bins).fit(table)
     features = encoder.transform(table)
@@ -173,7 +186,7 @@ def fit_uplift_policy(
     else:  # randomized assignment: P(treatment) is its share of the log
         propensities = (np.bincount(actions) / actions.size)[actions]
     scores: dict[str, DRScores] = {}
-    for outcome in columns.outcomes:
+    for outcome in [*columns.outcomes, *columns.surrogates]:
 
         def tell(text: str, outcome: str = outcome) -> None:
             say(f"{outcome}: {text}")
@@ -187,20 +200,24 @@ def fit_uplift_policy(
         "random_state": random_state,
         "propensity": columns.propensity or "treatment shares (randomized)",
     }
-    chosen = effect_models[0] if effect_models else "linear"
-    if len(effect_models) > 1:
-        choice = choose_effect_model(
+    candidates = make_candidates(scores, columns.outcomes, effect_models or ("linear",), columns.surrogates)
+    chosen = candidates[0]
+    if len(candidates) > 1:
+        choice = choose_candidate(
             features,
             scores,
-            dict(columns.outcomes),
-            effect_models,
+            columns.outcomes,
+            candidates,
             share=selection_share,
             n_folds=n_folds,
             random_state=random_state,
             progress=say,
         )
-        chosen, info["selection"] = choice.chosen, choice.summary()
-    say(f"effect model ({chosen})")
-    effects = {o: fit_effect_model(chosen, features, s.pseudo, random_state) for o, s in scores.items()}
-    info["effect_model"] = chosen
-    return UpliftPolicy(encoder, treatments, effects, dict(columns.outcomes), info)
+        chosen, info["selection"] = choice.candidate, choice.summary()
+    say(f"effect model ({chosen.name})")
+    effects = fit_candidate(chosen, features, scores, random_state)
+    info["effect_model"] = chosen.kind
+    info["target"] = dict(columns.outcomes)
+    if columns.surrogates:
+        info["surrogates"] = list(columns.surrogates)
+    return UpliftPolicy(encoder, treatments, effects, dict(chosen.signal), info)
