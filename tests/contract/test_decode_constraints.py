@@ -5,64 +5,22 @@ whose free-text fields cannot hold digits, currency, hashtags, links or handles 
 chosen from an enum, length bounds (maxLength), and logit bias against restricted words. The prompts beg for
 what the constraints forbid, so a server that ignores one fails here.
 
-vLLM runs when ``PROMO_VLLM_TEST_URL`` names a served model (``deploy/vllm_cpu/serve.sh qwen2.5-coder-0.5b``,
-then ``PROMO_VLLM_TEST_URL=http://127.0.0.1:8011/v1``); without it the vLLM cases are skipped, saying so.
+The servers and when the vLLM cases run: tests/contract/servers.py.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, Final
 
-import httpx
 import pytest
 
 from domain.channels import Locale
+from tests.contract.servers import Endpoint
 from tools.compliance.absolute_terms import find_absolute_terms
 from tools.compose.slots import FREE_TEXT_CLASS, slot_batch_model, slots_of
 from tools.llm.banned_tokens import banned_token_bias, restricted_words
-from tools.llm.local_server import LocalLLMServer
-from tools.llm.weights import WEIGHTS, MissingWeightsError, ensure_weights, locate_parts
-from tools.settings import EmbeddedModel, get_settings
 
 pytestmark = pytest.mark.integration
-
-MODEL: Final[EmbeddedModel] = "qwen2.5-coder-0.5b"
-VLLM_URL = os.environ.get("PROMO_VLLM_TEST_URL", "")
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """A served model: where, under which name."""
-
-    base_url: str
-    model: str
-
-    def complete(self, body: dict[str, Any]) -> str:
-        """The first choice's text for a chat-completions body."""
-        response = httpx.post(f"{self.base_url}/chat/completions", json={"model": self.model, **body}, timeout=300)
-        response.raise_for_status()
-        return str(response.json()["choices"][0]["message"]["content"])
-
-
-@pytest.fixture(scope="module", params=["llama.cpp", "vllm"])
-def endpoint(request: pytest.FixtureRequest) -> Iterator[Endpoint]:
-    if request.param == "vllm":
-        if not VLLM_URL:
-            pytest.skip("vLLM: set PROMO_VLLM_TEST_URL to a vLLM server of the 0.5B (deploy/vllm_cpu/serve.sh)")
-        models = httpx.get(f"{VLLM_URL.rstrip('/')}/models", timeout=30).json()["data"]
-        yield Endpoint(VLLM_URL.rstrip("/"), models[0]["id"])
-        return
-    try:
-        locate_parts(WEIGHTS[MODEL])
-    except MissingWeightsError as exc:
-        pytest.skip(f"embedded model weights are not installed ({exc})")
-    weights = ensure_weights(MODEL, get_settings().model_cache_dir)
-    with LocalLLMServer(weights, MODEL, n_parallel=1, ctx_per_slot=2048, start_timeout_s=120) as server:
-        yield Endpoint(server.base_url, server.model_name)
 
 
 @pytest.mark.parametrize(
