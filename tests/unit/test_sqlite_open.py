@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tools.stores.sqlite import BUSY_TIMEOUT_S, SqliteStore, open_sqlite, truncate_wal
+from tools.stores.sqlite import BUSY_TIMEOUT_S, SqliteStore, _run_while_locked, open_sqlite, truncate_wal
 
 
 def _pragma(connection: sqlite3.Connection, name: str) -> object:
@@ -98,3 +100,60 @@ def test_a_file_of_another_library_keeps_its_journal_mode(tmp_path: Path) -> Non
         assert _pragma(connection, "secure_delete") == 1
     finally:
         connection.close()
+
+
+class _LockedTwice:
+    """A connection whose first two tries of the opening pragmas find the file locked."""
+
+    def __init__(self, error: str = "database is locked") -> None:
+        self.error = error
+        self.executed: list[str] = []
+        self.failures_left = 2
+
+    def execute(self, statement: str) -> None:
+        if self.failures_left:
+            self.failures_left -= 1
+            raise sqlite3.OperationalError(self.error)
+        self.executed.append(statement)
+
+
+def test_opening_pragmas_are_tried_again_while_another_opener_holds_the_lock() -> None:
+    # Two processes switching one new file to WAL: SQLite answers one "locked" without waiting (deadlock risk).
+    connection = _LockedTwice()
+    _run_while_locked(connection, ["PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON"])  # type: ignore[arg-type]
+    assert connection.executed == ["PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON"]
+
+
+def test_an_error_other_than_a_lock_is_not_tried_again() -> None:
+    connection = _LockedTwice("file is not a database")
+    with pytest.raises(sqlite3.OperationalError, match="not a database"):
+        _run_while_locked(connection, ["PRAGMA journal_mode=WAL"])  # type: ignore[arg-type]
+    assert connection.failures_left == 1
+
+
+def _open_and_create(path: str, barrier: Any, results: Any) -> None:
+    barrier.wait()
+    try:
+        connection = open_sqlite(Path(path))
+        connection.execute("CREATE TABLE IF NOT EXISTS g (k TEXT PRIMARY KEY)")
+        connection.commit()
+        connection.close()
+        results.put("ok")
+    except sqlite3.Error as error:
+        results.put(repr(error))
+
+
+def test_processes_opening_one_new_file_at_once_all_get_it(tmp_path: Path) -> None:
+    # Ray workers open the shared generation cache together; before the retry about one round in eight failed.
+    context = multiprocessing.get_context("fork")
+    outcomes: list[str] = []
+    for round_number in range(12):
+        path = str(tmp_path / f"shared-{round_number}.sqlite")
+        barrier, results = context.Barrier(4), context.Queue()
+        workers = [context.Process(target=_open_and_create, args=(path, barrier, results)) for _ in range(4)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        outcomes += [results.get() for _ in workers]
+    assert set(outcomes) == {"ok"}

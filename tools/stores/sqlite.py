@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 # Generous: scale-out workers on one machine write the same files from several processes.
 BUSY_TIMEOUT_S = 30.0
+# Longest pause between tries of the opening pragmas while another connection holds the lock they need.
+PRAGMA_RETRY_MAX_PAUSE_S = 0.25
 
 
 def open_sqlite(
@@ -38,17 +41,37 @@ def open_sqlite(
         raise sqlite3.OperationalError(f"cannot open the SQLite file {path}: {error}") from error
     if autocommit:
         connection.isolation_level = None  # no implicit BEGIN: the caller's statements say where transactions go
+    pragmas = ["PRAGMA journal_mode=WAL"] if wal else []
+    pragmas += ["PRAGMA foreign_keys=ON", "PRAGMA secure_delete=ON"]
+    if relaxed_sync:
+        pragmas.append("PRAGMA synchronous=NORMAL")
     try:
-        if wal:
-            connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA foreign_keys=ON")
-        connection.execute("PRAGMA secure_delete=ON")
-        if relaxed_sync:
-            connection.execute("PRAGMA synchronous=NORMAL")
+        _run_while_locked(connection, pragmas)
     except sqlite3.Error as error:  # some failures (not a database) only show on the first statement
         connection.close()
         raise sqlite3.OperationalError(f"cannot open the SQLite file {path}: {error}") from error
     return connection
+
+
+def _run_while_locked(connection: sqlite3.Connection, statements: list[str]) -> None:
+    """Run `statements`, trying again for up to BUSY_TIMEOUT_S while the file is locked.
+
+    Switching a new file to WAL needs an exclusive lock; when two processes open the same new file at once
+    (Ray workers sharing the generation cache) SQLite answers one of them "database is locked" at once,
+    without waiting in the busy handler, because both hold a shared lock and waiting could deadlock.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = 0.01
+    while True:
+        try:
+            for statement in statements:
+                connection.execute(statement)
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, PRAGMA_RETRY_MAX_PAUSE_S)
 
 
 def truncate_wal(connection: sqlite3.Connection) -> None:
