@@ -20,10 +20,10 @@ from domain.people import User
 from domain.profile import PromptProfile
 from tools.compliance import OfferFacts, find_personal_data
 from tools.compliance.copy_fit import fit_variant
-from tools.compose.focus import checked_focus_options
+from tools.compose.focus import checked_focus_options, offer_scopes
 from tools.compose.render import NEUTRAL_HOOK, render_slots, slot_limits
 from tools.compose.repair import campaign_hook, repair_slots, seasons_in_time
-from tools.compose.slots import Slots, grammar_bound, slot_batch_model, slots_of
+from tools.compose.slots import Slots, grammar_bound, led_tail_bound, slot_batch_model, slots_of
 from tools.llm.generation_cache import Output, structured_output
 
 EXEMPLARS_SHOWN = 2
@@ -80,7 +80,8 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
     focus = checked_focus_options(profile, campaign, state.campaign_items, facts, channel, locale)
     if not focus:
         raise ValueError("no product or category of the campaign can be named in this locale")
-    limits = slot_limits(campaign, facts, channel, locale, focus)
+    scopes = offer_scopes(campaign, state.campaign_items, locale)
+    limits = slot_limits(campaign, facts, channel, locale, focus, scopes)
     pool = ctx.services.exemplars
     # What the message is about, in the customer's words: the nearest pool lines share its product and tone.
     query = " ".join([*focus[:2], *profile.interests[:2]])
@@ -101,17 +102,18 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
     schema = slot_batch_model(
         locale, focus, hook_max=bounds[0], line_max=bounds[1], n_variants=ctx.n_variants, exact=ctx.exact_variants
     )
+    cut_at = (bounds[0], led_tail_bound(locale, focus, bounds[1]))  # where the grammar stops hook and tail
 
     def variants() -> list[CopyVariant]:
         batch = generate(ctx, schema, messages)
         hook_instead = campaign_hook(campaign.name, locale, limits[0], NEUTRAL_HOOK[locale])
         seasons = seasons_in_time(ctx.now.date(), focus, locale)
         repaired = [
-            repair_slots(slots, locale, limits, bounds, hook_instead, shown, seasons)
-            for slots in slots_of(batch)[: ctx.n_variants]
+            repair_slots(slots, locale, limits, cut_at, hook_instead, shown, seasons)
+            for slots in slots_of(batch, focus)[: ctx.n_variants]
         ]
         kept = repaired if ctx.exact_variants else most_own_words(repaired, hook_instead)
-        return [render_slots(s, campaign, facts, channel, locale) for s in kept]
+        return [render_slots(s, campaign, facts, channel, locale, scopes) for s in kept]
 
     return messages, variants
 

@@ -138,6 +138,16 @@ def asked_length(bound: int) -> int:
     return max(4, int(bound * ASKED_SHARE))
 
 
+CHARS_PER_WORD = 6
+"""An English word and its space, on average: the prompt asks English for words, which a small model can
+count, where characters it cannot ("at most 30 characters" gave 50-character hooks, cut mid-phrase)."""
+
+
+def asked_words(bound: int) -> int:
+    """The English words the prompt asks for, for a slot of `bound` characters."""
+    return max(3, asked_length(bound) // CHARS_PER_WORD)
+
+
 def slot_messages(
     *,
     campaign: Campaign,
@@ -165,6 +175,8 @@ def slot_messages(
         n_variants=n_variants,
         hook_max=hook_max,
         line_max=line_max,
+        hook_words=asked_words(limits[0]),
+        line_words=asked_words(limits[1]),
         tone=brand_tone(campaign, locale),
     )
     user = render_prompt(

@@ -17,7 +17,7 @@ import pytest
 from domain.channels import Locale
 from tests.contract.servers import Endpoint
 from tools.compliance.absolute_terms import find_absolute_terms
-from tools.compose.slots import FREE_TEXT_CLASS, slot_batch_model, slots_of
+from tools.compose.slots import FREE_TEXT_CLASS, lead_of, slot_batch_model, slots_of
 from tools.llm.banned_tokens import banned_token_bias, restricted_words
 
 pytestmark = pytest.mark.integration
@@ -51,7 +51,9 @@ def test_slot_patterns_enum_and_bounds_hold_whatever_the_prompt_asks(
     )
     batch = schema.model_validate_json(text)  # raises if a pattern, the enum or a bound was not enforced
     for variant in slots_of(batch):
-        for free, bound in ((variant.hook, hook_max), (variant.line, line_max)):
+        lead = lead_of(variant.line, options)  # the line opens with a catalog name, then free text
+        assert lead is not None, variant.line
+        for free, bound in ((variant.hook, hook_max), (variant.line[len(lead) :], line_max - len(lead))):
             assert re.fullmatch(FREE_TEXT_CLASS[locale] + "+", free), free
             assert len(free) <= bound
         assert variant.focus in options

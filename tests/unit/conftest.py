@@ -168,18 +168,21 @@ GOOD_HOOKS = {
     "zh": ["冬天出门也要热乎乎", "一杯热水暖一整天", "通勤路上的小温暖", "办公桌上的好伙伴", "给家人挑一只"],
     "en": ["Warm sips all winter", "Hot drinks on the go", "Cozy commute companion", "Desk hero", "Gift the family"],
 }
-GOOD_LINES = {"zh": "通勤路上捧一杯热的，暖手又暖心", "en": "Keep your tea hot all day long"}
+GOOD_LINES = {"zh": "陪你通勤路上捧一杯热的，暖手又暖心", "en": " keeps your tea hot all day long"}
+"""What follows the product's name, which leads every line (slots.led_line_pattern)."""
 
 
 def good_slots(schema: type[BaseModel]) -> dict[str, Any]:
     """A slot batch as the server's grammar allows it: free text within the patterns (Chinese, or English where
-    the grammar is English), the first product offered, as many variants as the schema requires (one, unless a
-    preview asks for an exact count)."""
+    the grammar is English) after the first product offered, which it is about, as many variants as the schema
+    requires (one, unless a preview asks for an exact count)."""
     json_schema = schema.model_json_schema()
     slot = json_schema["$defs"]["SlotVariant"]["properties"]
     focus = slot["focus"].get("enum") or [slot["focus"]["const"]]  # one option is written as a const
     count = json_schema["properties"]["variants"].get("minItems", 1)
     locale = "zh" if re.match(slot["hook"]["pattern"], GOOD_HOOKS["zh"][0]) else "en"
     return {
-        "variants": [{"hook": h, "line": GOOD_LINES[locale], "focus": focus[0]} for h in GOOD_HOOKS[locale][:count]]
+        "variants": [
+            {"hook": h, "line": focus[0] + GOOD_LINES[locale], "focus": focus[0]} for h in GOOD_HOOKS[locale][:count]
+        ]
     }

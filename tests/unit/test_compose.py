@@ -20,7 +20,7 @@ from tests.unit.conftest import make_profile
 from tools.compliance import OfferFacts, check_draft
 from tools.compliance.absolute_terms import find_absolute_terms
 from tools.compose.findings import repair_from_findings
-from tools.compose.focus import attribute_name, focus_options, short_name
+from tools.compose.focus import attribute_name, focus_options, offer_scopes, short_name
 from tools.compose.render import render_slots, renders_cleanly, slot_limits
 from tools.compose.repair import (
     campaign_hook,
@@ -40,7 +40,11 @@ from tools.compose.slots import (
     Slots,
     free_text_pattern,
     grammar_bound,
+    lead_of,
+    led_line_pattern,
+    literal,
     slot_batch_model,
+    slots_of,
 )
 
 NOW = datetime(2026, 11, 5, 6, tzinfo=UTC)
@@ -134,9 +138,9 @@ def test_the_slot_schema_carries_enum_patterns_and_bounds() -> None:
     variant = model.model_json_schema()["$defs"]["SlotVariant"]["properties"]
     assert variant["focus"]["enum"] == ["钛合金保温杯", "保温杯"]
     assert variant["hook"]["pattern"].startswith("^[一-") and variant["hook"]["pattern"].endswith("{4,10}$")
-    ok: dict[str, Any] = {"variants": [{"hook": "冬天出门也要热", "line": "通勤路上捧一杯热的暖手", "focus": "保温杯"}]}
+    ok: dict[str, Any] = {"variants": [{"hook": "冬天出门也要热", "line": "保温杯陪你通勤路上暖手", "focus": "保温杯"}]}
     assert model.model_validate(ok)
-    for bad in ({"focus": "咖啡豆"}, {"hook": "满三百减五十"}, {"line": "x" * 30}):
+    for bad in ({"focus": "咖啡豆"}, {"hook": "满三百减五十"}, {"line": "x" * 30}, {"line": "通勤路上捧一杯热的暖手"}):
         with pytest.raises(ValidationError):
             model.model_validate({"variants": [{**ok["variants"][0], **bad}]})
 
@@ -175,7 +179,8 @@ def test_a_name_whose_message_breaks_a_rule_is_never_offered() -> None:
 def test_short_names_drop_specs_and_brackets() -> None:
     assert short_name("316不锈钢保温杯 500ml", "zh") == "不锈钢保温杯"
     assert short_name("牛仔布 白色 简约 上衣", "zh") == "牛仔布白色简约上衣"  # an attribute list reads as one name
-    assert short_name("Sugar-Free Instant Black Coffee 100 Sticks") == "Sugar-Free Instant Black Coffee Sticks"
+    assert short_name("Sugar-Free Instant Black Coffee 100 Sticks") == "Sugar-Free Instant Black Coffee"
+    assert short_name("Drip Bag Coffee Variety Pack 30 Bags") == "Drip Bag Coffee Variety Pack"  # was 33 characters
     assert short_name("【官方指定】爆款保温杯") == "官方指定 爆款保温杯"
     # A count goes with its measure word; a 0 glued to a word means "free of" and must not become its opposite.
     assert short_name("挂耳咖啡 混合装 30片", "zh") == "挂耳咖啡混合装"
@@ -458,3 +463,125 @@ def test_no_slot_pattern_repeats_past_what_vllm_compiles(locale: Locale) -> None
     slots = schema.model_json_schema()["$defs"]["SlotVariant"]["properties"]
     bounds = [re.search(r"\{(\d+),(\d+)\}\$$", slots[name]["pattern"]) for name in ("hook", "line")]
     assert all(b is not None and int(b[1]) <= int(b[2]) <= PATTERN_REPEAT_MAX for b in bounds), bounds
+
+
+@pytest.mark.parametrize(
+    ("locale", "names", "line", "led"),
+    [
+        ("zh", ["钛合金保温杯", "保温杯"], "钛合金保温杯不仅颜值高，更耐用", True),
+        ("zh", ["钛合金保温杯", "保温杯"], "保温杯陪你度过每个清晨", True),
+        ("zh", ["钛合金保温杯", "保温杯"], "让每一次使用都充满惊喜", False),  # about nothing: the demo's line
+        ("zh", ["保温杯"], "保温杯", False),  # the name alone
+        ("en", ["Mocha Beans (Dark)", "Coffee"], "Mocha Beans (Dark) make mornings easy", True),
+        ("en", ["Mocha Beans (Dark)", "Coffee"], "Mocha Beans Dark make mornings easy", False),
+        ("en", ["Cold Brew Pods"], "Our pods keep your summer cool", False),
+    ],
+)
+def test_a_line_must_open_with_a_catalog_name(locale: Locale, names: list[str], line: str, led: bool) -> None:
+    assert bool(re.fullmatch(led_line_pattern(locale, names, 6, 40)[1:-1], line)) is led
+
+
+def test_the_led_line_bounds_count_the_longest_name() -> None:
+    pattern = led_line_pattern("zh", ["钛合金保温杯", "保温杯"], 6, 20)
+    assert pattern.endswith("{4,14}$")  # 20 less the six characters of 钛合金保温杯
+    assert re.fullmatch(pattern[1:-1], "钛合金保温杯" + "暖" * 14)
+    assert not re.fullmatch(pattern[1:-1], "保温杯" + "暖" * 15)
+
+
+def test_a_name_is_a_literal_and_a_backslash_never_leads() -> None:
+    assert literal("Mocha (Dark) 1.5") == "Mocha \\(Dark\\) 1\\.5"
+    assert literal("Pour-over Kit / Set") == "Pour-over Kit / Set"
+    with pytest.raises(ValueError, match="backslash"):
+        literal("a\\b")
+
+
+def test_the_name_the_line_opens_with_is_what_the_message_is_about() -> None:
+    model = slot_batch_model("zh", ["钛合金保温杯", "保温杯"], hook_max=10, line_max=20, n_variants=2)
+    batch = model.model_validate(
+        {"variants": [{"hook": "冬天出门也要热", "line": "钛合金保温杯陪你暖手", "focus": "保温杯"}]}
+    )
+    assert [s.focus for s in slots_of(batch, ["钛合金保温杯", "保温杯"])] == ["钛合金保温杯"]
+    assert [s.focus for s in slots_of(batch)] == ["保温杯"]  # without options: as the model picked
+    assert lead_of("保温杯陪你暖手", ["钛合金保温杯", "保温杯"]) == "保温杯" and lead_of("陪你", ["保温杯"]) is None
+
+
+def test_repair_never_cuts_the_name_that_leads_the_line() -> None:
+    # Without the lead, 「保温杯，」 reads as the cut hook's tail (drop_carried_over) and goes.
+    slots = Slots(hook="你是否正在寻找一种独特而时尚的保温", line="保温杯，通勤路上捧一杯热的", focus="保温杯")
+    repaired = repair_slots(slots, "zh", (16, 30), (17, 45), hook_instead="保温杯专场")
+    assert repaired.line == "保温杯，通勤路上捧一杯热的"
+    english = Slots(hook="Warm mornings", line="Titanium Thermos keeps your tea hot, and it", focus="Titanium Thermos")
+    assert repair_slots(english, "en", (40, 40), (60, 150), hook_instead="Thermos week").line == (
+        "Titanium Thermos keeps your tea hot"
+    )
+
+
+def test_a_led_line_whose_tail_says_nothing_is_left_out() -> None:
+    for tail in ("好", "，好用"):
+        slots = Slots(hook="冬天出门也要热乎乎", line="钛合金保温杯" + tail, focus="钛合金保温杯")
+        assert repair_slots(slots, "zh", (16, 30), (24, 45), hook_instead="保温杯专场").line == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "room", "fitted"),
+    [  # hooks the 1.5B wrote for the English coffee campaign, which the old cut left mid-phrase
+        ("Warm up your morning with a freshly brewed cup", 36, "Warm up your morning"),
+        ("Ready to try your caffeine fix without the jitters", 38, "Ready to try your caffeine fix"),
+        ("Grab your first cup of Ethiopian coffee today", 32, "Grab your first cup"),
+        ("Keep your coffee hot from the first sip to the last", 40, "Keep your coffee hot from the first sip"),
+        ("Treat yourself to something delightful tonight", 30, "Treat yourself"),
+    ],
+)
+def test_english_cut_past_the_room_ends_on_a_whole_phrase(text: str, room: int, fitted: str) -> None:
+    assert fit_to_room(text, "en", room) == fitted
+
+
+def test_a_line_that_names_the_product_leaves_the_category_to_the_offer() -> None:
+    thermos, items = CAMPAIGNS[0], [i for i in load_catalog().items if i.category == "thermos"]
+    scopes = offer_scopes(thermos, items, "zh")
+    assert scopes["钛合金保温杯"] == "保温杯"
+    facts = OfferFacts.from_campaign(thermos, items)
+    led = Slots(hook="冬天出门也要热乎乎", line="钛合金保温杯不仅轻，还耐用", focus="钛合金保温杯")
+    body = render_slots(led, thermos, facts, "push", "zh", scopes).body
+    assert body.startswith("钛合金保温杯不仅轻，还耐用。保温杯满300减50") and body.count("钛合金保温杯") == 1
+    unled = led.model_copy(update={"line": "冬天捧一杯热的"})  # the name is said once, by the offer
+    assert "钛合金保温杯满300减50" in render_slots(unled, thermos, facts, "push", "zh", scopes).body
+    by_items = thermos.model_copy(update={"eligible_categories": [], "eligible_item_ids": [items[0].item_id]})
+    assert offer_scopes(by_items, items, "zh") == {}  # 保温杯满300减50 would claim more than the offer gives
+
+
+def test_the_line_room_counts_the_name_and_the_facts_it_leaves() -> None:
+    coffee, items = CAMPAIGNS[1], [i for i in load_catalog().items if i.category == "coffee"]
+    facts, scopes = OfferFacts.from_campaign(coffee, items), offer_scopes(coffee, items, "en")
+    name = "Cold Brew Concentrate"  # Cold Brew Concentrate 12 Pods
+    _, line_max = slot_limits(coffee, facts, "push", "en", [name], scopes)
+    _, repeated = slot_limits(coffee, facts, "push", "en", [name])
+    assert line_max - repeated == len(name) - len("coffee")  # the offer no longer repeats the name
+    line = name + " " + "x" * (line_max - len(name) - 1)
+    variant = render_slots(Slots(hook="Cold mornings", line=line, focus=name), coffee, facts, "push", "en", scopes)
+    draft = Draft.from_variant(variant, variant_id="v", channel="push", locale="en", attempt=0)
+    assert len(draft.rendered_body(coffee.brand.brand_name)) <= limits_for("push", "en").body_max
+
+
+def test_a_tail_the_grammar_stopped_mid_phrase_goes_back_to_a_whole_phrase() -> None:
+    name = "Cold Brew Concentrate Pods"
+    slots = Slots(hook="Warm up", line=f"{name} are our top pick for those looking", focus=name)
+    tail = len(slots.line) - len(name) - 1
+    assert repair_slots(slots, "en", (40, 100), (60, tail), hook_instead="Coffee Week").line == (
+        f"{name} are our top pick"
+    )
+    whole = repair_slots(slots, "en", (40, 100), (60, tail + 20), hook_instead="Coffee Week")
+    assert whole.line == slots.line  # it ended before the grammar's bound: as written
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Coffee lovers can enjoy up to with our Coffee Week offer",
+        "Cold Brew Concentrate Pods are now available at just ouch",
+        "Cold Brew Concentrate Pods are on sale at today",
+        "Coffee enthusiasts can get up to off our Coffee Week special",
+    ],
+)
+def test_the_frame_of_a_number_the_grammar_kept_out_goes(text: str) -> None:
+    assert drop_offer_talk(text, "en") == ""

@@ -21,10 +21,10 @@ from tools.compose.render import renders_cleanly
 from tools.profile.features import sanitize_interest
 
 MAX_OPTIONS = 4
-MAX_NAME = {"zh": 10, "en": 32}
+MAX_NAME = {"zh": 10, "en": 36}
 _MEASURE = "条片颗包袋支瓶罐盒粒只个双件张卷份枚贴克斤升"
-_SPEC = re.compile(rf"[0-9][0-9.]*(?:[A-Za-z]+|[{_MEASURE}]装?)?|[【】\[\]()（）:：!！|]")
-"""Sizes and counts with their unit or measure word (500ml, 100条, 30片), and brackets."""
+_SPEC = re.compile(rf"[0-9][0-9.]*(?:[A-Za-z]+|[{_MEASURE}]装?| [A-Za-z]+)?|[【】\[\]()（）:：!！|]")
+"""Sizes and counts with their unit or measure word (500ml, 100条, 30片, 30 Bags), and brackets."""
 _ZERO_OF = re.compile(r"(?<![0-9.])0(?=[\u4e00-\u9fff])")
 """0糖 / 0脂 mean sugar-free, fat-free: dropping the 0 with the specs would claim the opposite."""
 _SPACES = re.compile(r"\s+")
@@ -68,9 +68,34 @@ def attribute_name(title: str, label: str) -> str | None:
 def _usable(name: str, locale: Locale) -> bool:
     # Seller titles are untrusted: a long, many-worded (instruction-like) or, in Chinese, Latin-lettered title
     # is never named.
-    if not name or len(name) > MAX_NAME[locale]:
+    if not name or len(name) > MAX_NAME[locale] or "\\" in name:  # a name leads the line's pattern (slots.literal)
         return False
     return not _LATIN.search(name) if locale == "zh" else len(name.split()) <= 5
+
+
+def display_name(item: Item, locale: Locale) -> str | None:
+    """The name a message may call `item` by: its catalog title, shortened; None when none is usable."""
+    name = short_name(item.title(locale), locale)
+    label = category_label(item.category, locale) or ""
+    if label and name.endswith(label * 2):  # an attribute list ending in its category: 九分裤 裤 → 九分裤
+        name = name[: -len(label)]
+    if not _usable(name, locale) and locale == "zh":
+        name = attribute_name(item.title(locale), label) or name
+    return name if _usable(name, locale) else None
+
+
+def offer_scopes(campaign: Campaign, items: Sequence[Item], locale: Locale) -> dict[str, str]:
+    """Product name → the category the campaign's offer covers it by (钛合金保温杯 → 保温杯).
+
+    When a line already opens with the product's name, the offer names the category instead of repeating
+    it; only a category the campaign covers whole is named, so the offer never claims more than it gives.
+    """
+    scopes: dict[str, str] = {}
+    for item in items:
+        name, label = display_name(item, locale), category_label(item.category, locale)
+        if name and label and item.category in campaign.eligible_categories:
+            scopes.setdefault(name, label)
+    return scopes
 
 
 def focus_options(
@@ -89,13 +114,8 @@ def focus_options(
     liked: list[str] = []
     others: list[str] = []
     for item in items:
-        name = short_name(item.title(locale), locale)
-        label = category_label(item.category, locale) or ""
-        if label and name.endswith(label * 2):  # an attribute list ending in its category: 九分裤 裤 → 九分裤
-            name = name[: -len(label)]
-        if not _usable(name, locale) and locale == "zh":
-            name = attribute_name(item.title(locale), label) or name
-        if not _usable(name, locale):
+        name = display_name(item, locale)
+        if name is None:
             continue
         titles = (item.title_zh.casefold(), item.title_en.casefold())
         matched = any(

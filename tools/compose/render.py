@@ -8,7 +8,7 @@ en      : the same shape: "Hook" / "Line. 20% off coffee beans until Nov 11."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import cast
 
@@ -60,10 +60,22 @@ def _title(hook: str, offer_tail: str, channel: Channel, locale: Locale) -> str:
     return hook[:room]
 
 
-def render_slots(slots: Slots, campaign: Campaign, facts: OfferFacts, channel: Channel, locale: Locale) -> CopyVariant:
-    """The channel-ready variant: the model's hook and line around the offer, product and dates from data."""
+def render_slots(
+    slots: Slots,
+    campaign: Campaign,
+    facts: OfferFacts,
+    channel: Channel,
+    locale: Locale,
+    scopes: Mapping[str, str] | None = None,
+) -> CopyVariant:
+    """The channel-ready variant: the model's hook and line around the offer, product and dates from data.
+
+    `scopes` (focus.offer_scopes) name the category the offer covers a product by: when the line opens with
+    the product's name, the offer says the category instead of the name again (「钛合金保温杯…。保温杯满300减50」).
+    """
+    led = bool(slots.focus) and _clean(slots.line).startswith(slots.focus)
     hook, line = _clean(slots.hook), _sentence(slots.line, locale)
-    offer = offer_sentence(campaign, locale, slots.focus)
+    offer = offer_sentence(campaign, locale, (scopes or {}).get(slots.focus, slots.focus) if led else slots.focus)
     until = until_text(facts.last_day, locale)
     if locale == "zh":
         facts_line = f"{offer}，{until}。"
@@ -79,25 +91,39 @@ def render_slots(slots: Slots, campaign: Campaign, facts: OfferFacts, channel: C
     return CopyVariant(title=title, body=f"{line} {facts_line}".strip(), cta=CTA[locale])
 
 
-def slot_limits(
-    campaign: Campaign, facts: OfferFacts, channel: Channel, locale: Locale, focus: list[str]
-) -> tuple[int, int]:
-    """(hook, line) maximum lengths that keep the rendered message within the channel's limits.
-
-    Measured on the message rendered with empty slots and the longest product name, so any slots within the
-    bounds fit; ValueError when the facts alone leave no room (the caller falls back to the template).
-    """
-    longest = max(focus, key=len)
-    # A one-character line, counted back below: an empty line is left out with its sentence end.
-    empty = Draft.from_variant(
-        render_slots(Slots(hook="", line=_ONE_CHAR[locale], focus=longest), campaign, facts, channel, locale),
+def _line_room(
+    name: str, campaign: Campaign, facts: OfferFacts, channel: Channel, locale: Locale, scopes: Mapping[str, str]
+) -> int:
+    """The characters a line that opens with `name` may take beside the facts, the name included."""
+    # The name and one character, counted back below: an empty line is left out with its sentence end.
+    measured = Slots(hook="", line=name + _ONE_CHAR[locale], focus=name)
+    draft = Draft.from_variant(
+        render_slots(measured, campaign, facts, channel, locale, scopes),
         variant_id="measure",
         channel=channel,
         locale=locale,
         attempt=0,
     )
+    rendered = len(draft.rendered_body(campaign.brand.brand_name))
+    return limits_for(channel, locale).body_max - rendered + len(name) + 1
+
+
+def slot_limits(
+    campaign: Campaign,
+    facts: OfferFacts,
+    channel: Channel,
+    locale: Locale,
+    focus: list[str],
+    scopes: Mapping[str, str] | None = None,
+) -> tuple[int, int]:
+    """(hook, line) maximum lengths that keep the rendered message within the channel's limits.
+
+    Measured on the message rendered with an empty hook and a line that is only the product's name, for
+    every product offered (the offer names some by category, others by name), so any slots within the
+    bounds fit; ValueError when the facts alone leave no room (the caller falls back to the template).
+    """
     limits = limits_for(channel, locale)
-    body_room = limits.body_max - len(empty.rendered_body(campaign.brand.brand_name)) + 1
+    body_room = min(_line_room(name, campaign, facts, channel, locale, scopes or {}) for name in focus)
     if channel == "sms":
         hook_max, line_max = HOOK_CAP[locale], min(LINE_CAP[locale], body_room)
     else:

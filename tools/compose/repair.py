@@ -22,7 +22,7 @@ from tools.compose.slots import Slots
 
 _CLAUSE_END: dict[Locale, str] = {"zh": "，！？、；", "en": ",!?;"}
 _DANGLING_EN = re.compile(
-    r"(?:\s+(?:a|about|an|and|any|are|as|at|by|each|enjoy|every|for|fresh|from|get|have|in|into|is|its|like|more|"
+    r"(?:\s+(?:a|about|an|and|any|are|as|at|by|each|enjoy|even|every|for|fresh|from|get|have|in|into|is|its|just|like|more|"
     r"most|my|new|of|on|or|our|rich|smooth|so|some|such|than|that|the|their|these|this|those|to|up|very|we|"
     r"where|which|while|with|your))+$",
     re.IGNORECASE,
@@ -89,9 +89,31 @@ def fit_to_room(text: str, locale: Locale, room: int) -> str | None:
         return _close_open_clause(_DANGLING_EN.sub("", kept) if locale == "en" else kept, locale)
     if locale == "en":  # English words are whole at a space: "Keep your coffee hot from the first sip"
         space = text.rfind(" ", 0, room + 1)
-        kept = _DANGLING_EN.sub("", text[:space]) if space > 0 else ""
+        kept = _DANGLING_EN.sub("", _before_last_phrase(text, space)) if space > 0 else ""
         return kept if len(kept) >= MIN_KEPT[locale] else None
     return None
+
+
+_PHRASE_STARTS = re.compile(
+    r"\s+(?=(?:about|after|and|as|at|because|before|but|by|for|from|in|into|like|of|on|or|so|than|that|"
+    r"through|to|until|when|where|which|while|who|with|without)\b)",
+    re.IGNORECASE,
+)
+"""Where an English phrase starts: cut there, a sentence ends on a whole phrase ("Warm up your morning")
+instead of the middle of the next one ("Warm up your morning with a freshly")."""
+
+
+def _before_last_phrase(text: str, space: int) -> str:
+    """`text` cut at the `space` before its room ends, taken back to where its last phrase starts.
+
+    Unchanged when the cut already falls where a phrase starts ("…from the first sip | to the last"), or
+    when no phrase start leaves enough to stand alone.
+    """
+    words = text[:space]
+    if _PHRASE_STARTS.match(text, space):
+        return words
+    starts = [m.start() for m in _PHRASE_STARTS.finditer(words) if m.start() >= MIN_KEPT["en"]]
+    return words[: starts[-1]] if starts else words
 
 
 NEUTRAL = cast(dict[Locale, dict[str, str]], phrase_table("compose", "plain_words"))
@@ -150,11 +172,13 @@ def campaign_hook(campaign_name: str, locale: Locale, max_length: int, neutral: 
 
 _OFFER_TALK_EN = re.compile(
     r"\b(?:price[sd]?|pricing|dollars?|bucks|yuan|rmb|costs?|discounts?|save|saving|savings|cheap(?:er|est)?|"
-    r"free|percent)\b",
+    r"free|percent|on sale|(?:at|for) (?:just|only)|up to(?= (?:with|off|on|for|at|in)\b|\W*$))\b",
     re.IGNORECASE,
 )
 """Price and discount words: the offer is rendered from data, so an English slot that talks money ("a price of
-only X dollars") states what the data does not. The Chinese grammar cannot write them at all (价 元 折 减 惠)."""
+only X dollars") states what the data does not; where the grammar kept the number out, its frame is left
+("up to with our offer", "at just ouch", "on sale at today"). The Chinese grammar cannot write them at all
+(价 元 折 减 惠)."""
 
 
 def drop_offer_talk(text: str, locale: Locale) -> str:
@@ -240,6 +264,17 @@ def restore_occasions(text: str) -> str:
     return text
 
 
+_SENTENCE_END_FIRST = re.compile(r"\s*[？！。；?!.;]")
+
+
+def _joint(tail: str, locale: Locale) -> str:
+    """What joins the leading name to the rest: the model's comma, else a space in English, else nothing."""
+    opener = tail[: len(tail) - len(tail.lstrip(" ,，、"))]
+    if any(ch in opener for ch in ",，、"):
+        return "，" if locale == "zh" else ", "
+    return " " if locale == "en" and opener else ""
+
+
 def repair_slots(
     slots: Slots,
     locale: Locale,
@@ -251,23 +286,36 @@ def repair_slots(
 ) -> Slots:
     """The slots as they will be rendered: fit to their rooms, copied or restricted words taken out.
 
-    `rooms` are what the channel leaves each slot (`slot_limits`), `bounds` what the grammar allowed;
+    `rooms` are what the channel leaves each slot (`slot_limits`), `bounds` what the grammar allowed the hook
+    and the line's free text (after the name that leads it: `slots.led_tail_bound`);
     `hook_instead` replaces a hook with no whole clause that fits (campaign_hook); `shown` are the exemplar
     lines the prompt showed, whose words are another product's and must not be copied; `seasons` those the
     copy may name (`seasons_in_time`).
     """
+    # The catalog's name that leads the line (slots.led_line_pattern) is a fact: repair works on what follows.
+    # A name ending a sentence at once (「裙？我们的…」) finished the cut hook's phrase: not a lead.
+    lead = slots.focus if slots.line.startswith(slots.focus) else ""
+    if lead and _SENTENCE_END_FIRST.match(slots.line[len(lead) :]):
+        lead = ""
+    line = slots.line[len(lead) :]
+    joint = _joint(line, locale) if lead else ""
+    line = line[len(line) - len(line.lstrip(" ,，、")) :]
     if locale == "zh":
-        slots = slots.model_copy(update={"hook": restore_occasions(slots.hook), "line": restore_occasions(slots.line)})
-    line = slots.line
-    if cut_mid_phrase(slots.hook, locale, bounds[0]):
+        slots = slots.model_copy(update={"hook": restore_occasions(slots.hook)})
+        line = restore_occasions(line)
+    if not lead and cut_mid_phrase(slots.hook, locale, bounds[0]):
         line = drop_carried_over(line, locale)
 
     def dropped(text: str) -> str:
         return drop_off_season(drop_offer_talk(drop_copied(text, shown, locale), locale), locale, seasons)
 
     hook = fit_to_room(dropped(slots.hook), locale, rooms[0])
-    line = fit_to_room(dropped(line), locale, rooms[1]) or ""
+    kept, tail_room = dropped(line), rooms[1] - len(lead) - len(joint)
+    if lead and cut_mid_phrase(line, locale, bounds[1]) and kept.endswith(line[-6:]):
+        tail_room = min(tail_room, len(kept) - 1)  # the grammar stopped it mid-phrase: back to a whole one
+    tail = fit_to_room(kept, locale, tail_room) or ""
     hook = hook if hook and not names_only(hook, slots.focus) else hook_instead
-    line = "" if names_only(line, slots.focus) else line
-    hook, line = drop_absolute_terms(hook, locale), drop_absolute_terms(line, locale)
-    return slots.model_copy(update={"hook": hook, "line": line})
+    tail = drop_absolute_terms(tail, locale)
+    too_short = len(tail.strip(" ,，")) < MIN_KEPT[locale]  # 「钛合金保温杯好」, "We." say nothing
+    line = "" if too_short or names_only(tail, slots.focus) else lead + joint + tail
+    return slots.model_copy(update={"hook": drop_absolute_terms(hook, locale), "line": line})

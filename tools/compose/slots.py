@@ -74,6 +74,48 @@ def free_text_pattern(locale: Locale, min_length: int, max_length: int) -> str:
     return f"^{FREE_TEXT_CLASS[locale]}{{{min(min_length, upper)},{upper}}}$"
 
 
+_REGEX_SPECIAL = frozenset(".^$*+?()[]{}|")
+"""What llama.cpp's schema converter unescapes in a pattern's literal; a backslash never reaches a name."""
+
+
+def literal(text: str) -> str:
+    """`text` as a regex literal both servers' converters read (re.escape would also escape spaces and CJK).
+
+    ValueError for a backslash: focus options never hold one (tools/compose/focus.py).
+    """
+    if "\\" in text:
+        raise ValueError(f"a product name with a backslash cannot lead a line: {text!r}")
+    return "".join(f"\\{ch}" if ch in _REGEX_SPECIAL else ch for ch in text)
+
+
+LEAD_TAIL_MIN: dict[Locale, int] = {"zh": 4, "en": 10}
+"""The fewest characters the model writes after the product name that leads the line."""
+
+
+def led_tail_bound(locale: Locale, names: list[str], max_length: int) -> int:
+    """The most characters the grammar lets the model write after the name that leads a line."""
+    return max(min(max_length - max(len(name) for name in names), PATTERN_REPEAT_MAX), LEAD_TAIL_MIN[locale])
+
+
+def led_line_pattern(locale: Locale, names: list[str], min_length: int, max_length: int) -> str:
+    """An anchored pattern for a line that opens with one of `names`, the catalog's words, then free text.
+
+    The product the message is about is then always in the model's sentence, as its subject, spelled as
+    the catalog spells it: a small model told to tie the product to the customer often wrote a line about
+    nothing in particular (「让每一次使用都充满惊喜」). The bounds count the name.
+    """
+    longest = max(len(name) for name in names)
+    upper = led_tail_bound(locale, names, max_length)
+    lower = min(max(min_length - longest, LEAD_TAIL_MIN[locale]), upper)
+    lead = "|".join(literal(name) for name in sorted(names, key=len, reverse=True))
+    return f"^({lead}){FREE_TEXT_CLASS[locale]}{{{lower},{upper}}}$"  # a plain group: every converter reads it
+
+
+def lead_of(line: str, names: list[str]) -> str | None:
+    """The name `line` opens with (the longest that matches), None when it opens with none."""
+    return next((n for n in sorted(names, key=len, reverse=True) if line.startswith(n)), None)
+
+
 class Slots(BaseModel):
     """One variant's slots as the renderer reads them (the generated model adds the constraints)."""
 
@@ -99,7 +141,7 @@ def slot_batch_model(
     variant = create_model(
         "SlotVariant",
         hook=(str, Field(description=words["hook"], pattern=free_text_pattern(locale, hook_min, hook_max))),
-        line=(str, Field(description=words["line"], pattern=free_text_pattern(locale, line_min, line_max))),
+        line=(str, Field(description=words["line"], pattern=led_line_pattern(locale, focus, line_min, line_max))),
         focus=(cast(Any, Literal[tuple(focus)]), Field(description=words["focus"])),
     )
     return create_model(
@@ -108,6 +150,13 @@ def slot_batch_model(
     )
 
 
-def slots_of(batch: BaseModel) -> list[Slots]:
-    """The variants of a generated batch as plain Slots."""
-    return [Slots.model_validate(v.model_dump()) for v in getattr(batch, "variants", [])]
+def slots_of(batch: BaseModel, focus: list[str] | None = None) -> list[Slots]:
+    """The variants of a generated batch as plain Slots; with `focus`, each about the name its line opens with.
+
+    The model picks `focus` after writing the line, and a small one may pick another option than the one
+    its line names: the line's name wins, so the offer names what the sentence is about.
+    """
+    variants = [Slots.model_validate(v.model_dump()) for v in getattr(batch, "variants", [])]
+    if focus is None:
+        return variants
+    return [s.model_copy(update={"focus": lead_of(s.line, focus) or s.focus}) for s in variants]
