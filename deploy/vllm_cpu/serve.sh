@@ -12,7 +12,7 @@ MODEL="${1:-qwen2.5-coder-0.5b}"
 PORT="${PORT:-8011}"
 KV_CACHE_GB="${KV_CACHE_GB:-4}"
 WEIGHTS_DIR="$(deploy/vllm_cpu/setup.sh "$MODEL")"
-VLLM_VENV="${VLLM_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/promo-agents/vllm-venv}"
+. deploy/vllm_cpu/paths.sh  # VLLM_VENV
 
 # No telemetry, no hub: every dependency that has analytics is told not to.
 export VLLM_NO_USAGE_STATS=1 DO_NOT_TRACK=1 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1

