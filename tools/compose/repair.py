@@ -267,12 +267,24 @@ def restore_occasions(text: str) -> str:
 _SENTENCE_END_FIRST = re.compile(r"\s*[？！。；?!.;]")
 
 
-def _joint(tail: str, locale: Locale) -> str:
-    """What joins the leading name to the rest: the model's comma, else a space in English, else nothing."""
-    opener = tail[: len(tail) - len(tail.lstrip(" ,，、"))]
+def _split_lead(slots: Slots, locale: Locale) -> tuple[str, str, str]:
+    """(lead, joint, rest) of the line, so repair works on the rest and never cuts the name.
+
+    lead: the catalog's name the line opens with ("" when none); joint: what joins it to the rest (the model's
+    comma, else a space in English, else nothing); rest: the line after them. A name ending a sentence at once
+    (「裙？我们的…」) finished the cut hook's phrase: it is no lead.
+    """
+    lead = slots.focus if slots.line.startswith(slots.focus) else ""
+    rest = slots.line[len(lead) :]
+    if lead and _SENTENCE_END_FIRST.match(rest):
+        lead, rest = "", slots.line
+    body = rest.lstrip(" ,，、")
+    opener = rest[: len(rest) - len(body)]
+    if not lead:
+        return "", "", body
     if any(ch in opener for ch in ",，、"):
-        return "，" if locale == "zh" else ", "
-    return " " if locale == "en" and opener else ""
+        return lead, "，" if locale == "zh" else ", ", body
+    return lead, " " if locale == "en" and opener else "", body
 
 
 def repair_slots(
@@ -293,13 +305,7 @@ def repair_slots(
     copy may name (`seasons_in_time`).
     """
     # The catalog's name that leads the line (slots.led_line_pattern) is a fact: repair works on what follows.
-    # A name ending a sentence at once (「裙？我们的…」) finished the cut hook's phrase: not a lead.
-    lead = slots.focus if slots.line.startswith(slots.focus) else ""
-    if lead and _SENTENCE_END_FIRST.match(slots.line[len(lead) :]):
-        lead = ""
-    line = slots.line[len(lead) :]
-    joint = _joint(line, locale) if lead else ""
-    line = line[len(line) - len(line.lstrip(" ,，、")) :]
+    lead, joint, line = _split_lead(slots, locale)
     if locale == "zh":
         slots = slots.model_copy(update={"hook": restore_occasions(slots.hook)})
         line = restore_occasions(line)
