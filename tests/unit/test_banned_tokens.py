@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 
+from domain.offer import Offer
 from tools.compliance.absolute_terms import find_absolute_terms
+from tools.compliance.claims_efficacy import check_efficacy
+from tools.compliance.facts import OfferFacts
+from tools.compliance.textutil import Claimed
 from tools.llm.banned_tokens import BAN, banned_token_bias, restricted_words, server_root, spellings
 
 VOCABULARY = {"完美": [11], "顶级": [21, 22], "best": [31], "Best": [32], " best": [33], " Best": [34, 35]}
 """A stand-in tokenizer: 顶级 and " Best" take two tokens, so they cannot be banned as one id."""
+START = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def tokenizer(seen: list[dict[str, object]]) -> httpx.MockTransport:
@@ -51,6 +57,9 @@ def test_vllm_token_lists_of_plain_ids_are_read_too() -> None:
 def test_the_words_are_restricted_terms_and_their_running_text_spellings() -> None:
     words = restricted_words()
     assert {"完美", "顶级", "best"} <= set(words) and "最" not in words
-    assert all(find_absolute_terms(w) for w in words)
+    assert {"治疗", "免疫", "detox"} <= set(words)
+    # Every word is one the rules block: an absolute term, or an effect no catalog title states.
+    facts = OfferFacts(offer=Offer(kind="percent_off", percent_off=20), starts_at=START, ends_at=START)
+    assert all(find_absolute_terms(w) or check_efficacy(w, w, facts, Claimed()) for w in words)
     assert spellings("best") == [" Best", " best", "Best", "best"] and spellings("完美") == ["完美"]
     assert server_root("http://llm:8000/v1/") == "http://llm:8000"

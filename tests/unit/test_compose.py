@@ -585,3 +585,35 @@ def test_a_tail_the_grammar_stopped_mid_phrase_goes_back_to_a_whole_phrase() -> 
 )
 def test_the_frame_of_a_number_the_grammar_kept_out_goes(text: str) -> None:
     assert drop_offer_talk(text, "en") == ""
+
+
+def test_a_line_that_opens_with_the_category_leaves_it_out_of_the_chinese_offer() -> None:
+    thermos, items = CAMPAIGNS[0], [i for i in load_catalog().items if i.category == "thermos"]
+    facts, scopes = OfferFacts.from_campaign(thermos, items), offer_scopes(thermos, items, "zh")
+    led = Slots(hook="冬天出门也要热乎乎", line="保温杯陪你度过寒冷的早晨", focus="保温杯")
+    for channel in CHANNELS:
+        variant = render_slots(led, thermos, facts, channel, "zh", scopes)
+        assert variant.body.startswith("保温杯陪你度过寒冷的早晨。满300减50，活动截至")  # said once, by the line
+        draft = Draft.from_variant(variant, variant_id="v", channel=channel, locale="zh", attempt=0)
+        assert [v.code for v in check_draft(draft, thermos, facts) if v.severity == "block"] == []
+    assert render_slots(led, thermos, facts, "email", "zh", scopes).title.endswith("｜保温杯满300减50")  # alone
+    unled = led.model_copy(update={"line": "冬天捧一杯热的"})
+    assert "。保温杯满300减50" in render_slots(unled, thermos, facts, "push", "zh", scopes).body
+
+
+def test_a_clause_claiming_an_effect_the_catalog_does_not_state_is_dropped() -> None:
+    line = "钛合金保温杯，保护你的皮肤，通勤路上捧一杯热的"
+    slots = Slots(hook="冬天喝热水，增强免疫力", line=line, focus="钛合金保温杯")
+    titles = ("钛合金保温杯 400ml", "Titanium Insulated Bottle 400ml")
+    repaired = repair_slots(slots, "zh", (16, 36), (24, 54), hook_instead="保温杯专场", titles=titles)
+    assert (repaired.hook, repaired.line) == ("冬天喝热水", "钛合金保温杯，通勤路上捧一杯热的")
+    only_claim = slots.model_copy(update={"line": "钛合金保温杯，保护你的皮肤"})
+    assert repair_slots(only_claim, "zh", (16, 36), (24, 54), hook_instead="保温杯专场", titles=titles).line == ""
+    mask = Slots(hook="冬日补水", line="补水修护面膜，干燥的冬天也能补水", focus="补水修护面膜")
+    stated = repair_slots(mask, "zh", (16, 36), (24, 54), hook_instead="护肤专场", titles=("补水修护面膜 10片",))
+    assert (stated.hook, stated.line) == ("冬日补水", "补水修护面膜，干燥的冬天也能补水")  # the title states 补水
+    unstated = mask.model_copy(update={"line": "补水修护面膜，干燥的冬天也能美白"})
+    assert repair_slots(unstated, "zh", (16, 36), (24, 54), "护肤专场", titles=("补水修护面膜 10片",)).line == ""
+    english = Slots(hook="Boost your immune system", line="Titanium Thermos keeps tea hot", focus="Titanium Thermos")
+    fixed = repair_slots(english, "en", (40, 60), (60, 90), hook_instead="Thermos week", titles=titles)
+    assert (fixed.hook, fixed.line) == ("Thermos week", "Titanium Thermos keeps tea hot")

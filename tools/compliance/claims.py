@@ -9,6 +9,7 @@ from domain.channels import Locale
 from domain.review import Violation
 from tools.compliance.claims_attributes import check_attributes
 from tools.compliance.claims_dates import check_dates
+from tools.compliance.claims_efficacy import check_efficacy
 from tools.compliance.claims_money import check_money
 from tools.compliance.claims_names import check_names
 from tools.compliance.claims_offer import check_offer_terms
@@ -53,4 +54,5 @@ def find_claims(
         *check_scope(text, folded, facts, locale),
         *check_attributes(text, masked, facts, locale),
         *check_names(text, masked, facts, fixed),
+        *check_efficacy(text, masked, facts, claimed),
     ]

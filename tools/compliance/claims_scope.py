@@ -48,12 +48,19 @@ def _patterns(eligible: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[st
     return other, own
 
 
-def _foreign(segment: str, at_end: bool, other: re.Pattern[str], own: re.Pattern[str] | None) -> re.Match[str] | None:
-    """A label of another category in the segment (at its end only, when at_end), not inside an own label."""
+def _foreign(
+    segment: str, at_end: bool, other: re.Pattern[str], own: re.Pattern[str] | None, titles: tuple[str, ...]
+) -> re.Match[str] | None:
+    """A label of another category in the segment (at its end only, when at_end), not inside an own label.
+
+    A label an in-scope title holds names goods the campaign covers (耳机 for a 蓝牙耳机 filed under 数码).
+    """
     own_spans = [m.span() for m in own.finditer(segment)] if own else []
     for m in other.finditer(segment):
         inside = any(s <= m.start() and m.end() <= e for s, e in own_spans)
-        if not inside and (not at_end or not segment[m.end() :].strip()):
+        if inside or any(m[0].lower() in t for t in titles):
+            continue
+        if not at_end or not segment[m.end() :].strip():
             return m
     return None
 
@@ -63,6 +70,7 @@ def check_scope(text: str, folded: str, facts: OfferFacts, locale: Locale) -> li
     if facts.storewide:
         return []
     other, own = _patterns(facts.categories)
+    titles = tuple(t.lower() for t in facts.item_titles)
     found, seen = [], set()
     for anchor in (*_ZH_ANCHOR.finditer(folded), *_EN_ANCHOR.finditer(folded)):
         start = max((folded.rfind(c, 0, anchor.start()) for c in CLAUSE_END), default=-1) + 1
@@ -74,7 +82,7 @@ def check_scope(text: str, folded: str, facts: OfferFacts, locale: Locale) -> li
             stop = _EN_STOP.search(folded, anchor.end())
             segments.append((anchor.end(), folded[anchor.end() : stop.start() if stop else len(folded)], False))
         for offset, segment, at_end in segments:
-            m = _foreign(segment, at_end, other, own)
+            m = _foreign(segment, at_end, other, own, titles)
             if m is None or (offset + m.start()) in seen:
                 continue
             seen.add(offset + m.start())

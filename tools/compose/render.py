@@ -67,18 +67,26 @@ def render_slots(
     channel: Channel,
     locale: Locale,
     scopes: Mapping[str, str] | None = None,
+    *,
+    scope_once: bool = True,
 ) -> CopyVariant:
     """The channel-ready variant: the model's hook and line around the offer, product and dates from data.
 
     `scopes` (focus.offer_scopes) name the category the offer covers a product by: when the line opens with
-    the product's name, the offer says the category instead of the name again (「钛合金保温杯…。保温杯满300减50」).
+    the product's name, the offer says the category instead of the name again (「钛合金保温杯…。保温杯满300减50」);
+    when it opens with that category itself, the Chinese offer does not repeat it (「保温杯…。满300减50」) unless
+    `scope_once` is False (the longest form, which room is measured on).
     """
     led = bool(slots.focus) and _clean(slots.line).startswith(slots.focus)
     hook, line = _clean(slots.hook), _sentence(slots.line, locale)
-    offer = offer_sentence(campaign, locale, (scopes or {}).get(slots.focus, slots.focus) if led else slots.focus)
+    scope = (scopes or {}).get(slots.focus, slots.focus) if led else slots.focus
+    offer = offer_sentence(campaign, locale, scope)
     until = until_text(facts.last_day, locale)
     if locale == "zh":
-        facts_line = f"{offer}，{until}。"
+        # A line that opens with the very word the offer names its goods by has just said what the offer covers:
+        # 「保温杯是冬天的好帮手。满300减50」, not 「…。保温杯满300减50」. The subject, read alone, keeps it.
+        said = scope_once and led and scope == slots.focus and offer.startswith(scope)
+        facts_line = f"{offer[len(scope) :] if said else offer}，{until}。"
         if channel == "sms":  # no title on SMS: the line leads, the hook stays the draft's label
             return CopyVariant(title=hook[:TITLE_CAP], body=f"{line}{facts_line}", cta=CTA[locale])
         title = _title(hook, f"｜{offer}", channel, locale)
@@ -98,7 +106,7 @@ def _line_room(
     # The name and one character, counted back below: an empty line is left out with its sentence end.
     measured = Slots(hook="", line=name + _ONE_CHAR[locale], focus=name)
     draft = Draft.from_variant(
-        render_slots(measured, campaign, facts, channel, locale, scopes),
+        render_slots(measured, campaign, facts, channel, locale, scopes, scope_once=False),
         variant_id="measure",
         channel=channel,
         locale=locale,

@@ -17,7 +17,8 @@ from typing import cast
 from domain.channels import Locale
 from prompts.phrases import phrase_table
 from tools.compliance.absolute_terms import find_absolute_terms
-from tools.compliance.textutil import has_cjk
+from tools.compliance.claims_efficacy import unstated_effects
+from tools.compliance.textutil import fold, has_cjk
 from tools.compose.slots import Slots
 
 _CLAUSE_END: dict[Locale, str] = {"zh": "，！？、；", "en": ",!?;"}
@@ -243,6 +244,16 @@ def drop_off_season(text: str, locale: Locale, allowed: frozenset[str]) -> str:
     return "".join(kept).strip(" ,，、")
 
 
+def drop_unstated_effects(text: str, locale: Locale, titles: Sequence[str]) -> str:
+    """`text` without the clauses that claim an effect on the body or on health no catalog title states.
+
+    「保护你的皮肤」 for a thermos, "boosts your immune system": the clause goes, even when it was the only one
+    (the hook then gives way to the campaign's name, the line is left out), since no rewrite is needed to say less.
+    """
+    kept = [c for c in _clauses(text, locale) if not any(unstated_effects(fold(c), titles))]
+    return "".join(kept).strip(" ,，、")
+
+
 _FILLER = {"zh": re.compile(r"[\W_]|这款|我们的|你的|您的"), "en": re.compile(r"[\W_]|\b(?:the|our|your|this)\b", re.I)}
 
 
@@ -295,6 +306,7 @@ def repair_slots(
     hook_instead: str,
     shown: Sequence[str] = (),
     seasons: frozenset[str] = frozenset(SEASONS),
+    titles: Sequence[str] = (),
 ) -> Slots:
     """The slots as they will be rendered: fit to their rooms, copied or restricted words taken out.
 
@@ -302,7 +314,8 @@ def repair_slots(
     and the line's free text (after the name that leads it: `slots.led_tail_bound`);
     `hook_instead` replaces a hook with no whole clause that fits (campaign_hook); `shown` are the exemplar
     lines the prompt showed, whose words are another product's and must not be copied; `seasons` those the
-    copy may name (`seasons_in_time`).
+    copy may name (`seasons_in_time`); `titles` the in-scope catalog titles, the only evidence for an effect
+    on the body or on health (claims_efficacy).
     """
     # The catalog's name that leads the line (slots.led_line_pattern) is a fact: repair works on what follows.
     lead, joint, line = _split_lead(slots, locale)
@@ -313,7 +326,8 @@ def repair_slots(
         line = drop_carried_over(line, locale)
 
     def dropped(text: str) -> str:
-        return drop_off_season(drop_offer_talk(drop_copied(text, shown, locale), locale), locale, seasons)
+        text = drop_off_season(drop_offer_talk(drop_copied(text, shown, locale), locale), locale, seasons)
+        return drop_unstated_effects(text, locale, titles)
 
     hook = fit_to_room(dropped(slots.hook), locale, rooms[0])
     kept, tail_room = dropped(line), rooms[1] - len(lead) - len(joint)

@@ -19,6 +19,7 @@ import re
 import httpx
 
 from tools.compliance.absolute_terms import load_terms
+from tools.compliance.claims_efficacy import decode_banned_effects
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +30,11 @@ _WORD = re.compile(r"[\u3400-\u9fff]{2,}|[A-Za-z][A-Za-z' -]*[A-Za-z]")
 
 
 def restricted_words() -> list[str]:
-    """The restricted terms that are plain words (最 alone and regex-only entries are left to the patterns)."""
-    return [t.label for t in load_terms() if _WORD.fullmatch(t.label)]
+    """Restricted terms that are plain words, and the medical words no ordinary product's copy may use.
+
+    最 alone and regex-only entries are left to the patterns; the medical words come from claims_efficacy.
+    """
+    return [t.label for t in load_terms() if _WORD.fullmatch(t.label)] + decode_banned_effects()
 
 
 def spellings(word: str) -> list[str]:

@@ -1,0 +1,58 @@
+"""Effects on the body or on health: blocked unless an in-scope catalog title states them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from domain.offer import Offer
+from tools.compliance.claims import find_claims
+from tools.compliance.claims_efficacy import decode_banned_effects
+from tools.compliance.facts import OfferFacts
+
+START = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def facts(*titles: str) -> OfferFacts:
+    offer = Offer(kind="percent_off", percent_off=20)
+    return OfferFacts(offer=offer, starts_at=START, ends_at=START, item_titles=titles, storewide=False)
+
+
+def codes(text: str, held: OfferFacts, fixed: tuple[str, ...] = ()) -> list[str]:
+    return [v.code for v in find_claims(text, held, "zh", fixed=fixed) if v.code == "CLAIM_EFFICACY"]
+
+
+@pytest.mark.parametrize(
+    ("text", "titles", "flagged"),
+    [
+        ("面膜让肌肤补水", ("补水修护面膜",), False),
+        ("面膜让肌肤美白", ("补水修护面膜",), True),
+        ("Brightening serum for winter", ("Vitamin C Brightening Serum",), False),
+        ("Whitening serum for winter", ("Vitamin C Brightening Serum",), True),
+        ("A moisturizing cream", ("Hydrating moisturizer",), False),
+        ("保温杯增强免疫力", ("钛合金保温杯",), True),
+        ("抗菌砧板，切菜更安心", ("抗菌砧板",), False),
+    ],
+)
+def test_an_effect_is_allowed_only_where_a_catalog_title_states_it(
+    text: str, titles: tuple[str, ...], flagged: bool
+) -> None:
+    assert bool(codes(text, facts(*titles))) is flagged
+
+
+def test_the_campaign_s_own_name_is_no_claim() -> None:
+    held = facts("护肤套装")
+    assert codes("补水季：护肤套装买即赠", held) == ["CLAIM_EFFICACY"]
+    assert codes("补水季：护肤套装买即赠", held, fixed=("补水季",)) == []
+
+
+def test_the_decode_time_ban_holds_words_the_rule_blocks_everywhere() -> None:
+    words = decode_banned_effects()
+    assert {"治疗", "免疫", "immunity"} <= set(words)
+    assert all(codes(w, facts("钛合金保温杯", "Titanium thermos")) for w in words if not w.isascii())
+    assert all(
+        any(v.code == "CLAIM_EFFICACY" for v in find_claims(f"a {w} thermos", facts(), "en"))
+        for w in words
+        if w.isascii()
+    )
