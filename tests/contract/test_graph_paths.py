@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 
 import pytest
 from langchain_core.messages import HumanMessage
@@ -96,9 +97,7 @@ def test_a_cut_generation_spends_every_attempt_then_sends_the_checked_fallback(
     settings = Settings(llm_base_url=endpoint.base_url, embedded_model=MODEL)
     cut = make_chat_model(endpoint.base_url, endpoint.model, settings, max_tokens=4)
     campaign = demo_campaigns(NOW)[0]
-    starved = Services(
-        history=services.history, shop=services.shop, writer_model=cut, critic_model=services.critic_model
-    )
+    starved = replace(services, writer_model=cut, generation_cache=None)  # a cached answer would not be cut
     meter = UsageMeter()
     result = run_one(reachable(shop, campaign, 1)[0], campaign, context(starved, max_rewrites=2), callbacks=[meter])
     assert result.explanation.attempts == 3 and result.explanation.used_fallback

@@ -475,6 +475,8 @@ def test_no_slot_pattern_repeats_past_what_vllm_compiles(locale: Locale) -> None
         ("en", ["Mocha Beans (Dark)", "Coffee"], "Mocha Beans (Dark) make mornings easy", True),
         ("en", ["Mocha Beans (Dark)", "Coffee"], "Mocha Beans Dark make mornings easy", False),
         ("en", ["Cold Brew Pods"], "Our pods keep your summer cool", False),
+        ("en", ["Thermos"], "ThermosetMaxTemp iced coffee, hot tea", False),  # the 1.5B glued a name on
+        ("en", ["Thermos"], "Thermos, your warm morning friend", True),
     ],
 )
 def test_a_line_must_open_with_a_catalog_name(locale: Locale, names: list[str], line: str, led: bool) -> None:

@@ -77,7 +77,7 @@ def render_slots(
     when it opens with that category itself, the Chinese offer does not repeat it (「保温杯…。满300减50」) unless
     `scope_once` is False (the longest form, which room is measured on).
     """
-    led = bool(slots.focus) and _clean(slots.line).startswith(slots.focus)
+    led = slots.led
     hook, line = _clean(slots.hook), _sentence(slots.line, locale)
     scope = (scopes or {}).get(slots.focus, slots.focus) if led else slots.focus
     offer = offer_sentence(campaign, locale, scope)

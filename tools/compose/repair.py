@@ -285,8 +285,8 @@ def _split_lead(slots: Slots, locale: Locale) -> tuple[str, str, str]:
     comma, else a space in English, else nothing); rest: the line after them. A name ending a sentence at once
     (「裙？我们的…」) finished the cut hook's phrase: it is no lead.
     """
-    lead = slots.focus if slots.line.startswith(slots.focus) else ""
-    rest = slots.line[len(lead) :]
+    lead = slots.focus if slots.led else ""
+    rest = slots.line.lstrip()[len(lead) :] if lead else slots.line
     if lead and _SENTENCE_END_FIRST.match(rest):
         lead, rest = "", slots.line
     body = rest.lstrip(" ,，、")

@@ -108,6 +108,8 @@ def led_line_pattern(locale: Locale, names: list[str], min_length: int, max_leng
     upper = led_tail_bound(locale, names, max_length)
     lower = min(max(min_length - longest, LEAD_TAIL_MIN[locale]), upper)
     lead = "|".join(literal(name) for name in sorted(names, key=len, reverse=True))
+    if locale == "en":  # the name ends at a word's end: the 1.5B glued letters on ("Thermos" + "etMaxTemp iced")
+        return f"^({lead})[ ,']{FREE_TEXT_CLASS[locale]}{{{max(lower - 1, 0)},{upper - 1}}}$"
     return f"^({lead}){FREE_TEXT_CLASS[locale]}{{{lower},{upper}}}$"  # a plain group: every converter reads it
 
 
@@ -122,6 +124,11 @@ class Slots(BaseModel):
     hook: str
     line: str
     focus: str
+
+    @property
+    def led(self) -> bool:
+        """Whether the line opens with the focus's name, as the grammar writes it (led_line_pattern)."""
+        return bool(self.focus) and self.line.lstrip().startswith(self.focus)
 
 
 SLOT_DESCRIPTIONS = cast(dict[Locale, dict[str, str]], phrase_table("compose", "slot_descriptions"))
