@@ -532,9 +532,11 @@ def test_a_led_line_whose_tail_says_nothing_is_left_out() -> None:
         ("Grab your first cup of Ethiopian coffee today", 32, "Grab your first cup"),
         ("Keep your coffee hot from the first sip to the last", 40, "Keep your coffee hot from the first sip"),
         ("Treat yourself to something delightful tonight", 30, "Treat yourself"),
+        ("Sip something special this winter season", 34, "Sip something special"),
+        ("Discover our premium titanium insulated bottle", 40, None),  # nothing whole: the campaign's name
     ],
 )
-def test_english_cut_past_the_room_ends_on_a_whole_phrase(text: str, room: int, fitted: str) -> None:
+def test_english_cut_past_the_room_ends_on_a_whole_phrase(text: str, room: int, fitted: str | None) -> None:
     assert fit_to_room(text, "en", room) == fitted
 
 
@@ -572,8 +574,14 @@ def test_a_tail_the_grammar_stopped_mid_phrase_goes_back_to_a_whole_phrase() -> 
     assert repair_slots(slots, "en", (40, 100), (60, tail), hook_instead="Coffee Week").line == (
         f"{name} are our top pick"
     )
-    whole = repair_slots(slots, "en", (40, 100), (60, tail + 20), hook_instead="Coffee Week")
-    assert whole.line == slots.line  # it ended before the grammar's bound: as written
+    whole = slots.model_copy(update={"line": f"{name} are our top pick for slow mornings"})
+    kept = repair_slots(whole, "en", (40, 100), (60, tail + 20), hook_instead="Coffee Week")
+    assert kept.line == whole.line  # it ended before the grammar's bound on a whole phrase: as written
+    # Ended by the model itself without its object (the 1.5B: "for anyone looking", "for those who prefer").
+    for ending in ("for those looking", "for those who prefer", "for those who enjoy a strong"):
+        stopped = slots.model_copy(update={"line": f"{name} are our top pick {ending}"})
+        line = repair_slots(stopped, "en", (40, 100), (60, tail + 20), hook_instead="Coffee Week").line
+        assert line == f"{name} are our top pick", ending
 
 
 @pytest.mark.parametrize(

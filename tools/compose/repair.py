@@ -25,12 +25,15 @@ _CLAUSE_END: dict[Locale, str] = {"zh": "，！？、；", "en": ",!?;"}
 _DANGLING_EN = re.compile(
     r"(?:\s+(?:a|about|an|and|any|are|as|at|by|each|enjoy|even|every|for|fresh|from|get|have|in|into|is|its|just|like|more|"
     r"most|my|new|of|on|or|our|rich|smooth|so|some|such|than|that|the|their|these|this|those|to|up|very|we|"
-    r"where|which|while|with|your))+$",
+    r"where|which|while|with|your|looking|prefer|prefers|want|wants|need|needs|seeking|searching|craving|who|whom|"
+    r"whose)|\s+(?:a|an|the|your|our|my|their|this)\s+(?:bold|cold|daily|delicious|favou?rite|full|good|great|hot|"
+    r"light|little|new|nice|perfect|quick|refreshing|rich|smooth|special|strong|warm))+$",
     re.IGNORECASE,
 )
-"""Words an English sentence cannot end on: function words, and the verbs and adjectives the model was
-about to follow with the offer or a noun when the grammar or the room stopped it ("... and enjoy", "with
-fresh")."""
+"""Words an English sentence cannot end on: function words, the verbs and adjectives the model was about to
+follow with the offer or a noun when the grammar or the room stopped it ("... and enjoy", "with fresh"), verbs
+left without their object ("for anyone looking", "for those who prefer") and a noun phrase cut before its noun
+("for those who enjoy a strong")."""
 COPIED_RUN: dict[Locale, int] = {"zh": 8, "en": 24}
 """A run this long shared with a shown exemplar is copied, not inspired: the exemplar is another product's."""
 MIN_KEPT: dict[Locale, int] = {"zh": 4, "en": 12}
@@ -104,6 +107,11 @@ _PHRASE_STARTS = re.compile(
 instead of the middle of the next one ("Warm up your morning with a freshly")."""
 
 
+_NOUN_PHRASE_START = re.compile(r"\s+(?=(?:a|an|the|our|your|my|their|this|these|those)\s)", re.IGNORECASE)
+_NOUN_PHRASE_WORDS = 4
+"""A determiner this many words or fewer before the cut opened the noun phrase the cut may have split."""
+
+
 def _before_last_phrase(text: str, space: int) -> str:
     """`text` cut at the `space` before its room ends, taken back to where its last phrase starts.
 
@@ -114,7 +122,13 @@ def _before_last_phrase(text: str, space: int) -> str:
     if _PHRASE_STARTS.match(text, space):
         return words
     starts = [m.start() for m in _PHRASE_STARTS.finditer(words) if m.start() >= MIN_KEPT["en"]]
-    return words[: starts[-1]] if starts else words
+    if starts:
+        return words[: starts[-1]]
+    # No phrase start: the cut may fall inside a noun phrase ("Discover our premium titanium insulated |
+    # bottle"); back to before its determiner, which ends the sentence on a whole verb phrase or leaves too
+    # little (the hook then gives way to the campaign's name).
+    determiner = [m.start() for m in _NOUN_PHRASE_START.finditer(words)]
+    return words[: determiner[-1]] if determiner and words.count(" ", determiner[-1]) <= _NOUN_PHRASE_WORDS else words
 
 
 NEUTRAL = cast(dict[Locale, dict[str, str]], phrase_table("compose", "plain_words"))
