@@ -22,7 +22,7 @@ from domain.offer import Campaign
 from domain.review import Critique, DraftReview, RuleFamily
 from prompts import render_prompt
 from tools.compliance import OfferFacts, check_draft, describe_offer
-from tools.compose.findings import repair_from_findings
+from tools.compose.findings import has_own_words, repair_from_findings
 from tools.compose.render import until_text
 from tools.llm.generation_cache import GenerationCache, structured_output
 
@@ -110,7 +110,12 @@ def review_drafts(state: PromotionState, runtime: Runtime[Context]) -> dict[str,
             review = review.model_copy(update={"critique": scores})
         reviews.append(review)
     passed = {r.variant_id for r in reviews if r.verdict == "PASS"}
-    return {"reviews": reviews, "approved": [d for d in drafts if d.variant_id in passed], "all_drafts": repaired}
+    approved = [d for d in drafts if d.variant_id in passed]
+    if any(d not in repaired for d in approved):
+        # A repair that left the body the facts alone lost the model's personal line (the product it named went
+        # with the clause); a sibling that passed as written still has it.
+        approved = [d for d in approved if d not in repaired or has_own_words(d.body, protected)]
+    return {"reviews": reviews, "approved": approved, "all_drafts": repaired}
 
 
 def route_after_review(

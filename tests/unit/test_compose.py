@@ -248,7 +248,8 @@ def test_schemas_of_different_requests_are_different_models() -> None:
 @pytest.mark.parametrize(
     ("text", "locale", "repaired"),
     [
-        ("让你在任何环境下都能保持完美温度", "zh", "让你在任何环境下都能保持理想温度"),
+        ("让你的每个早晨都保持完美温度", "zh", "让你的每个早晨都保持理想温度"),
+        ("钛合金保温杯让你体验前所未有的温暖", "zh", "钛合金保温杯让你体验不一样的温暖"),  # the 1.5B's, from an eval
         ("国家级品质，暖手又暖心", "zh", "暖手又暖心"),  # no plain word for it: its clause goes
         ("Best beans for slow mornings", "en", "Great beans for slow mornings"),
         ("Our exclusive blend, roasted this week", "en", "Our special blend, roasted this week"),

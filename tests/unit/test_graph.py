@@ -355,6 +355,21 @@ def test_a_blocked_clause_is_taken_out_before_a_rewrite_is_spent(services: Servi
     assert [r.verdict for r in result.reviews][:2] == ["BLOCK", "PASS"], "the original's review stays on record"
 
 
+def test_a_repair_that_left_the_facts_alone_gives_way_to_a_sibling_that_passed(services: Services) -> None:
+    def two(schema: type[BaseModel]) -> dict[str, Any]:
+        answer = good_slots(schema)
+        good = answer["variants"][0]
+        blocked = good | {"line": good["focus"] + "国家级品质"}  # its fix keeps the facts alone: no product named
+        answer["variants"] = [blocked, good]
+        return answer
+
+    writer(services).script("SlotBatch", default=two)
+    result = run_one("u-zh-1", make_campaign(), context(services, copy_mode="slots", n_variants=2))
+    message = result.message
+    assert message is not None and message.source == "llm" and not message.variant_id.endswith("-fix")
+    assert "陪你通勤路上捧一杯热的" in message.body
+
+
 def test_slot_copy_no_repair_can_fix_is_rewritten_then_falls_back(services: Services) -> None:
     def national(schema: type[BaseModel]) -> dict[str, Any]:
         answer = good_slots(schema)

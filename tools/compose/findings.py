@@ -50,11 +50,11 @@ def repair_from_findings(draft: Draft, blocking: Sequence[Violation], protected:
             if fixed is None:
                 return None
             body = fixed
-    if draft.channel == "sms" and not _has_own_words(body, protected):  # an SMS shows no title: nothing left
+    if draft.channel == "sms" and not has_own_words(body, protected):  # an SMS shows no title: nothing left
         return None
     return draft.model_copy(update={"title": title, "body": body, "variant_id": f"{draft.variant_id}-fix"})
 
 
-def _has_own_words(body: str, protected: Sequence[str]) -> bool:
+def has_own_words(body: str, protected: Sequence[str]) -> bool:
     """Whether any clause of the body is the model's, not a rendered fact."""
     return any(c.strip(_ENDS + "。.!?！？") and not any(p in c for p in protected if p) for c in _CLAUSE.split(body))
