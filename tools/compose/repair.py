@@ -26,7 +26,7 @@ _DANGLING_EN = re.compile(
     r"(?:\s+(?:a|about|an|and|any|are|as|at|by|each|enjoy|even|every|for|fresh|from|get|have|in|into|is|its|just|like|more|"
     r"most|my|new|of|on|or|our|rich|smooth|so|some|such|than|that|the|their|these|this|those|to|up|very|we|"
     r"where|which|while|with|your|looking|prefer|prefers|want|wants|need|needs|seeking|searching|craving|who|whom|"
-    r"whose)|\s+(?:a|an|the|your|our|my|their|this)\s+(?:bold|cold|daily|delicious|favou?rite|full|good|great|hot|"
+    r"whose|provides|offers|gives|brings|delivers)|\s+(?:a|an|the|your|our|my|their|this)\s+(?:bold|cold|daily|delicious|favou?rite|full|good|great|hot|"
     r"light|little|new|nice|perfect|quick|refreshing|rich|smooth|special|strong|warm))+$",
     re.IGNORECASE,
 )
@@ -187,12 +187,12 @@ def campaign_hook(campaign_name: str, locale: Locale, max_length: int, neutral: 
 
 _OFFER_TALK_EN = re.compile(
     r"\b(?:price[sd]?|pricing|dollars?|bucks|yuan|rmb|costs?|discounts?|save|saving|savings|cheap(?:er|est)?|"
-    r"free|percent|on sale|(?:at|for) (?:just|only)|up to(?= (?:with|off|on|for|at|in)\b|\W*$))\b",
+    r"free|percent|on sale|(?:at|for|now) (?:just|only)|up to(?= (?:with|off|on|for|at|in)\b|\W*$))\b",
     re.IGNORECASE,
 )
 """Price and discount words: the offer is rendered from data, so an English slot that talks money ("a price of
 only X dollars") states what the data does not; where the grammar kept the number out, its frame is left
-("up to with our offer", "at just ouch", "on sale at today"). The Chinese grammar cannot write them at all
+("up to with our offer", "at just ouch", "on sale at today", "now only of an hour"). The Chinese grammar cannot write them at all
 (价 元 折 减 惠)."""
 
 
