@@ -192,8 +192,8 @@ _OFFER_TALK_EN = re.compile(
 )
 """Price and discount words: the offer is rendered from data, so an English slot that talks money ("a price of
 only X dollars") states what the data does not; where the grammar kept the number out, its frame is left
-("up to with our offer", "at just ouch", "on sale at today", "now only of an hour"). The Chinese grammar cannot write them at all
-(价 元 折 减 惠)."""
+("up to with our offer", "at just ouch", "on sale at today", "now only of an hour"). The Chinese grammar cannot
+write them at all (价 元 折 减 惠)."""
 
 
 def drop_offer_talk(text: str, locale: Locale) -> str:
