@@ -109,7 +109,9 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
         hook_instead = campaign_hook(campaign.name, locale, limits[0], NEUTRAL_HOOK[locale])
         seasons = seasons_in_time(ctx.now.date(), focus, locale)
         repaired = [
-            repair_slots(slots, locale, limits, cut_at, hook_instead, shown, seasons, facts.item_titles)
+            repair_slots(
+                slots, locale, limits, cut_at, hook_instead, shown, seasons, facts.item_titles, facts.categories
+            )
             for slots in slots_of(batch, focus)[: ctx.n_variants]
         ]
         kept = repaired if ctx.exact_variants else most_own_words(repaired, hook_instead)

@@ -628,3 +628,14 @@ def test_a_clause_claiming_an_effect_the_catalog_does_not_state_is_dropped() -> 
     english = Slots(hook="Boost your immune system", line="Titanium Thermos keeps tea hot", focus="Titanium Thermos")
     fixed = repair_slots(english, "en", (40, 60), (60, 90), hook_instead="Thermos week", titles=titles)
     assert (fixed.hook, fixed.line) == ("Thermos week", "Titanium Thermos keeps tea hot")
+
+
+def test_a_clause_giving_the_product_another_item_s_feature_is_dropped() -> None:
+    titles = ("钛合金保温杯 400ml", "智能测温保温杯 温度显示", "焖烧杯 便携饭盒 750ml")
+    slots = Slots(
+        hook="冬天出门也要热乎乎", line="钛合金保温杯，温度显示功能让你随时掌控，轻巧好带", focus="钛合金保温杯"
+    )
+    repaired = repair_slots(slots, "zh", (16, 36), (24, 54), "保温杯专场", titles=titles, nouns=("保温杯",))
+    assert repaired.line == "钛合金保温杯，轻巧好带"
+    own = slots.model_copy(update={"line": "智能测温保温杯，温度显示功能让你随时掌控", "focus": "智能测温保温杯"})
+    assert repair_slots(own, "zh", (16, 36), (24, 54), "保温杯专场", titles=titles, nouns=("保温杯",)).line == own.line

@@ -7,14 +7,14 @@ import re
 
 from tools.compliance.textutil import has_cjk
 
-_SIZE_TAIL = re.compile(r"\s*\d+(?:\.\d+)?\s*[^\d\s]*(?:\s+[a-z]+)?$", re.IGNORECASE)
+SIZE_TAIL = re.compile(r"\s*\d+(?:\.\d+)?\s*[^\d\s]*(?:\s+[a-z]+)?$", re.IGNORECASE)
 """A trailing size or count: 500ml, 1kg, 20包, "20 bags"."""
 
 
 @functools.cache
 def product_nouns(titles: tuple[str, ...], *, cjk: bool) -> tuple[str, ...]:
     """Titles in one script without their size or count (真空保温杯500ml -> 真空保温杯), longest first."""
-    nouns = {_SIZE_TAIL.sub("", t).strip() for t in titles if has_cjk(t) == cjk}
+    nouns = {SIZE_TAIL.sub("", t).strip() for t in titles if has_cjk(t) == cjk}
     return tuple(sorted((n for n in nouns if n), key=len, reverse=True))
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from domain.channels import Locale
 from domain.review import Violation
-from tools.compliance.claims_attributes import check_attributes
+from tools.compliance.claims_attributes import check_attributes, check_borrowed_features
 from tools.compliance.claims_dates import check_dates
 from tools.compliance.claims_efficacy import check_efficacy
 from tools.compliance.claims_money import check_money
@@ -53,6 +53,7 @@ def find_claims(
         *check_money(text, folded, facts, locale, claimed, stated=threshold_stated),
         *check_scope(text, folded, facts, locale),
         *check_attributes(text, masked, facts, locale),
+        *check_borrowed_features(masked, facts),
         *check_names(text, masked, facts, fixed),
         *check_efficacy(text, masked, facts, claimed),
     ]

@@ -14,7 +14,7 @@ import re
 
 from domain.channels import Locale
 from domain.review import Violation
-from tools.compliance.catalog_terms import en_stem, product_nouns
+from tools.compliance.catalog_terms import SIZE_TAIL, en_stem, product_nouns
 from tools.compliance.claim_finding import claim_violation
 from tools.compliance.facts import OfferFacts
 from tools.compliance.textutil import has_cjk
@@ -89,4 +89,60 @@ def check_attributes(text: str, folded: str, facts: OfferFacts, locale: Locale) 
             message = f"“{span}” does not match the catalog: {' / '.join(titles)}."
             hint = f"Remove “{span}” or name the product as the catalog does: {titles[0]}."
             found.append(claim_violation("CLAIM_ATTRIBUTE", span, message, hint, _CITATION))
+    return found
+
+
+_SPEC_SEGMENT = re.compile(r"[\dA-Za-z.+%]+[\u4e00-\u9fff]{0,2}")
+"""A title segment that is a size or count (500ml, 1.5L, 30片, SPF50+), not a feature."""
+_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+
+
+def _features(title: str, nouns: tuple[str, ...]) -> tuple[str, frozenset[str]]:
+    """(product name, its feature words) of a Chinese title.
+
+    智能测温保温杯 温度显示 → (智能测温保温杯, {智能测温, 温度显示}): the features are the title's other
+    segments and what stands before the category noun in its first one.
+    """
+    segments = [s for s in title.split() if has_cjk(s) and not _SPEC_SEGMENT.fullmatch(s)]
+    if not segments:
+        return "", frozenset()
+    name, features = SIZE_TAIL.sub("", segments[0]), set(segments[1:])  # 真空保温杯500ml → 真空保温杯
+    noun = next((n for n in nouns if name.endswith(n) and len(name) > len(n)), None)
+    if noun and len(name) - len(noun) >= 2:
+        features.add(name[: -len(noun)])
+    return name, frozenset(f for f in features if len(f) >= 2)
+
+
+def borrowed_features(text: str, titles: tuple[str, ...], nouns: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """(feature, product it was said of, product that has it) for each sentence naming one product.
+
+    A small model told about the customer's 智能测温保温杯 wrote 「钛合金保温杯温度显示功能让你随时掌控」: a feature
+    of one catalog item said of another. Only whole feature words of a title are judged (温度显示, 便携饭盒).
+    """
+    products = dict(_features(t, nouns) for t in titles if has_cjk(t))
+    products.pop("", None)
+    found = []
+    for sentence in _SENTENCE.findall(text):
+        named = {p for p in products if p in sentence}
+        named = {p for p in named if not any(p != q and p in q for q in named)}  # 保温杯 inside 钛合金保温杯
+        if len(named) != 1:
+            continue
+        (product,) = named
+        own = products[product] | {product}
+        for other, features in products.items():
+            for feature in features:
+                if other != product and feature in sentence and not any(feature in o for o in own):
+                    found.append((feature, product, other))
+    return found
+
+
+def check_borrowed_features(text: str, facts: OfferFacts) -> list[Violation]:
+    """Flag a feature of one in-scope catalog item said of another (温度显示 of the 钛合金保温杯)."""
+    zh_titles = tuple(t for t in facts.item_titles if has_cjk(t))
+    nouns = tuple(sorted((c for c in facts.categories if has_cjk(c)), key=len, reverse=True))
+    found = []
+    for feature, product, other in borrowed_features(text, zh_titles, nouns):
+        message = f"“{feature}” is a feature of {other}, not of {product}, in the catalog."
+        hint = f"Remove “{feature}”; say only what the catalog says of {product}."
+        found.append(claim_violation("CLAIM_ATTRIBUTE", feature, message, hint, _CITATION))
     return found

@@ -17,6 +17,7 @@ from typing import cast
 from domain.channels import Locale
 from prompts.phrases import phrase_table
 from tools.compliance.absolute_terms import find_absolute_terms
+from tools.compliance.claims_attributes import borrowed_features
 from tools.compliance.claims_efficacy import unstated_effects
 from tools.compliance.textutil import fold, has_cjk
 from tools.compose.slots import Slots
@@ -27,7 +28,8 @@ _DANGLING_EN = re.compile(
     r"most|my|new|of|on|or|our|rich|smooth|so|some|such|than|that|the|their|these|this|those|to|up|very|we|"
     r"where|which|while|with|your|looking|prefer|prefers|want|wants|need|needs|seeking|searching|craving|who|whom|"
     r"whose|provides|offers|gives|brings|delivers)|\s+(?:a|an|the|your|our|my|their|this)\s+(?:bold|cold|daily|delicious|favou?rite|full|good|great|hot|"
-    r"light|little|new|nice|perfect|quick|refreshing|rich|smooth|special|strong|warm))+$",
+    r"light|little|new|nice|perfect|quick|refreshing|rich|smooth|special|strong|warm|versatile|durable|convenient|"
+    r"stylish|practical|cozy|comfortable|essential|premium|healthy|sleek|fantastic|wonderful|amazing|delightful))+$",
     re.IGNORECASE,
 )
 """Words an English sentence cannot end on: function words, the verbs and adjectives the model was about to
@@ -187,13 +189,13 @@ def campaign_hook(campaign_name: str, locale: Locale, max_length: int, neutral: 
 
 _OFFER_TALK_EN = re.compile(
     r"\b(?:price[sd]?|pricing|dollars?|bucks|yuan|rmb|costs?|discounts?|save|saving|savings|cheap(?:er|est)?|"
-    r"free|percent|on sale|(?:at|for|now) (?:just|only)|up to(?= (?:with|off|on|for|at|in)\b|\W*$))\b",
+    r"free|percent|on sale|(?:at|for|now) (?:just|only)|for up to|up to(?= (?:with|off|on|for|at|in)\b|\W*$))\b",
     re.IGNORECASE,
 )
 """Price and discount words: the offer is rendered from data, so an English slot that talks money ("a price of
 only X dollars") states what the data does not; where the grammar kept the number out, its frame is left
-("up to with our offer", "at just ouch", "on sale at today", "now only of an hour"). The Chinese grammar cannot
-write them at all (价 元 折 减 惠)."""
+("up to with our offer", "at just ouch", "on sale at today", "now only of an hour", "warm for up to iced tea").
+The Chinese grammar cannot write them at all (价 元 折 减 惠)."""
 
 
 def drop_offer_talk(text: str, locale: Locale) -> str:
@@ -255,6 +257,18 @@ def drop_off_season(text: str, locale: Locale, allowed: frozenset[str]) -> str:
     The prompt used to name the season instead; the 1.5B then opened 95 % of its messages with it (秋日来临).
     """
     kept = [c for c in _clauses(text, locale) if seasons_named(c, locale) <= allowed]
+    return "".join(kept).strip(" ,，、")
+
+
+def drop_borrowed_features(lead: str, text: str, titles: Sequence[str], nouns: Sequence[str]) -> str:
+    """`text`, the rest of a line that opens with `lead`, without clauses that give it another item's feature.
+
+    A customer who viewed the 智能测温保温杯 got 「钛合金保温杯温度显示功能让你随时掌控」: the clause goes.
+    """
+    if not lead:
+        return text
+    zh_titles, zh_nouns = tuple(t for t in titles if has_cjk(t)), tuple(nouns)
+    kept = [c for c in _clauses(text, "zh") if not borrowed_features(lead + c, zh_titles, zh_nouns)]
     return "".join(kept).strip(" ,，、")
 
 
@@ -321,6 +335,7 @@ def repair_slots(
     shown: Sequence[str] = (),
     seasons: frozenset[str] = frozenset(SEASONS),
     titles: Sequence[str] = (),
+    nouns: Sequence[str] = (),
 ) -> Slots:
     """The slots as they will be rendered: fit to their rooms, copied or restricted words taken out.
 
@@ -329,7 +344,8 @@ def repair_slots(
     `hook_instead` replaces a hook with no whole clause that fits (campaign_hook); `shown` are the exemplar
     lines the prompt showed, whose words are another product's and must not be copied; `seasons` those the
     copy may name (`seasons_in_time`); `titles` the in-scope catalog titles, the only evidence for an effect
-    on the body or on health (claims_efficacy).
+    on the body or on health (claims_efficacy) and for which item has which feature, `nouns` the campaign's
+    category words in them (保温杯 of 智能测温保温杯).
     """
     # The catalog's name that leads the line (slots.led_line_pattern) is a fact: repair works on what follows.
     lead, joint, line = _split_lead(slots, locale)
@@ -345,6 +361,8 @@ def repair_slots(
 
     hook = fit_to_room(dropped(slots.hook), locale, rooms[0])
     kept, tail_room = dropped(line), rooms[1] - len(lead) - len(joint)
+    if locale == "zh":
+        kept = drop_borrowed_features(lead, kept, titles, nouns)
     if lead and cut_mid_phrase(line, locale, bounds[1]) and kept.endswith(line[-6:]):
         tail_room = min(tail_room, len(kept) - 1)  # the grammar stopped it mid-phrase: back to a whole one
     tail = fit_to_room(kept, locale, tail_room) or ""
