@@ -639,3 +639,16 @@ def test_a_clause_giving_the_product_another_item_s_feature_is_dropped() -> None
     assert repaired.line == "钛合金保温杯，轻巧好带"
     own = slots.model_copy(update={"line": "智能测温保温杯，温度显示功能让你随时掌控", "focus": "智能测温保温杯"})
     assert repair_slots(own, "zh", (16, 36), (24, 54), "保温杯专场", titles=titles, nouns=("保温杯",)).line == own.line
+
+
+def test_chinese_price_frames_the_grammar_left_writable_go() -> None:
+    text = "保温杯专场活动，享超值低至每杯仅售原装款的低配版，暖手又暖心"  # the 1.5B's, numbers kept out
+    assert drop_offer_talk(text, "zh") == "保温杯专场活动，暖手又暖心"
+    assert drop_offer_talk("只要你喜欢，天天带着它", "zh") == "只要你喜欢，天天带着它"
+
+
+def test_a_material_the_product_s_title_lacks_is_dropped_from_its_line() -> None:
+    titles = ("钛合金保温杯 400ml", "316不锈钢保温杯 500ml")
+    slots = Slots(hook="冬天出门也要热乎乎", line="钛合金保温杯，超厚的不锈钢材质，轻巧好带", focus="钛合金保温杯")
+    repaired = repair_slots(slots, "zh", (16, 36), (24, 54), "保温杯专场", titles=titles, nouns=("保温杯",))
+    assert repaired.line == "钛合金保温杯，轻巧好带"

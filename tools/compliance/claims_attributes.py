@@ -95,6 +95,7 @@ def check_attributes(text: str, folded: str, facts: OfferFacts, locale: Locale) 
 _SPEC_SEGMENT = re.compile(r"[\dA-Za-z.+%]+[\u4e00-\u9fff]{0,2}")
 """A title segment that is a size or count (500ml, 1.5L, 30片, SPF50+), not a feature."""
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+_MATERIAL = re.compile(r"[钛铝锌镁铜金银镍铁]{1,2}合金|不锈钢|陶瓷|玻璃|塑料|硅胶|骨瓷|紫砂|实木|木质|竹制|纯铜")
 
 
 def _features(title: str, nouns: tuple[str, ...]) -> tuple[str, frozenset[str]]:
@@ -133,6 +134,11 @@ def borrowed_features(text: str, titles: tuple[str, ...], nouns: tuple[str, ...]
             for feature in features:
                 if other != product and feature in sentence and not any(feature in o for o in own):
                     found.append((feature, product, other))
+        # A material is a closed word class: any the product's own title lacks was borrowed or invented
+        # (「钛合金保温杯，超厚的不锈钢材质」).
+        for m in _MATERIAL.finditer(sentence):
+            if not any(m[0] in o for o in own) and not any(m[0] == f for f, _, _ in found):
+                found.append((m[0], product, "no catalog title of it"))
     return found
 
 
@@ -142,7 +148,7 @@ def check_borrowed_features(text: str, facts: OfferFacts) -> list[Violation]:
     nouns = tuple(sorted((c for c in facts.categories if has_cjk(c)), key=len, reverse=True))
     found = []
     for feature, product, other in borrowed_features(text, zh_titles, nouns):
-        message = f"“{feature}” is a feature of {other}, not of {product}, in the catalog."
+        message = f"“{feature}” is said of {product}, but the catalog gives it to {other}."
         hint = f"Remove “{feature}”; say only what the catalog says of {product}."
         found.append(claim_violation("CLAIM_ATTRIBUTE", feature, message, hint, _CITATION))
     return found

@@ -198,11 +198,15 @@ only X dollars") states what the data does not; where the grammar kept the numbe
 The Chinese grammar cannot write them at all (价 元 折 减 惠)."""
 
 
+_OFFER_TALK_ZH = re.compile(r"低至|仅售|仅需|只需|特价|超值|便宜|划算|原价|白菜|秒杀|清仓")
+"""Price words the Chinese grammar's banned ideographs (价 元 折 减 惠) leave writable: with the number kept out,
+only their frame is left (「享超值低至每杯仅售原装款的低配版」)."""
+
+
 def drop_offer_talk(text: str, locale: Locale) -> str:
-    """`text` without the English clauses that talk about prices or discounts."""
-    if locale != "en":
-        return text
-    return "".join(c for c in _clauses(text, locale) if not _OFFER_TALK_EN.search(c)).strip(" ,")
+    """`text` without the clauses that talk about prices or discounts (the offer is rendered from data)."""
+    talk = _OFFER_TALK_EN if locale == "en" else _OFFER_TALK_ZH
+    return "".join(c for c in _clauses(text, locale) if not talk.search(c)).strip(" ,，、")
 
 
 def drop_copied(text: str, shown: Sequence[str], locale: Locale) -> str:
