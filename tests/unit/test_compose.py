@@ -579,7 +579,7 @@ def test_a_tail_the_grammar_stopped_mid_phrase_goes_back_to_a_whole_phrase() -> 
     kept = repair_slots(whole, "en", (40, 100), (60, tail + 20), hook_instead="Coffee Week")
     assert kept.line == whole.line  # it ended before the grammar's bound on a whole phrase: as written
     # Ended by the model itself without its object (the 1.5B: "for anyone looking", "for those who prefer").
-    for ending in ("for those looking", "for those who prefer", "for those who enjoy a strong"):
+    for ending in ("for those looking", "for those who prefer", "for those who enjoy a strong", "when you wake"):
         stopped = slots.model_copy(update={"line": f"{name} are our top pick {ending}"})
         line = repair_slots(stopped, "en", (40, 100), (60, tail + 20), hook_instead="Coffee Week").line
         assert line == f"{name} are our top pick", ending

@@ -27,15 +27,16 @@ _DANGLING_EN = re.compile(
     r"(?:\s+(?:a|about|an|and|any|are|as|at|by|each|enjoy|even|every|for|fresh|from|get|have|in|into|is|its|just|like|more|"
     r"most|my|new|of|on|or|our|rich|smooth|so|some|such|than|that|the|their|these|this|those|to|up|very|we|"
     r"where|which|while|with|your|looking|prefer|prefers|want|wants|need|needs|seeking|searching|craving|who|whom|"
-    r"whose|provides|offers|gives|brings|delivers)|\s+(?:a|an|the|your|our|my|their|this)\s+(?:bold|cold|daily|delicious|favou?rite|full|good|great|hot|"
-    r"light|little|new|nice|perfect|quick|refreshing|rich|smooth|special|strong|warm|versatile|durable|convenient|"
-    r"stylish|practical|cozy|comfortable|essential|premium|healthy|sleek|fantastic|wonderful|amazing|delightful))+$",
+    r"whose|provides|offers|gives|brings|delivers)|\s+(?:a|an|the|your|our|my|their|this)\s+(?:bold|cold|daily|"
+    r"delicious|favou?rite|full|good|great|hot|light|little|new|nice|perfect|quick|refreshing|rich|smooth|special|strong|warm|versatile|durable|convenient|"
+    r"stylish|practical|cozy|comfortable|essential|premium|healthy|sleek|fantastic|wonderful|amazing|delightful|simple|"
+    r"easy|tasty|relaxing)|\s+(?:what|when|if|that|where|how)\s+you(?:\s+[a-z]+)?)+$",
     re.IGNORECASE,
 )
 """Words an English sentence cannot end on: function words, the verbs and adjectives the model was about to
 follow with the offer or a noun when the grammar or the room stopped it ("... and enjoy", "with fresh"), verbs
-left without their object ("for anyone looking", "for those who prefer") and a noun phrase cut before its noun
-("for those who enjoy a strong")."""
+left without their object ("for anyone looking", "for those who prefer"), a noun phrase cut before its noun
+("for those who enjoy a strong") and a clause opened on "you" ("is just what you", "the feeling when you wake")."""
 COPIED_RUN: dict[Locale, int] = {"zh": 8, "en": 24}
 """A run this long shared with a shown exemplar is copied, not inspired: the exemplar is another product's."""
 MIN_KEPT: dict[Locale, int] = {"zh": 4, "en": 12}
@@ -86,7 +87,7 @@ def fit_to_room(text: str, locale: Locale, room: int) -> str | None:
     """
     text = " ".join(text.split())
     if locale == "en":
-        text = _DANGLING_EN.sub("", text).rstrip(_CLAUSE_END[locale] + " ")
+        text = _DANGLING_EN.sub("", text).rstrip(_CLAUSE_END[locale] + " -–—")  # a dash left open ("Beans - Enjoy a")
     if len(text) <= room:
         return _close_open_clause(text, locale) if text else text
     ends = [i for i, ch in enumerate(text[: room + 1]) if ch in _CLAUSE_END[locale] and i >= MIN_KEPT[locale]]
