@@ -652,3 +652,10 @@ def test_a_material_the_product_s_title_lacks_is_dropped_from_its_line() -> None
     slots = Slots(hook="冬天出门也要热乎乎", line="钛合金保温杯，超厚的不锈钢材质，轻巧好带", focus="钛合金保温杯")
     repaired = repair_slots(slots, "zh", (16, 36), (24, 54), "保温杯专场", titles=titles, nouns=("保温杯",))
     assert repaired.line == "钛合金保温杯，轻巧好带"
+
+
+def test_a_feature_is_judged_under_the_name_copy_uses() -> None:
+    titles = ("316不锈钢保温杯 500ml", "智能测温保温杯 温度显示")
+    slots = Slots(hook="冬天出门也要热乎乎", line="不锈钢保温杯，温度显示，轻巧好带", focus="不锈钢保温杯")
+    repaired = repair_slots(slots, "zh", (16, 36), (24, 54), "保温杯专场", titles=titles, nouns=("保温杯",))
+    assert repaired.line == "不锈钢保温杯，轻巧好带"

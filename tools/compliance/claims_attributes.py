@@ -94,6 +94,7 @@ def check_attributes(text: str, folded: str, facts: OfferFacts, locale: Locale) 
 
 _SPEC_SEGMENT = re.compile(r"[\dA-Za-z.+%]+[\u4e00-\u9fff]{0,2}")
 """A title segment that is a size or count (500ml, 1.5L, 30片, SPF50+), not a feature."""
+_SPEC_PREFIX = re.compile(r"^[\dA-Za-z.+%]+")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 _MATERIAL = re.compile(r"[钛铝锌镁铜金银镍铁]{1,2}合金|不锈钢|陶瓷|玻璃|塑料|硅胶|骨瓷|紫砂|实木|木质|竹制|纯铜")
 
@@ -107,7 +108,8 @@ def _features(title: str, nouns: tuple[str, ...]) -> tuple[str, frozenset[str]]:
     segments = [s for s in title.split() if has_cjk(s) and not _SPEC_SEGMENT.fullmatch(s)]
     if not segments:
         return "", frozenset()
-    name, features = SIZE_TAIL.sub("", segments[0]), set(segments[1:])  # 真空保温杯500ml → 真空保温杯
+    sized = SIZE_TAIL.sub("", segments[0])  # 真空保温杯500ml → 真空保温杯 (316不锈钢保温杯 is no size: kept)
+    name, features = sized if has_cjk(sized) else segments[0], set(segments[1:])
     noun = next((n for n in nouns if name.endswith(n) and len(name) > len(n)), None)
     if noun and len(name) - len(noun) >= 2:
         features.add(name[: -len(noun)])
@@ -122,6 +124,10 @@ def borrowed_features(text: str, titles: tuple[str, ...], nouns: tuple[str, ...]
     """
     products = dict(_features(t, nouns) for t in titles if has_cjk(t))
     products.pop("", None)
+    for name, features in list(products.items()):  # copy names 316不锈钢保温杯 as 不锈钢保温杯 (focus.short_name)
+        bare = _SPEC_PREFIX.sub("", name)
+        if bare != name and has_cjk(bare):
+            products.setdefault(bare, features)
     found = []
     for sentence in _SENTENCE.findall(text):
         named = {p for p in products if p in sentence}
