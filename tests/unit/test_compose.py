@@ -579,7 +579,14 @@ def test_a_tail_the_grammar_stopped_mid_phrase_goes_back_to_a_whole_phrase() -> 
     kept = repair_slots(whole, "en", (40, 100), (60, tail + 20), hook_instead="Coffee Week")
     assert kept.line == whole.line  # it ended before the grammar's bound on a whole phrase: as written
     # Ended by the model itself without its object (the 1.5B: "for anyone looking", "for those who prefer").
-    for ending in ("for those looking", "for those who prefer", "for those who enjoy a strong", "when you wake"):
+    endings = (
+        "for those looking",
+        "for those who prefer",
+        "for those who enjoy a strong",
+        "when you wake",
+        "with a smoother",
+    )
+    for ending in endings:
         stopped = slots.model_copy(update={"line": f"{name} are our top pick {ending}"})
         line = repair_slots(stopped, "en", (40, 100), (60, tail + 20), hook_instead="Coffee Week").line
         assert line == f"{name} are our top pick", ending
@@ -659,3 +666,25 @@ def test_a_feature_is_judged_under_the_name_copy_uses() -> None:
     slots = Slots(hook="冬天出门也要热乎乎", line="不锈钢保温杯，温度显示，轻巧好带", focus="不锈钢保温杯")
     repaired = repair_slots(slots, "zh", (16, 36), (24, 54), "保温杯专场", titles=titles, nouns=("保温杯",))
     assert repaired.line == "不锈钢保温杯，轻巧好带"
+
+
+def test_english_words_cut_to_a_letter_go_back_to_a_whole_phrase() -> None:
+    cut = "Try it with our Gooseneck Kettle Set to make the most o"  # the chat page's preview, 1.5B
+    assert fit_to_room(cut, "en", 100) == "Try it with our Gooseneck Kettle Set"
+
+
+def test_a_hook_names_the_product_the_message_is_about() -> None:
+    model = slot_batch_model("zh", ["钛合金保温杯", "不锈钢保温杯", "保温杯"], hook_max=16, line_max=30, n_variants=1)
+    names = ["钛合金保温杯", "不锈钢保温杯", "保温杯"]
+    batch = model.model_validate(
+        {
+            "variants": [
+                {"hook": "钛合金保温杯，时尚又实用", "line": "不锈钢保温杯，耐热又耐用", "focus": "钛合金保温杯"}
+            ]
+        }
+    )
+    assert [(s.hook, s.focus) for s in slots_of(batch, names)] == [("不锈钢保温杯，时尚又实用", "不锈钢保温杯")]
+    general = model.model_validate(
+        {"variants": [{"hook": "快去购买钛合金保温杯吧", "line": "保温杯陪你过冬天", "focus": "保温杯"}]}
+    )
+    assert slots_of(general, names)[0].hook == "快去购买钛合金保温杯吧"  # the category covers it: kept

@@ -27,16 +27,18 @@ _DANGLING_EN = re.compile(
     r"(?:\s+(?:a|about|an|and|any|are|as|at|by|each|enjoy|even|every|for|fresh|from|get|have|in|into|is|its|just|like|more|"
     r"most|my|new|of|on|or|our|rich|smooth|so|some|such|than|that|the|their|these|this|those|to|up|very|we|"
     r"where|which|while|with|your|looking|prefer|prefers|want|wants|need|needs|seeking|searching|craving|who|whom|"
-    r"whose|provides|offers|gives|brings|delivers)|\s+(?:a|an|the|your|our|my|their|this)\s+(?:bold|cold|daily|"
+    r"whose|provides|offers|gives|brings|delivers|make|makes)|\s+(?:a|an|the|your|our|my|their|this)\s+(?:bold|cold|daily|"
     r"delicious|favou?rite|full|good|great|hot|light|little|new|nice|perfect|quick|refreshing|rich|smooth|special|strong|warm|versatile|durable|convenient|"
     r"stylish|practical|cozy|comfortable|essential|premium|healthy|sleek|fantastic|wonderful|amazing|delightful|simple|"
-    r"easy|tasty|relaxing)|\s+(?:what|when|if|that|where|how)\s+you(?:\s+[a-z]+)?)+$",
+    r"easy|tasty|relaxing|deep|smoother|richer|bolder|better|deeper|stronger|fresher|warmer)|"
+    r"\s+(?:what|when|if|that|where|how)\s+you(?:\s+[a-z]+)?|\s+[b-hj-z])+$",
     re.IGNORECASE,
 )
 """Words an English sentence cannot end on: function words, the verbs and adjectives the model was about to
 follow with the offer or a noun when the grammar or the room stopped it ("... and enjoy", "with fresh"), verbs
 left without their object ("for anyone looking", "for those who prefer"), a noun phrase cut before its noun
-("for those who enjoy a strong") and a clause opened on "you" ("is just what you", "the feeling when you wake")."""
+("for those who enjoy a strong", "offers a smoother"), a clause opened on "you" ("is just what you", "the feeling
+when you wake") and a word cut to one letter ("to make the most o")."""
 COPIED_RUN: dict[Locale, int] = {"zh": 8, "en": 24}
 """A run this long shared with a shown exemplar is copied, not inspired: the exemplar is another product's."""
 MIN_KEPT: dict[Locale, int] = {"zh": 4, "en": 12}

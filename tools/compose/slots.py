@@ -166,4 +166,17 @@ def slots_of(batch: BaseModel, focus: list[str] | None = None) -> list[Slots]:
     variants = [Slots.model_validate(v.model_dump()) for v in getattr(batch, "variants", [])]
     if focus is None:
         return variants
-    return [s.model_copy(update={"focus": lead_of(s.line, focus) or s.focus}) for s in variants]
+    led = [s.model_copy(update={"focus": lead_of(s.line, focus) or s.focus}) for s in variants]
+    return [s.model_copy(update={"hook": one_product_hook(s.hook, s.focus, focus)}) for s in led]
+
+
+def one_product_hook(hook: str, about: str, names: list[str]) -> str:
+    """The hook with another product's name swapped for the one the message is about.
+
+    The chat page showed 「钛合金保温杯，让你的生活更加美好」 over 「不锈钢保温杯满300减50」: two catalog names, one
+    message. A name more or less specific than `about` (保温杯 and 钛合金保温杯) is the same product line: kept.
+    """
+    for name in sorted(names, key=len, reverse=True):
+        if name and name in hook and name not in about and about not in name:
+            return hook.replace(name, about)
+    return hook
