@@ -688,3 +688,9 @@ def test_a_hook_names_the_product_the_message_is_about() -> None:
         {"variants": [{"hook": "快去购买钛合金保温杯吧", "line": "保温杯陪你过冬天", "focus": "保温杯"}]}
     )
     assert slots_of(general, names)[0].hook == "快去购买钛合金保温杯吧"  # the category covers it: kept
+
+
+def test_a_chinese_clause_cut_after_its_modal_is_dropped() -> None:
+    line = "牛仔布浅蓝色上衣，拼接口袋纽扣设计，让你在休闲风中也能"  # AdvertiseGen row, 1.5B
+    slots = Slots(hook="时尚与实用兼具", line=line, focus="牛仔布浅蓝色上衣")
+    assert repair_slots(slots, "zh", (16, 36), (24, 54), "上衣专场").line == "牛仔布浅蓝色上衣，拼接口袋纽扣设计"

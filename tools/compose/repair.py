@@ -55,8 +55,9 @@ _UNPAIRED_ZH = re.compile(r"(?:不仅|不但|不只)(?!.*(?:而且|还|也|更))
 (「它不仅让你拥有自信」 → 「它让你拥有自信」)."""
 
 
-_DANGLING_ZH = re.compile(r"[让使令把被给对为从向和与及或跟同往在将更很并]$")
-"""Characters a Chinese clause cannot end on: it was cut before its object (「…拼色设计的半裙，让」)."""
+_DANGLING_ZH = re.compile(r"[让使令把被给对为从向和与及或跟同往在将更很并能]$")
+"""Characters a Chinese clause cannot end on: it was cut before its object (「…拼色设计的半裙，让」) or its verb
+(「让你在休闲风中也能」)."""
 
 
 def _left_open(clause: str, locale: Locale) -> bool:
