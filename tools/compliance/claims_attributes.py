@@ -10,6 +10,7 @@ alone. Catalog titles are the only source of attributes we have.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from domain.channels import Locale
@@ -24,9 +25,9 @@ _CITATION = (
     "PRC Advertising Law Art. 8 and Art. 28: a product's material, size and other qualities must be stated truly"
 )
 _CAP = r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>ml|毫升|l|升|kg|千克|公斤|g|克|oz)(?![a-z])"
+_ZH_MATERIALS = r"[钛铝锌镁铜金银镍铁]{1,2}合金|不锈钢|陶瓷|玻璃|塑料|硅胶|骨瓷|紫砂|实木|木质|竹制|纯铜"
 _ZH = re.compile(
-    rf"{_CAP}|[钛铝锌镁铜金银镍铁]{{1,2}}合金|不锈钢|陶瓷|玻璃|塑料|硅胶|骨瓷|紫砂|实木|木质|竹制|纯铜"
-    r"|[红橙黄绿青蓝紫黑白灰粉棕金银]色|粉红|玫瑰金|香槟金",
+    rf"{_CAP}|{_ZH_MATERIALS}|[红橙黄绿青蓝紫黑白灰粉棕金银]色|粉红|玫瑰金|香槟金",
     _I,
 )
 _EN = re.compile(
@@ -96,7 +97,7 @@ _SPEC_SEGMENT = re.compile(r"[\dA-Za-z.+%]+[\u4e00-\u9fff]{0,2}")
 """A title segment that is a size or count (500ml, 1.5L, 30片, SPF50+), not a feature."""
 _SPEC_PREFIX = re.compile(r"^[\dA-Za-z.+%]+")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
-_MATERIAL = re.compile(r"[钛铝锌镁铜金银镍铁]{1,2}合金|不锈钢|陶瓷|玻璃|塑料|硅胶|骨瓷|紫砂|实木|木质|竹制|纯铜")
+_MATERIAL = re.compile(_ZH_MATERIALS)
 
 
 def _features(title: str, nouns: tuple[str, ...]) -> tuple[str, frozenset[str]]:
@@ -116,18 +117,25 @@ def _features(title: str, nouns: tuple[str, ...]) -> tuple[str, frozenset[str]]:
     return name, frozenset(f for f in features if len(f) >= 2)
 
 
-def borrowed_features(text: str, titles: tuple[str, ...], nouns: tuple[str, ...]) -> list[tuple[str, str, str]]:
-    """(feature, product it was said of, product that has it) for each sentence naming one product.
-
-    A small model told about the customer's 智能测温保温杯 wrote 「钛合金保温杯温度显示功能让你随时掌控」: a feature
-    of one catalog item said of another. Only whole feature words of a title are judged (温度显示, 便携饭盒).
-    """
+@functools.cache
+def _catalog_features(titles: tuple[str, ...], nouns: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    """Product name → its feature words, for the Chinese titles; once per catalog (repair asks per clause)."""
     products = dict(_features(t, nouns) for t in titles if has_cjk(t))
     products.pop("", None)
     for name, features in list(products.items()):  # copy names 316不锈钢保温杯 as 不锈钢保温杯 (focus.short_name)
         bare = _SPEC_PREFIX.sub("", name)
         if bare != name and has_cjk(bare):
             products.setdefault(bare, features)
+    return products
+
+
+def borrowed_features(text: str, titles: tuple[str, ...], nouns: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """(feature, product it was said of, product that has it) for each sentence naming one product.
+
+    A small model told about the customer's 智能测温保温杯 wrote 「钛合金保温杯温度显示功能让你随时掌控」: a feature
+    of one catalog item said of another. Only whole feature words of a title are judged (温度显示, 便携饭盒).
+    """
+    products = _catalog_features(titles, nouns)
     found = []
     for sentence in _SENTENCE.findall(text):
         named = {p for p in products if p in sentence}
