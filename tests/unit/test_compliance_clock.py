@@ -78,3 +78,30 @@ def test_an_ended_sale_is_false_while_the_campaign_runs(body: str, locale: Local
 @pytest.mark.parametrize("body", ["炎热的夏天已结束，保温杯满300减50。", "活动11月11日结束，保温杯满300减50。"])
 def test_other_endings_are_no_ended_sale(body: str) -> None:
     assert check(draft(body), now=EARLY) == []
+
+
+BEFORE_START = datetime(2026, 10, 30, 10, tzinfo=TZ8)
+
+
+@pytest.mark.parametrize(
+    ("body", "locale"),
+    [
+        ("保温杯专场即将上线，满300减50。", "zh"),
+        ("大促即将来袭，保温杯满300减50。", "zh"),
+        ("活动尚未开始，保温杯满300减50。", "zh"),
+        ("Our thermos sale is coming soon: ¥50 off orders over ¥300.", "en"),
+        ("The sale hasn't started yet, but ¥50 off orders over ¥300 is on the way.", "en"),
+    ],
+)
+def test_a_sale_announced_as_not_started_is_false_once_it_runs(body: str, locale: Locale) -> None:
+    for now in (None, EARLY, LAST_MORNING):
+        assert "CLAIM_NOT_STARTED" in codes(check(draft(body, locale=locale, title="Deals"), now=now))
+    assert "CLAIM_NOT_STARTED" not in codes(check(draft(body, locale=locale, title="Deals"), now=BEFORE_START))
+
+
+@pytest.mark.parametrize(
+    ("body", "locale"),
+    [("冬天即将来临，保温杯满300减50。", "zh"), ("Winter is coming soon. ¥50 off orders over ¥300.", "en")],
+)
+def test_other_things_coming_soon_are_no_claim_about_the_sale(body: str, locale: Locale) -> None:
+    assert "CLAIM_NOT_STARTED" not in codes(check(draft(body, locale=locale, title="Deals"), now=EARLY))

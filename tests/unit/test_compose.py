@@ -29,6 +29,7 @@ from tools.compose.repair import (
     drop_copied,
     drop_off_season,
     drop_offer_talk,
+    drop_time_talk,
     fit_to_room,
     names_only,
     repair_slots,
@@ -617,6 +618,27 @@ def test_a_line_that_opens_with_the_category_leaves_it_out_of_the_chinese_offer(
     assert render_slots(led, thermos, facts, "email", "zh", scopes).title.endswith("｜保温杯满300减50")  # alone
     unled = led.model_copy(update={"line": "冬天捧一杯热的"})
     assert "。保温杯满300减50" in render_slots(unled, thermos, facts, "push", "zh", scopes).body
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "kept"),
+    [
+        ("保温杯专场即将上线，快来体验一下吧。", "zh", "快来体验一下吧。"),
+        ("最后一天，钛合金保温杯陪你过冬", "zh", "钛合金保温杯陪你过冬"),
+        ("活动已经结束了，真可惜", "zh", "真可惜"),
+        ("Our thermos sale is coming soon, keep your tea hot", "en", "keep your tea hot"),
+        ("Ending soon, your favourite dark roast", "en", "your favourite dark roast"),
+        ("冬天即将来临，捧一杯热茶", "zh", "冬天即将来临，捧一杯热茶"),  # the season, not the sale
+    ],
+)
+def test_the_models_words_about_where_the_sale_stands_in_time_go(text: str, locale: Locale, kept: str) -> None:
+    assert drop_time_talk(text, locale) == kept
+
+
+def test_repair_drops_a_not_started_claim_from_the_line() -> None:
+    slots = Slots(hook="冬日暖心好物", line="保温杯专场即将上线，快来体验一下吧", focus="钛合金保温杯")
+    repaired = repair_slots(slots, "zh", (16, 36), (24, 54), hook_instead="保温杯专场")
+    assert repaired.line == "快来体验一下吧"
 
 
 def test_a_clause_claiming_an_effect_the_catalog_does_not_state_is_dropped() -> None:

@@ -9,6 +9,9 @@ Decisions:
 - 即将结束 / ending soon / 倒计时 / last chance hold only within the last 24 hours.
 - An ended-sale claim (活动已结束, the sale has ended) is false while the campaign runs, so without a clock it is
   false at every send time in the window.
+- A not-yet-started claim (专场即将上线, the sale is coming soon) is true only before the campaign starts; without a
+  clock it is false, since a campaign's messages go out inside its window. It needs the sale as its subject:
+  冬天即将来临 and "winter is coming soon" say nothing about the sale.
 """
 
 from __future__ import annotations
@@ -27,6 +30,19 @@ ENDED = re.compile(
     _I,
 )
 """Copy that says the sale is over."""
+_SALE_ZH = r"(?:活动|优惠|促销|特惠|折扣|专场|大促|好物节|购物节|狂欢|盛典|会场|秒杀)"
+_SALE_EN = r"\b(?:sale|offer|deal|promotion|campaign|event|week|savings)s?"
+NOT_STARTED = re.compile(
+    rf"{_SALE_ZH}\s*(?:即将|马上就?要?|就要|快要)\s*(?:上线|开始|开启|开抢|来袭|登场|开幕|启动|开售)了?"
+    rf"|{_SALE_ZH}\s*(?:尚未|还没有?)\s*开始|敬请期待|即将开抢"
+    rf"|{_SALE_EN}\s+(?:(?:is|are)\s+)?(?:coming|starting|launching|beginning)\s+soon"
+    rf"|{_SALE_EN}\s+(?:starts?|launch(?:es)?|begins?|opens?)\s+soon"
+    rf"|{_SALE_EN}\s+(?:is|are)\s+about\s+to\s+(?:start|begin|launch|open)"
+    rf"|{_SALE_EN}\s+(?:has|have|is|are)\s*(?:n['’]?t|\s+not)\s+(?:started|begun|open)"
+    r"|\bstay\s+tuned\b",
+    _I,
+)
+"""Copy that announces the sale as not yet started."""
 _SOON_HOURS = 24.0
 _WITHIN = re.compile(r"最后|last|final|only", _I)
 _TOMORROW = re.compile(r"明|tomorrow", _I)
@@ -50,6 +66,11 @@ def hour_ok(m: re.Match[str], facts: OfferFacts) -> bool:
 def ended_ok(facts: OfferFacts, now: datetime | None) -> bool:
     """An ended-sale claim is true only once the campaign is over."""
     return now is not None and now >= facts.ends_at
+
+
+def started_ok(facts: OfferFacts, now: datetime | None) -> bool:
+    """A not-yet-started claim is true only before the campaign starts."""
+    return now is not None and now < facts.starts_at
 
 
 def relative_ok_at(m: re.Match[str], facts: OfferFacts, now: datetime) -> bool:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from domain.channels import Locale
 from domain.review import Violation
 from tools.compliance.claim_finding import claim_violation
-from tools.compliance.claims_clock import ENDED, ended_ok, hour_ok, relative_ok_at
+from tools.compliance.claims_clock import ENDED, NOT_STARTED, ended_ok, hour_ok, relative_ok_at, started_ok
 from tools.compliance.date_patterns import (
     CN_SMALL,
     DATES,
@@ -112,4 +112,9 @@ def check_dates(
             span = text[m.start() : m.end()]
             message = f"“{span}” says the sale is over; it runs until {end}."
             found.append(_violation("CLAIM_ENDED", span, message, f"Remove “{span}”."))
+    for m in NOT_STARTED.finditer(folded):
+        if claimed.take(m.start(), m.end()) and not started_ok(facts, now):
+            span = text[m.start() : m.end()]
+            message = f"“{span}” says the sale has not started; it runs until {end}."
+            found.append(_violation("CLAIM_NOT_STARTED", span, message, f"Remove “{span}”."))
     return found

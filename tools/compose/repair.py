@@ -18,7 +18,9 @@ from domain.channels import Locale
 from prompts.phrases import phrase_table
 from tools.compliance.absolute_terms import find_absolute_terms
 from tools.compliance.claims_attributes import borrowed_features
+from tools.compliance.claims_clock import ENDED, NOT_STARTED
 from tools.compliance.claims_efficacy import unstated_effects
+from tools.compliance.date_patterns import RELATIVE
 from tools.compliance.textutil import fold, has_cjk
 from tools.compose.slots import Slots
 
@@ -290,6 +292,18 @@ def drop_unstated_effects(text: str, locale: Locale, titles: Sequence[str]) -> s
     return "".join(kept).strip(" ,，、")
 
 
+_TIME_TALK = (ENDED, NOT_STARTED, RELATIVE)
+
+
+def drop_time_talk(text: str, locale: Locale) -> str:
+    """`text` without the clauses that say where the sale stands in time (即将上线, ending soon, 最后一天).
+
+    The end date is rendered from the campaign; the model's own words about time were wrong in the demo
+    (「保温杯专场即将上线」 while it ran), and even a true one only repeats the date.
+    """
+    return "".join(c for c in _clauses(text, locale) if not any(p.search(fold(c)) for p in _TIME_TALK)).strip(" ,，、")
+
+
 _FILLER = {"zh": re.compile(r"[\W_]|这款|我们的|你的|您的"), "en": re.compile(r"[\W_]|\b(?:the|our|your|this)\b", re.I)}
 
 
@@ -365,7 +379,7 @@ def repair_slots(
 
     def dropped(text: str) -> str:
         text = drop_off_season(drop_offer_talk(drop_copied(text, shown, locale), locale), locale, seasons)
-        return drop_unstated_effects(text, locale, titles)
+        return drop_time_talk(drop_unstated_effects(text, locale, titles), locale)
 
     hook = fit_to_room(dropped(slots.hook), locale, rooms[0])
     kept, tail_room = dropped(line), rooms[1] - len(lead) - len(joint)
