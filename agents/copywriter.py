@@ -22,7 +22,7 @@ from tools.compliance import OfferFacts, find_personal_data
 from tools.compliance.copy_fit import fit_variant
 from tools.compose.focus import checked_focus_options, offer_scopes
 from tools.compose.render import NEUTRAL_HOOK, render_slots, slot_limits
-from tools.compose.repair import campaign_hook, repair_slots, seasons_in_time
+from tools.compose.repair import RepairFrame, campaign_hook, repair_slots, seasons_in_time
 from tools.compose.slots import Slots, grammar_bound, led_tail_bound, slot_batch_model, slots_of
 from tools.llm.generation_cache import Output, structured_output
 
@@ -107,13 +107,17 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
     def variants() -> list[CopyVariant]:
         batch = generate(ctx, schema, messages)
         hook_instead = campaign_hook(campaign.name, locale, limits[0], NEUTRAL_HOOK[locale])
-        seasons = seasons_in_time(ctx.now.date(), focus, locale)
-        repaired = [
-            repair_slots(
-                slots, locale, limits, cut_at, hook_instead, shown, seasons, facts.item_titles, facts.categories
-            )
-            for slots in slots_of(batch, focus)[: ctx.n_variants]
-        ]
+        frame = RepairFrame(
+            locale,
+            rooms=limits,
+            bounds=cut_at,
+            hook_instead=hook_instead,
+            shown=tuple(shown),
+            seasons=seasons_in_time(ctx.now.date(), focus, locale),
+            titles=facts.item_titles,
+            nouns=facts.categories,
+        )
+        repaired = [repair_slots(slots, frame) for slots in slots_of(batch, focus)[: ctx.n_variants]]
         kept = repaired if ctx.exact_variants else most_own_words(repaired, hook_instead)
         return [render_slots(s, campaign, facts, channel, locale, scopes) for s in kept]
 

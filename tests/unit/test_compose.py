@@ -23,6 +23,7 @@ from tools.compose.findings import repair_from_findings
 from tools.compose.focus import attribute_name, focus_options, offer_scopes, short_name
 from tools.compose.render import render_slots, renders_cleanly, slot_limits
 from tools.compose.repair import (
+    RepairFrame,
     campaign_hook,
     cut_mid_phrase,
     drop_absolute_terms,
@@ -285,24 +286,24 @@ def test_a_phrase_is_cut_only_when_it_fills_its_bound_without_an_ending(
 
 def test_a_hook_cut_mid_phrase_gives_way_to_the_campaign_name_and_takes_its_tail_from_the_line() -> None:
     slots = Slots(hook="你是否正在寻找一种独特而时尚的连衣", line="裙？我们的裙子让你轻松出门", focus="裙")
-    repaired = repair_slots(slots, "zh", (16, 30), (17, 45), hook_instead="裙装专场")
+    repaired = repair_slots(slots, RepairFrame("zh", (16, 30), (17, 45), hook_instead="裙装专场"))
     assert (repaired.hook, repaired.line) == ("裙装专场", "我们的裙子让你轻松出门")
 
 
 def test_a_hook_past_its_room_keeps_its_first_clause_and_the_line_stays_whole() -> None:
     slots = Slots(hook="抽绳设计的时尚单品，兼具灵动性和舒适感", line="我们的上衣让你轻松出门", focus="上衣")
-    repaired = repair_slots(slots, "zh", (16, 30), (24, 45), hook_instead="上衣专场")
+    repaired = repair_slots(slots, RepairFrame("zh", (16, 30), (24, 45), hook_instead="上衣专场"))
     assert (repaired.hook, repaired.line) == ("抽绳设计的时尚单品", "我们的上衣让你轻松出门")
 
 
 def test_a_line_with_no_clause_that_fits_is_left_out() -> None:
     slots = Slots(hook="冬天出门也要热乎乎", line="一件让你在寒冷冬日里也能保持温暖的贴心好物呀", focus="裙")
-    assert repair_slots(slots, "zh", (16, 12), (24, 18), hook_instead="裙装专场").line == ""
+    assert repair_slots(slots, RepairFrame("zh", (16, 12), (24, 18), hook_instead="裙装专场")).line == ""
 
 
 def test_a_whole_hook_and_its_line_are_left_as_written() -> None:
     slots = Slots(hook="冬天出门也要热乎乎", line="裙？我们的裙子让你轻松出门", focus="裙")
-    assert repair_slots(slots, "zh", (16, 30), (24, 45), hook_instead="裙装专场") == slots
+    assert repair_slots(slots, RepairFrame("zh", (16, 30), (24, 45), hook_instead="裙装专场")) == slots
 
 
 @pytest.mark.parametrize(
@@ -377,7 +378,7 @@ def test_a_clause_copied_from_a_shown_exemplar_is_taken_out() -> None:
     assert drop_copied("轻松遮肉自然显瘦，穿上这条九分裤出门吧", shown, "zh") == "穿上这条九分裤出门吧"
     assert drop_copied("穿上这条九分裤出门吧", shown, "zh") == "穿上这条九分裤出门吧"  # inspired, not copied
     slots = Slots(hook="轻松遮肉自然显瘦", line="轻松遮肉自然显瘦，让你在人群中脱颖而出", focus="裤")
-    repaired = repair_slots(slots, "zh", (16, 30), (24, 45), hook_instead="裤专场", shown=shown)
+    repaired = repair_slots(slots, RepairFrame("zh", (16, 30), (24, 45), hook_instead="裤专场", shown=shown))
     assert (repaired.hook, repaired.line) == ("裤专场", "")
 
 
@@ -418,7 +419,7 @@ def test_off_season_clauses_are_dropped_and_lookalikes_kept() -> None:
         == "a warm cup for winter mornings"
     )
     slots = Slots(hook="秋日来临", line="盛夏的清爽，让你每天好心情。", focus="保温杯")
-    repaired = repair_slots(slots, "zh", (16, 30), (24, 45), hook_instead="保温杯专场", seasons=winter)
+    repaired = repair_slots(slots, RepairFrame("zh", (16, 30), (24, 45), hook_instead="保温杯专场", seasons=winter))
     assert repaired.hook == "保温杯专场" and repaired.line == "让你每天好心情。"
 
 
@@ -426,7 +427,7 @@ def test_a_slot_that_only_repeats_the_product_name_is_left_out() -> None:
     assert names_only("针织毛衣上衣。", "针织毛衣上衣") and names_only("这款 Colombia beans!", "Colombia beans")
     assert not names_only("针织毛衣上衣，暖和又好搭。", "针织毛衣上衣")
     slots = Slots(hook="针织毛衣上衣", line="针织毛衣上衣。", focus="针织毛衣上衣")
-    repaired = repair_slots(slots, "zh", (16, 30), (24, 45), hook_instead="上衣专场")
+    repaired = repair_slots(slots, RepairFrame("zh", (16, 30), (24, 45), hook_instead="上衣专场"))
     assert (repaired.hook, repaired.line) == ("上衣专场", "")
 
 
@@ -455,7 +456,7 @@ def test_double_eleven_cut_by_the_numeral_ban_is_whole_again() -> None:
     assert restore_occasions("一个特别的活动——双一保温杯专场") == "一个特别的活动——双十一保温杯专场"
     assert restore_occasions("双一一好物，双二也有") == "双十一好物，双十二也有"
     slots = Slots(hook="双一来了", line="双一保温杯专场等你来。", focus="保温杯")
-    assert repair_slots(slots, "zh", (16, 30), (24, 45), hook_instead="保温杯专场").hook == "双十一来了"
+    assert repair_slots(slots, RepairFrame("zh", (16, 30), (24, 45), hook_instead="保温杯专场")).hook == "双十一来了"
 
 
 @pytest.mark.parametrize("locale", ["zh", "en"])
@@ -512,10 +513,10 @@ def test_the_name_the_line_opens_with_is_what_the_message_is_about() -> None:
 def test_repair_never_cuts_the_name_that_leads_the_line() -> None:
     # Without the lead, 「保温杯，」 reads as the cut hook's tail (drop_carried_over) and goes.
     slots = Slots(hook="你是否正在寻找一种独特而时尚的保温", line="保温杯，通勤路上捧一杯热的", focus="保温杯")
-    repaired = repair_slots(slots, "zh", (16, 30), (17, 45), hook_instead="保温杯专场")
+    repaired = repair_slots(slots, RepairFrame("zh", (16, 30), (17, 45), hook_instead="保温杯专场"))
     assert repaired.line == "保温杯，通勤路上捧一杯热的"
     english = Slots(hook="Warm mornings", line="Titanium Thermos keeps your tea hot, and it", focus="Titanium Thermos")
-    assert repair_slots(english, "en", (40, 40), (60, 150), hook_instead="Thermos week").line == (
+    assert repair_slots(english, RepairFrame("en", (40, 40), (60, 150), hook_instead="Thermos week")).line == (
         "Titanium Thermos keeps your tea hot"
     )
 
@@ -523,7 +524,7 @@ def test_repair_never_cuts_the_name_that_leads_the_line() -> None:
 def test_a_led_line_whose_tail_says_nothing_is_left_out() -> None:
     for tail in ("好", "，好用"):
         slots = Slots(hook="冬天出门也要热乎乎", line="钛合金保温杯" + tail, focus="钛合金保温杯")
-        assert repair_slots(slots, "zh", (16, 30), (24, 45), hook_instead="保温杯专场").line == ""
+        assert repair_slots(slots, RepairFrame("zh", (16, 30), (24, 45), hook_instead="保温杯专场")).line == ""
 
 
 @pytest.mark.parametrize(
@@ -573,11 +574,11 @@ def test_a_tail_the_grammar_stopped_mid_phrase_goes_back_to_a_whole_phrase() -> 
     name = "Cold Brew Concentrate Pods"
     slots = Slots(hook="Warm up", line=f"{name} are our top pick for those looking", focus=name)
     tail = len(slots.line) - len(name) - 1
-    assert repair_slots(slots, "en", (40, 100), (60, tail), hook_instead="Coffee Week").line == (
+    assert repair_slots(slots, RepairFrame("en", (40, 100), (60, tail), hook_instead="Coffee Week")).line == (
         f"{name} are our top pick"
     )
     whole = slots.model_copy(update={"line": f"{name} are our top pick for slow mornings"})
-    kept = repair_slots(whole, "en", (40, 100), (60, tail + 20), hook_instead="Coffee Week")
+    kept = repair_slots(whole, RepairFrame("en", (40, 100), (60, tail + 20), hook_instead="Coffee Week"))
     assert kept.line == whole.line  # it ended before the grammar's bound on a whole phrase: as written
     # Ended by the model itself without its object (the 1.5B: "for anyone looking", "for those who prefer").
     endings = (
@@ -589,7 +590,7 @@ def test_a_tail_the_grammar_stopped_mid_phrase_goes_back_to_a_whole_phrase() -> 
     )
     for ending in endings:
         stopped = slots.model_copy(update={"line": f"{name} are our top pick {ending}"})
-        line = repair_slots(stopped, "en", (40, 100), (60, tail + 20), hook_instead="Coffee Week").line
+        line = repair_slots(stopped, RepairFrame("en", (40, 100), (60, tail + 20), hook_instead="Coffee Week")).line
         assert line == f"{name} are our top pick", ending
 
 
@@ -637,7 +638,7 @@ def test_the_models_words_about_where_the_sale_stands_in_time_go(text: str, loca
 
 def test_repair_drops_a_not_started_claim_from_the_line() -> None:
     slots = Slots(hook="冬日暖心好物", line="保温杯专场即将上线，快来体验一下吧", focus="钛合金保温杯")
-    repaired = repair_slots(slots, "zh", (16, 36), (24, 54), hook_instead="保温杯专场")
+    repaired = repair_slots(slots, RepairFrame("zh", (16, 36), (24, 54), hook_instead="保温杯专场"))
     assert repaired.line == "快来体验一下吧"
 
 
@@ -645,17 +646,25 @@ def test_a_clause_claiming_an_effect_the_catalog_does_not_state_is_dropped() -> 
     line = "钛合金保温杯，保护你的皮肤，通勤路上捧一杯热的"
     slots = Slots(hook="冬天喝热水，增强免疫力", line=line, focus="钛合金保温杯")
     titles = ("钛合金保温杯 400ml", "Titanium Insulated Bottle 400ml")
-    repaired = repair_slots(slots, "zh", (16, 36), (24, 54), hook_instead="保温杯专场", titles=titles)
+    repaired = repair_slots(slots, RepairFrame("zh", (16, 36), (24, 54), hook_instead="保温杯专场", titles=titles))
     assert (repaired.hook, repaired.line) == ("冬天喝热水", "钛合金保温杯，通勤路上捧一杯热的")
     only_claim = slots.model_copy(update={"line": "钛合金保温杯，保护你的皮肤"})
-    assert repair_slots(only_claim, "zh", (16, 36), (24, 54), hook_instead="保温杯专场", titles=titles).line == ""
+    assert (
+        repair_slots(only_claim, RepairFrame("zh", (16, 36), (24, 54), hook_instead="保温杯专场", titles=titles)).line
+        == ""
+    )
     mask = Slots(hook="冬日补水", line="补水修护面膜，干燥的冬天也能补水", focus="补水修护面膜")
-    stated = repair_slots(mask, "zh", (16, 36), (24, 54), hook_instead="护肤专场", titles=("补水修护面膜 10片",))
+    stated = repair_slots(
+        mask, RepairFrame("zh", (16, 36), (24, 54), hook_instead="护肤专场", titles=("补水修护面膜 10片",))
+    )
     assert (stated.hook, stated.line) == ("冬日补水", "补水修护面膜，干燥的冬天也能补水")  # the title states 补水
     unstated = mask.model_copy(update={"line": "补水修护面膜，干燥的冬天也能美白"})
-    assert repair_slots(unstated, "zh", (16, 36), (24, 54), "护肤专场", titles=("补水修护面膜 10片",)).line == ""
+    assert (
+        repair_slots(unstated, RepairFrame("zh", (16, 36), (24, 54), "护肤专场", titles=("补水修护面膜 10片",))).line
+        == ""
+    )
     english = Slots(hook="Boost your immune system", line="Titanium Thermos keeps tea hot", focus="Titanium Thermos")
-    fixed = repair_slots(english, "en", (40, 60), (60, 90), hook_instead="Thermos week", titles=titles)
+    fixed = repair_slots(english, RepairFrame("en", (40, 60), (60, 90), hook_instead="Thermos week", titles=titles))
     assert (fixed.hook, fixed.line) == ("Thermos week", "Titanium Thermos keeps tea hot")
 
 
@@ -664,10 +673,15 @@ def test_a_clause_giving_the_product_another_item_s_feature_is_dropped() -> None
     slots = Slots(
         hook="冬天出门也要热乎乎", line="钛合金保温杯，温度显示功能让你随时掌控，轻巧好带", focus="钛合金保温杯"
     )
-    repaired = repair_slots(slots, "zh", (16, 36), (24, 54), "保温杯专场", titles=titles, nouns=("保温杯",))
+    repaired = repair_slots(
+        slots, RepairFrame("zh", (16, 36), (24, 54), "保温杯专场", titles=titles, nouns=("保温杯",))
+    )
     assert repaired.line == "钛合金保温杯，轻巧好带"
     own = slots.model_copy(update={"line": "智能测温保温杯，温度显示功能让你随时掌控", "focus": "智能测温保温杯"})
-    assert repair_slots(own, "zh", (16, 36), (24, 54), "保温杯专场", titles=titles, nouns=("保温杯",)).line == own.line
+    assert (
+        repair_slots(own, RepairFrame("zh", (16, 36), (24, 54), "保温杯专场", titles=titles, nouns=("保温杯",))).line
+        == own.line
+    )
 
 
 def test_chinese_price_frames_the_grammar_left_writable_go() -> None:
@@ -679,14 +693,18 @@ def test_chinese_price_frames_the_grammar_left_writable_go() -> None:
 def test_a_material_the_product_s_title_lacks_is_dropped_from_its_line() -> None:
     titles = ("钛合金保温杯 400ml", "316不锈钢保温杯 500ml")
     slots = Slots(hook="冬天出门也要热乎乎", line="钛合金保温杯，超厚的不锈钢材质，轻巧好带", focus="钛合金保温杯")
-    repaired = repair_slots(slots, "zh", (16, 36), (24, 54), "保温杯专场", titles=titles, nouns=("保温杯",))
+    repaired = repair_slots(
+        slots, RepairFrame("zh", (16, 36), (24, 54), "保温杯专场", titles=titles, nouns=("保温杯",))
+    )
     assert repaired.line == "钛合金保温杯，轻巧好带"
 
 
 def test_a_feature_is_judged_under_the_name_copy_uses() -> None:
     titles = ("316不锈钢保温杯 500ml", "智能测温保温杯 温度显示")
     slots = Slots(hook="冬天出门也要热乎乎", line="不锈钢保温杯，温度显示，轻巧好带", focus="不锈钢保温杯")
-    repaired = repair_slots(slots, "zh", (16, 36), (24, 54), "保温杯专场", titles=titles, nouns=("保温杯",))
+    repaired = repair_slots(
+        slots, RepairFrame("zh", (16, 36), (24, 54), "保温杯专场", titles=titles, nouns=("保温杯",))
+    )
     assert repaired.line == "不锈钢保温杯，轻巧好带"
 
 
@@ -715,4 +733,7 @@ def test_a_hook_names_the_product_the_message_is_about() -> None:
 def test_a_chinese_clause_cut_after_its_modal_is_dropped() -> None:
     line = "牛仔布浅蓝色上衣，拼接口袋纽扣设计，让你在休闲风中也能"  # AdvertiseGen row, 1.5B
     slots = Slots(hook="时尚与实用兼具", line=line, focus="牛仔布浅蓝色上衣")
-    assert repair_slots(slots, "zh", (16, 36), (24, 54), "上衣专场").line == "牛仔布浅蓝色上衣，拼接口袋纽扣设计"
+    assert (
+        repair_slots(slots, RepairFrame("zh", (16, 36), (24, 54), "上衣专场")).line
+        == "牛仔布浅蓝色上衣，拼接口袋纽扣设计"
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import cast
 
@@ -25,15 +26,32 @@ from tools.compliance.textutil import fold, has_cjk
 from tools.compose.slots import Slots
 
 _CLAUSE_END: dict[Locale, str] = {"zh": "，！？、；", "en": ",!?;"}
+
+
+def _words(text: str) -> list[str]:
+    """A word list written as one string, for a regex alternation."""
+    return text.split()
+
+
+_FUNCTION_WORDS_EN = _words(
+    "a about an and any are as at by each even every for from have in into is its just like more most my of on or our "
+    "so some such than that the their these this those to up very we where which while with your who whom whose"
+)
+_CUT_BEFORE_OBJECT_EN = _words(
+    "enjoy get looking prefer prefers want wants need needs seeking searching craving provides offers gives brings "
+    "delivers make makes fresh rich smooth new"  # the last four: adjectives the offer or a noun was to follow
+)
+_DETERMINERS_EN = _words("a an the your our my their this")
+_ADJECTIVES_EN = _words(
+    "bold cold daily delicious favourite favorite full good great hot light little new nice perfect quick refreshing "
+    "rich smooth special strong warm versatile durable convenient stylish practical cozy comfortable essential premium "
+    "healthy sleek fantastic wonderful amazing delightful simple easy tasty relaxing deep smoother richer bolder "
+    "better deeper stronger fresher warmer"
+)
 _DANGLING_EN = re.compile(
-    r"(?:\s+(?:a|about|an|and|any|are|as|at|by|each|enjoy|even|every|for|fresh|from|get|have|in|into|is|its|just|like|more|"
-    r"most|my|new|of|on|or|our|rich|smooth|so|some|such|than|that|the|their|these|this|those|to|up|very|we|"
-    r"where|which|while|with|your|looking|prefer|prefers|want|wants|need|needs|seeking|searching|craving|who|whom|"
-    r"whose|provides|offers|gives|brings|delivers|make|makes)|\s+(?:a|an|the|your|our|my|their|this)\s+(?:bold|cold|daily|"
-    r"delicious|favou?rite|full|good|great|hot|light|little|new|nice|perfect|quick|refreshing|rich|smooth|special|strong|warm|versatile|durable|convenient|"
-    r"stylish|practical|cozy|comfortable|essential|premium|healthy|sleek|fantastic|wonderful|amazing|delightful|simple|"
-    r"easy|tasty|relaxing|deep|smoother|richer|bolder|better|deeper|stronger|fresher|warmer)|"
-    r"\s+(?:what|when|if|that|where|how)\s+you(?:\s+[a-z]+)?|\s+[b-hj-z])+$",
+    rf"(?:\s+(?:{'|'.join(_FUNCTION_WORDS_EN + _CUT_BEFORE_OBJECT_EN)})"
+    rf"|\s+(?:{'|'.join(_DETERMINERS_EN)})\s+(?:{'|'.join(_ADJECTIVES_EN)})"
+    r"|\s+(?:what|when|if|that|where|how)\s+you(?:\s+[a-z]+)?|\s+[b-hj-z])+$",
     re.IGNORECASE,
 )
 """Words an English sentence cannot end on: function words, the verbs and adjectives the model was about to
@@ -348,18 +366,9 @@ def _split_lead(slots: Slots, locale: Locale) -> tuple[str, str, str]:
     return lead, " " if locale == "en" and opener else "", body
 
 
-def repair_slots(
-    slots: Slots,
-    locale: Locale,
-    rooms: tuple[int, int],
-    bounds: tuple[int, int],
-    hook_instead: str,
-    shown: Sequence[str] = (),
-    seasons: frozenset[str] = frozenset(SEASONS),
-    titles: Sequence[str] = (),
-    nouns: Sequence[str] = (),
-) -> Slots:
-    """The slots as they will be rendered: fit to their rooms, copied or restricted words taken out.
+@dataclass(frozen=True)
+class RepairFrame:
+    """What repair needs to know besides the slots: their room, where the grammar stopped them, the catalog.
 
     `rooms` are what the channel leaves each slot (`slot_limits`), `bounds` what the grammar allowed the hook
     and the line's free text (after the name that leads it: `slots.led_tail_bound`);
@@ -369,6 +378,20 @@ def repair_slots(
     on the body or on health (claims_efficacy) and for which item has which feature, `nouns` the campaign's
     category words in them (保温杯 of 智能测温保温杯).
     """
+
+    locale: Locale
+    rooms: tuple[int, int]
+    bounds: tuple[int, int]
+    hook_instead: str
+    shown: Sequence[str] = ()
+    seasons: frozenset[str] = frozenset(SEASONS)
+    titles: Sequence[str] = ()
+    nouns: Sequence[str] = ()
+
+
+def repair_slots(slots: Slots, frame: RepairFrame) -> Slots:
+    """The slots as they will be rendered: fit to their rooms, copied or restricted words taken out."""
+    locale, rooms, bounds = frame.locale, frame.rooms, frame.bounds
     # The catalog's name that leads the line (slots.led_line_pattern) is a fact: repair works on what follows.
     lead, joint, line = _split_lead(slots, locale)
     if locale == "zh":
@@ -378,17 +401,17 @@ def repair_slots(
         line = drop_carried_over(line, locale)
 
     def dropped(text: str) -> str:
-        text = drop_off_season(drop_offer_talk(drop_copied(text, shown, locale), locale), locale, seasons)
-        return drop_time_talk(drop_unstated_effects(text, locale, titles), locale)
+        text = drop_off_season(drop_offer_talk(drop_copied(text, frame.shown, locale), locale), locale, frame.seasons)
+        return drop_time_talk(drop_unstated_effects(text, locale, frame.titles), locale)
 
     hook = fit_to_room(dropped(slots.hook), locale, rooms[0])
     kept, tail_room = dropped(line), rooms[1] - len(lead) - len(joint)
     if locale == "zh":
-        kept = drop_borrowed_features(lead, kept, titles, nouns)
+        kept = drop_borrowed_features(lead, kept, frame.titles, frame.nouns)
     if lead and cut_mid_phrase(line, locale, bounds[1]) and kept.endswith(line[-6:]):
         tail_room = min(tail_room, len(kept) - 1)  # the grammar stopped it mid-phrase: back to a whole one
     tail = fit_to_room(kept, locale, tail_room) or ""
-    hook = hook if hook and not names_only(hook, slots.focus) else hook_instead
+    hook = hook if hook and not names_only(hook, slots.focus) else frame.hook_instead
     tail = drop_absolute_terms(tail, locale)
     too_short = len(tail.strip(" ,，")) < MIN_KEPT[locale]  # 「钛合金保温杯好」, "We." say nothing
     line = "" if too_short or names_only(tail, slots.focus) else lead + joint + tail
