@@ -5,12 +5,10 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from domain.review import Violation
+from tools.compliance.rule_data import rule_data
 from tools.compliance.textutil import Claimed, fold, has_cjk
 
 
@@ -53,8 +51,7 @@ def _compile_term(entry: str | dict[str, Any]) -> tuple[str, re.Pattern[str], tu
 @functools.cache
 def load_terms() -> tuple[Term, ...]:
     """The term list from data/absolute_terms.yaml, longest label first."""
-    text = resources.files("tools.compliance").joinpath("data/absolute_terms.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = rule_data("absolute_terms")
     terms = []
     for group in data["groups"]:
         citation = data["citations"][group["citation"]]

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import functools
-from importlib import resources
-
-import yaml
 
 from domain.channels import Locale
+from tools.compliance.rule_data import rule_data
 from tools.compliance.textutil import has_cjk
 
 
 @functools.cache
 def _labels() -> dict[str, dict[str, str]]:
-    text = resources.files("tools.compliance").joinpath("data/category_labels.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text) or {}
+    raw = rule_data("category_labels")
     return {str(key): {str(k): str(v) for k, v in value.items()} for key, value in raw.items()}
 
 
@@ -41,8 +38,7 @@ def known_categories() -> tuple[str, ...]:
 @functools.cache
 def english_words(name: str) -> frozenset[str]:
     """One list of data/english_words.yaml (accepted, copy_words, leads, short_words), lowercased."""
-    text = resources.files("tools.compliance").joinpath("data/english_words.yaml").read_text("utf-8")
-    return frozenset(str(w).lower() for w in (yaml.safe_load(text) or {}).get(name, []))
+    return frozenset(str(w).lower() for w in rule_data("english_words").get(name, []))
 
 
 @functools.cache

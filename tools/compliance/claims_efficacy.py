@@ -14,14 +14,12 @@ import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, cast
-
-import yaml
 
 from domain.review import Violation
 from tools.compliance.claim_finding import claim_violation
 from tools.compliance.facts import OfferFacts
+from tools.compliance.rule_data import rule_data
 from tools.compliance.textutil import Claimed
 
 _I = re.IGNORECASE
@@ -44,8 +42,7 @@ class EfficacyTerm:
 
 @functools.cache
 def _data() -> dict[str, list[Any]]:
-    text = resources.files("tools.compliance").joinpath("data/efficacy_terms.yaml").read_text("utf-8")
-    return cast(dict[str, list[Any]], yaml.safe_load(text))
+    return cast(dict[str, list[Any]], rule_data("efficacy_terms"))
 
 
 def decode_banned_effects() -> list[str]:

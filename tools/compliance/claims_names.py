@@ -13,15 +13,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from importlib import resources
-
-import yaml
 
 from domain.review import Violation
 from tools.compliance.catalog_terms import en_stem, product_nouns
 from tools.compliance.claim_finding import claim_violation
 from tools.compliance.date_patterns import FESTIVALS, MONTHS
 from tools.compliance.facts import OfferFacts
+from tools.compliance.rule_data import rule_data
 from tools.compliance.textutil import has_cjk
 
 _I = re.IGNORECASE
@@ -35,8 +33,7 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;。！？：；]\s*)$")
 
 @functools.cache
 def _brands() -> re.Pattern[str]:
-    text = resources.files("tools.compliance").joinpath("data/brands.yaml").read_text("utf-8")
-    names = sorted((str(n) for n in yaml.safe_load(text) or []), key=len, reverse=True)
+    names = sorted((str(n) for n in rule_data("brands")), key=len, reverse=True)
     return re.compile("|".join(re.escape(n) if has_cjk(n) else rf"\b{re.escape(n)}\b" for n in names), _I)
 
 
