@@ -592,6 +592,14 @@ def test_a_tail_the_grammar_stopped_mid_phrase_goes_back_to_a_whole_phrase() -> 
         stopped = slots.model_copy(update={"line": f"{name} are our top pick {ending}"})
         line = repair_slots(stopped, RepairFrame("en", (40, 100), (60, tail + 20), hook_instead="Coffee Week")).line
         assert line == f"{name} are our top pick", ending
+    # The same with the model's own full stop after the dangling words (make demo: "a must-have for those who love.")
+    for ending in ("for those who love.", "for those looking.", "for those who prefer!"):
+        stopped = slots.model_copy(update={"line": f"{name} are our top pick {ending}"})
+        line = repair_slots(stopped, RepairFrame("en", (40, 100), (60, tail + 20), hook_instead="Coffee Week")).line
+        assert line == f"{name} are our top pick{ending[-1]}", ending
+    loved = slots.model_copy(update={"line": f"{name} you will love."})
+    line = repair_slots(loved, RepairFrame("en", (40, 100), (60, tail + 20), hook_instead="Coffee Week")).line
+    assert line == loved.line  # "love" with its object before it is a whole sentence
 
 
 @pytest.mark.parametrize(

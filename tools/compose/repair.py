@@ -51,14 +51,15 @@ _ADJECTIVES_EN = _words(
 _DANGLING_EN = re.compile(
     rf"(?:\s+(?:{'|'.join(_FUNCTION_WORDS_EN + _CUT_BEFORE_OBJECT_EN)})"
     rf"|\s+(?:{'|'.join(_DETERMINERS_EN)})\s+(?:{'|'.join(_ADJECTIVES_EN)})"
+    r"|\s+who\s+(?:love|loves|like|likes|adore|adores|appreciate|appreciates|value|values)"
     r"|\s+(?:what|when|if|that|where|how)\s+you(?:\s+[a-z]+)?|\s+[b-hj-z])+$",
     re.IGNORECASE,
 )
 """Words an English sentence cannot end on: function words, the verbs and adjectives the model was about to
 follow with the offer or a noun when the grammar or the room stopped it ("... and enjoy", "with fresh"), verbs
-left without their object ("for anyone looking", "for those who prefer"), a noun phrase cut before its noun
-("for those who enjoy a strong", "offers a smoother"), a clause opened on "you" ("is just what you", "the feeling
-when you wake") and a word cut to one letter ("to make the most o")."""
+left without their object ("for anyone looking", "for those who prefer", "for those who love"), a noun phrase cut
+before its noun ("for those who enjoy a strong", "offers a smoother"), a clause opened on "you" ("is just what
+you", "the feeling when you wake") and a word cut to one letter ("to make the most o")."""
 COPIED_RUN: dict[Locale, int] = {"zh": 8, "en": 24}
 """A run this long shared with a shown exemplar is copied, not inspired: the exemplar is another product's."""
 MIN_KEPT: dict[Locale, int] = {"zh": 4, "en": 12}
@@ -101,6 +102,17 @@ def _close_open_clause(text: str, locale: Locale) -> str | None:
     return kept if len(kept) >= MIN_KEPT[locale] else None
 
 
+def _without_dangling_en(text: str) -> str:
+    """`text` without the words it cannot end on.
+
+    A full stop the model put after them stays at the new end ("a must-have for those who love." → "a must-have.").
+    """
+    core = text.rstrip(".!?… ")
+    stop = text[len(core) :].strip()[:1]
+    core = _DANGLING_EN.sub("", core).rstrip(_CLAUSE_END["en"] + " -–—")  # a dash left open ("Beans - Enjoy a")
+    return core + stop if core else core
+
+
 def fit_to_room(text: str, locale: Locale, room: int) -> str | None:
     """`text` within `room` characters: as written when it fits, else up to its last whole clause that fits.
 
@@ -110,7 +122,7 @@ def fit_to_room(text: str, locale: Locale, room: int) -> str | None:
     """
     text = " ".join(text.split())
     if locale == "en":
-        text = _DANGLING_EN.sub("", text).rstrip(_CLAUSE_END[locale] + " -–—")  # a dash left open ("Beans - Enjoy a")
+        text = _without_dangling_en(text)
     if len(text) <= room:
         return _close_open_clause(text, locale) if text else text
     ends = [i for i, ch in enumerate(text[: room + 1]) if ch in _CLAUSE_END[locale] and i >= MIN_KEPT[locale]]
