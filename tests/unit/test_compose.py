@@ -221,6 +221,8 @@ def test_short_names_drop_specs_and_brackets() -> None:
             "推荐一条雪纺连衣裙，它让你拥有自信",
         ),
         ("我们的上衣不仅穿着舒适", "zh", 30, "我们的上衣穿着舒适"),  # fits, but 不仅 was never closed
+        # 不仅 left open in an earlier clause of a whole sentence (make demo)
+        ("保温杯不仅是一款实用的杯子，帮你应对温度变化", "zh", 60, "保温杯是一款实用的杯子，帮你应对温度变化"),
         ("无论上班还是约会", "zh", 30, None),
         ("Stay warm", "en", 30, "Stay warm"),  # short and whole: as written
         ("不仅款式时尚，而且面料舒适", "zh", 30, "不仅款式时尚，而且面料舒适"),

@@ -75,6 +75,10 @@ _UNPAIRED_ZH = re.compile(r"(?:不仅|不但|不只)(?!.*(?:而且|还|也|更))
 """不仅 / 既 with no 而且 / 又 after it in the same clause: without the word the clause is a plain statement
 (「它不仅让你拥有自信」 → 「它让你拥有自信」)."""
 
+_NOT_ONLY_ZH = re.compile(r"(?:不仅|不但|不只)(?![^。！？]*(?:而且|还|也|更))")
+"""不仅 with no 而且 / 还 / 也 / 更 anywhere after it in its sentence, not only in a cut's last clause (make demo:
+「保温杯不仅是一款实用的杯子，帮助你…」 → 「保温杯是一款实用的杯子，帮助你…」)."""
+
 
 _DANGLING_ZH = re.compile(r"[让使令把被给对为从向和与及或跟同往在将更很并能]$")
 """Characters a Chinese clause cannot end on: it was cut before its object (「…拼色设计的半裙，让」) or its verb
@@ -121,8 +125,7 @@ def fit_to_room(text: str, locale: Locale, room: int) -> str | None:
     opens a pair it no longer closes (「它不仅让你拥有自信」).
     """
     text = " ".join(text.split())
-    if locale == "en":
-        text = _without_dangling_en(text)
+    text = _without_dangling_en(text) if locale == "en" else _NOT_ONLY_ZH.sub("", text)
     if len(text) <= room:
         return _close_open_clause(text, locale) if text else text
     ends = [i for i, ch in enumerate(text[: room + 1]) if ch in _CLAUSE_END[locale] and i >= MIN_KEPT[locale]]
