@@ -523,6 +523,20 @@ def test_repair_never_cuts_the_name_that_leads_the_line() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("line", "repaired"),
+    [  # the 1.5B on AdvertiseGen rows: a pronoun glued to the name, an 也 adding to no clause
+        ("宽松粉色裙它不仅展现你的时尚品味，还能让你从容出门", "宽松粉色裙，它不仅展现你的时尚品味，还能让你从容出门"),
+        ("宽松粉色裙，也能让你从容出门", "宽松粉色裙，能让你从容出门"),
+        ("宽松粉色裙还能让你从容出门", "宽松粉色裙能让你从容出门"),
+        ("宽松粉色裙，还原经典的版型", "宽松粉色裙，还原经典的版型"),  # 还原 is a verb, not 还
+    ],
+)
+def test_the_clause_after_a_leading_name_joins_it_as_written_prose(line: str, repaired: str) -> None:
+    slots = Slots(hook="夏天穿什么", line=line, focus="宽松粉色裙")
+    assert repair_slots(slots, RepairFrame("zh", (16, 60), (24, 60), hook_instead="裙专场")).line == repaired
+
+
 def test_a_led_line_whose_tail_says_nothing_is_left_out() -> None:
     for tail in ("好", "，好用"):
         slots = Slots(hook="冬天出门也要热乎乎", line="钛合金保温杯" + tail, focus="钛合金保温杯")

@@ -361,6 +361,13 @@ def restore_occasions(text: str) -> str:
 _SENTENCE_END_FIRST = re.compile(r"\s*[？！。；?!.;]")
 
 
+_PRONOUN_FIRST_ZH = re.compile(r"(?:它|这款|这件|这条|这只)")
+"""A clause about the name opening on a pronoun takes a comma after the name (「宽松粉色裙，它不仅…」)."""
+_ADDITIVE_FIRST_ZH = re.compile(r"^(?:也|而且|并且|同时)(?=[\u4e00-\u9fff])|^还(?=能|可以|会|有)")
+"""也 / 而且 / 还能 right after the name add to a clause that is not there (the model's or one repair dropped):
+「拼接连帽上衣，也能感受到一丝清凉」 → 「拼接连帽上衣，能感受到一丝清凉」."""
+
+
 def _split_lead(slots: Slots, locale: Locale) -> tuple[str, str, str]:
     """(lead, joint, rest) of the line, so repair works on the rest and never cuts the name.
 
@@ -376,7 +383,9 @@ def _split_lead(slots: Slots, locale: Locale) -> tuple[str, str, str]:
     opener = rest[: len(rest) - len(body)]
     if not lead:
         return "", "", body
-    if any(ch in opener for ch in ",，、"):
+    if locale == "zh":
+        body = _ADDITIVE_FIRST_ZH.sub("", body)
+    if any(ch in opener for ch in ",，、") or (locale == "zh" and _PRONOUN_FIRST_ZH.match(body)):
         return lead, "，" if locale == "zh" else ", ", body
     return lead, " " if locale == "en" and opener else "", body
 
