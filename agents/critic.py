@@ -22,6 +22,7 @@ from domain.offer import Campaign
 from domain.review import Critique, DraftReview, RuleFamily
 from prompts import render_prompt
 from tools.compliance import OfferFacts, check_draft, describe_offer
+from tools.compliance.categories import category_label
 from tools.compose.findings import has_own_words, repair_from_findings
 from tools.compose.render import until_text
 from tools.llm.generation_cache import GenerationCache, structured_output
@@ -85,9 +86,10 @@ def review_drafts(state: PromotionState, runtime: Runtime[Context]) -> dict[str,
     drafts: list[Draft] = []
     repaired: list[Draft] = []
     protected = fact_texts(state.campaign, facts, state.write_locale)
+    scopes = [label for c in state.campaign.eligible_categories if (label := category_label(c, state.write_locale))]
     for written in state.drafts:
         draft, review = written, review_by_rules(written, state.campaign, facts, personal, ctx.now)
-        fixed = repair_from_findings(written, review.blocking, protected) if written.source == "llm" else None
+        fixed = repair_from_findings(written, review.blocking, protected, scopes) if written.source == "llm" else None
         if fixed is not None:  # repair before rewrite: the original's review stays on record
             fixed_review = review_by_rules(fixed, state.campaign, facts, personal, ctx.now)
             if fixed_review.verdict == "PASS":

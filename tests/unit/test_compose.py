@@ -358,6 +358,20 @@ def test_a_finding_takes_its_clause_out_and_the_facts_stay() -> None:
     assert fixed.variant_id == "v-fix"
 
 
+def test_a_repair_that_takes_out_the_clause_naming_the_category_puts_it_back_before_the_offer() -> None:
+    # The 1.5B on AdvertiseGen (adgen-0106-sms): 「裤子系列」 is no product line of the catalog; its clause went,
+    # and with it the only word saying what the bare 「享八折」 covers.
+    body = "裤子系列，多种颜色和风格选择。享八折，活动截至11月11日。"
+    draft = Draft(variant_id="v", channel="sms", locale="zh", title="冬天", body=body, cta="立即选购", attempt=0)
+    fixed = repair_from_findings(draft, [_blocked("裤子系列")], ["八折", "活动截至11月11日"], ["裤"])
+    assert fixed is not None and fixed.body == "多种颜色和风格选择。裤享八折，活动截至11月11日。"
+    # Said again later, or never said before the offer: as repaired.
+    kept = "保温杯，暖手又暖心。保温杯满300减50，活动截至11月11日。"
+    draft = draft.model_copy(update={"body": "金合金保温杯，暖手又暖心。保温杯满300减50，活动截至11月11日。"})
+    fixed = repair_from_findings(draft, [_blocked("金合金")], FACTS, ["保温杯"])
+    assert fixed is not None and fixed.body == kept[4:]
+
+
 @pytest.mark.parametrize(
     ("violation", "channel"),
     [

@@ -28,11 +28,37 @@ def _without(text: str, span: str, protected: Sequence[str]) -> str | None:
     return kept.strip(_ENDS)
 
 
-def repair_from_findings(draft: Draft, blocking: Sequence[Violation], protected: Sequence[str]) -> Draft | None:
+def _offer_clause_start(body: str, offer: str) -> int | None:
+    at = body.find(offer) if offer else -1
+    if at < 0:
+        return None
+    return max(body.rfind(ch, 0, at) for ch in "，。！？；、,.!?;") + 1
+
+
+def keep_offer_scope(before: str, after: str, offer: str, scopes: Sequence[str]) -> str:
+    """`after` with the offer's category put back when the clause taken out was the one that named it.
+
+    A Chinese line that opens with the category leaves it out of the offer (「裤子系列，…。享八折」, render_slots);
+    taking that clause out would leave 「享八折」 with nothing saying what is 20 % off.
+    """
+    start, was = _offer_clause_start(after, offer), _offer_clause_start(before, offer)
+    if start is None or was is None:
+        return after
+    named = [s for s in scopes if s and s in before[:was]]
+    if not named or any(s in after[: after.find(offer)] for s in scopes if s):
+        return after
+    return after[:start] + named[0] + after[start:]
+
+
+def repair_from_findings(
+    draft: Draft, blocking: Sequence[Violation], protected: Sequence[str], scopes: Sequence[str] = ()
+) -> Draft | None:
     """The draft with every blocking finding's clause taken out, or None when one cannot be.
 
-    `protected` are the rendered facts (offer, end date) a clause must not lose. The result still has to pass
-    the rules: taking a clause out can leave a title empty or an SMS without its point.
+    `protected` are the rendered facts (offer first, then the end date) a clause must not lose; `scopes` the
+    categories the offer covers, put back before the offer when the clause that named one goes (keep_offer_scope).
+    The result still has to pass the rules: taking a clause out can leave a title empty or an SMS without its
+    point.
     """
     if not blocking:
         return None
@@ -50,6 +76,8 @@ def repair_from_findings(draft: Draft, blocking: Sequence[Violation], protected:
             if fixed is None:
                 return None
             body = fixed
+    if protected:
+        body = keep_offer_scope(draft.body, body, protected[0], scopes)
     if draft.channel == "sms" and not has_own_words(body, protected):  # an SMS shows no title: nothing left
         return None
     return draft.model_copy(update={"title": title, "body": body, "variant_id": f"{draft.variant_id}-fix"})
