@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from domain.copy import Draft
 from domain.review import Violation
 
-_CLAUSE = re.compile(r"(?<=[，。！？；、,.!?;])")
+_CLAUSE_MARKS = "，。！？；、,.!?;"
+_CLAUSE = re.compile(f"(?<=[{_CLAUSE_MARKS}])")
 _ENDS = "，、；,; "
 
 
@@ -32,7 +33,7 @@ def _offer_clause_start(body: str, offer: str) -> int | None:
     at = body.find(offer) if offer else -1
     if at < 0:
         return None
-    return max(body.rfind(ch, 0, at) for ch in "，。！？；、,.!?;") + 1
+    return max(body.rfind(ch, 0, at) for ch in _CLAUSE_MARKS) + 1
 
 
 def keep_offer_scope(before: str, after: str, offer: str, scopes: Sequence[str]) -> str:
@@ -45,7 +46,7 @@ def keep_offer_scope(before: str, after: str, offer: str, scopes: Sequence[str])
     if start is None or was is None:
         return after
     named = [s for s in scopes if s and s in before[:was]]
-    if not named or any(s in after[: after.find(offer)] for s in scopes if s):
+    if not named or any(s in after[: after.index(offer)] for s in scopes if s):
         return after
     return after[:start] + named[0] + after[start:]
 

@@ -71,11 +71,12 @@ _OPENS: dict[Locale, re.Pattern[str]] = {
     "en": re.compile(r"^\s*(?:not only|whether|although|though|if|because|while)\b", re.IGNORECASE),
 }
 """A clause that opens a pair (无论…都, 虽然…但, not only … but): alone at the end it is left hanging."""
-_UNPAIRED_ZH = re.compile(r"(?:不仅|不但|不只)(?!.*(?:而且|还|也|更))|既(?!.*(?:又|也))")
+_NOT_ONLY, _BUT_ALSO = "不仅|不但|不只", "而且|还|也|更"
+_UNPAIRED_ZH = re.compile(rf"(?:{_NOT_ONLY})(?!.*(?:{_BUT_ALSO}))|既(?!.*(?:又|也))")
 """不仅 / 既 with no 而且 / 又 after it in the same clause: without the word the clause is a plain statement
 (「它不仅让你拥有自信」 → 「它让你拥有自信」)."""
 
-_NOT_ONLY_ZH = re.compile(r"(?:不仅|不但|不只)(?![^。！？]*(?:而且|还|也|更))")
+_NOT_ONLY_ZH = re.compile(rf"(?:{_NOT_ONLY})(?![^。！？]*(?:{_BUT_ALSO}))")
 """不仅 with no 而且 / 还 / 也 / 更 anywhere after it in its sentence, not only in a cut's last clause (make demo:
 「保温杯不仅是一款实用的杯子，帮助你…」 → 「保温杯是一款实用的杯子，帮助你…」)."""
 
