@@ -10,6 +10,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck, settings
+
+# Property tests: the same examples on every run (derandomized, no example database) so CI is repeatable,
+# no per-example deadline (a loaded 2-core runner is slow, not wrong). `--hypothesis-profile explore` searches
+# afresh with many more examples, for a local hunt.
+settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("explore", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
