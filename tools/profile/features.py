@@ -53,7 +53,8 @@ def derive_features(
     users = {e.user_id for e in events} | {e.user_id for e in related}
     if len(users) > 1:
         raise ValueError(f"events of {len(users)} users given; features are derived for one user at a time")
-    past = sorted((e for e in events if e.ts <= now), key=lambda e: e.ts, reverse=True)
+    # Newest first; the event id breaks ties, so events at one moment give the same features in any order.
+    past = sorted((e for e in events if e.ts <= now), key=lambda e: (e.ts, e.event_id), reverse=True)
     snippets = _dedup(e.item_title or e.query for e in related)
     if not past:
         zero = UserFeatures(event_count=0, recency_days=None, recency_bucket="new", frequency_90d=0, monetary_90d=0)
@@ -135,8 +136,12 @@ def _price_sensitivity(past: Sequence[Event], medians: Mapping[str, float] | Non
     return "high" if mean < CHEAP else "low" if mean > PRICEY else "medium"
 
 
-def to_prompt_profile(features: UserFeatures) -> PromptProfile:
-    """The LLM's view: buckets, tiers, top 3 categories and at most 5 sanitised interests."""
+def to_prompt_profile(features: UserFeatures, personal: Sequence[str]) -> PromptProfile:
+    """The LLM's view: buckets, tiers, top 3 categories and at most 5 sanitised interests.
+
+    personal: the user's identifying values (User.identifying_values). A history text holding one (a search
+    for their own address, a seller title engraved with their name) is no interest to quote: it is dropped.
+    """
     purchases, spend_with, spend_alone = HIGH_TIER
     f = features
     if f.event_count == 0:
@@ -145,8 +150,10 @@ def to_prompt_profile(features: UserFeatures) -> PromptProfile:
         tier = "high"
     else:
         tier = "mid" if f.frequency_90d >= 1 else "low"
-    categories = _dedup(sanitize_interest(c.category) for c in f.top_categories)[:3]
-    interests = _dedup(sanitize_interest(t) for t in [*f.campaign_related, *f.recently_bought, *f.recently_viewed])
+    names_person = _personal_matcher(personal)
+    categories = _dedup(sanitize_interest(c.category) for c in f.top_categories if not names_person(c.category))[:3]
+    texts = [*f.campaign_related, *f.recently_bought, *f.recently_viewed]
+    interests = _dedup(sanitize_interest(t) for t in texts if not names_person(t))
     return PromptProfile(
         recency=f.recency_bucket,
         value_tier=tier,
@@ -155,6 +162,20 @@ def to_prompt_profile(features: UserFeatures) -> PromptProfile:
         top_categories=categories,
         interests=interests,
     )
+
+
+def _personal_matcher(personal: Sequence[str]) -> Callable[[str], bool]:
+    """Whether a text holds one of the values.
+
+    Compared after the normalization untrusted text gets, caseless, with spaces, dashes, dots and brackets
+    dropped (so 139 1234 0987 matches 13912340987).
+    """
+
+    def folded(text: str) -> str:
+        return re.sub(r"[\s\-_.()]+", "", normalize_untrusted(text)).casefold()
+
+    values = [v for v in (folded(p) for p in personal) if len(v) >= 2]
+    return lambda text: any(v in folded(text) for v in values)
 
 
 _REMOVE = re.compile(
