@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from domain.channels import Channel, Locale
+
+UserId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^\S(?:.*\S)?$")]
+"""A shop's user id: 1-64 characters, no line breaks, no blank at either end (a blank id names nobody)."""
 
 EventKind = Literal["view", "cart", "fav", "purchase", "search", "click"]
 
@@ -38,7 +41,7 @@ class User(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    user_id: str = Field(min_length=1, max_length=64)
+    user_id: UserId
     name: str = Field(default="", max_length=60)
     phone: str = Field(default="", max_length=30)
     email: str = Field(default="", max_length=120)
@@ -54,6 +57,10 @@ class User(BaseModel):
     def has_consent(self, channel: Channel) -> bool:
         """Consent is opt-in: only an explicit True counts."""
         return self.consent.get(channel, False) is True
+
+    def identifying_values(self) -> list[str]:
+        """The id, name, phone, e-mail and address that are set: what must never reach the LLM."""
+        return [v for v in (self.user_id, self.name, self.phone, self.email, self.address) if v]
 
 
 class Item(BaseModel):
@@ -78,7 +85,7 @@ class Event(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     event_id: str = Field(min_length=1, max_length=96)
-    user_id: str = Field(min_length=1, max_length=64)
+    user_id: UserId
     kind: EventKind
     ts: datetime
     item_id: str | None = None

@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager, ExitStack, asynccontextmanager
 from typing import Any
 
 import anyio
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
@@ -22,6 +22,7 @@ from service.metrics import ServiceMetrics
 from service.observe import ObserveMiddleware
 from service.openapi import add_error_responses
 from service.options import OptionsMiddleware
+from service.query_params import refuse_unknown_query
 from service.routes import (
     approvals,
     audit,
@@ -81,6 +82,7 @@ def create_app(runtime: ServiceRuntime | RuntimeOpener) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # FastAPI's own pages load scripts from a CDN: /docs is served offline by routes/docs.py
         redoc_url=None,
+        dependencies=[Depends(refuse_unknown_query)],
     )
     if isinstance(runtime, ServiceRuntime):
         app.state.service = ServiceState.build(runtime, metrics)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from domain.approval import ApprovalRequest
 from domain.channels import Channel, Locale
 from domain.offer import Campaign
+from domain.people import UserId
 from service.schemas.examples import CAMPAIGN
 from tools.profile.untrusted_fields import check_campaign
 
@@ -21,7 +22,7 @@ class PromotionRequest(BaseModel):
         json_schema_extra={"examples": [{"user_id": "u001", "campaign": CAMPAIGN, "channel": "push", "variants": 2}]},
     )
 
-    user_id: str = Field(min_length=1, max_length=64, description="The shop's user id (never shown to the LLM).")
+    user_id: UserId = Field(description="The shop's user id (never shown to the LLM).")
     campaign: Campaign
     channel: Channel | None = Field(default=None, description="Force a channel; unset lets targeting rank them.")
     locale: Locale | None = Field(default=None, description="Force a locale; unset uses the user's.")

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from domain.offer import Campaign
+from domain.people import UserId
 from service.schemas.examples import CAMPAIGN
 from tools.profile.untrusted_fields import check_campaign
 
@@ -23,7 +24,7 @@ class RunRequest(BaseModel):
 
     run_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$", description="Names the run.")
     campaign: Campaign
-    user_ids: list[str] | None = Field(
+    user_ids: list[UserId] | None = Field(
         default=None, max_length=100_000, description="Candidates; unset takes every shop user."
     )
     holdout: float = Field(default=0.1, ge=0.0, le=0.5, description="Share of the audience held out.")

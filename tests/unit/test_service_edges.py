@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -243,6 +244,30 @@ def test_openapi_documents_the_errors_each_operation_can_answer(served: Served) 
                 assert {"401", "403", "503"} <= codes, (method, path)
             if "requestBody" in operation:
                 assert {"400", "413", "422"} <= codes, (method, path)
+            if path.startswith("/v1/"):
+                assert "422" in codes, (method, path)  # unknown query parameters
     assert {"429", "503"} <= set(schema["paths"]["/v1/chat/completions"]["post"]["responses"])
     assert "lone surrogate" in schema["paths"]["/v1/promotions"]["post"]["responses"]["422"]["description"]
     assert schema["components"]["schemas"]["Problem"]["required"] == ["detail"]
+
+
+def test_an_unknown_query_parameter_is_422_naming_it_and_what_the_operation_takes(served: Served) -> None:
+    response = served.client.get("/v1/audit?limt=5", headers=served.auth(served.admin))
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["query", "limt"] and "this operation takes limit" in error["msg"]
+    assert served.client.get("/v1/audit?limit=5", headers=served.auth(served.admin)).status_code == 200
+    none = served.client.get("/v1/models?x=1&y=2", headers=served.auth()).json()["detail"]
+    assert [e["loc"] for e in none] == [["query", "x"], ["query", "y"]] and "no query parameters" in none[0]["msg"]
+
+
+def test_the_page_ignores_query_parameters_a_link_adds(served: Served) -> None:
+    assert served.client.get("/?utm_source=newsletter").status_code == 200
+
+
+@pytest.mark.parametrize("user_id", ["\r", " ", " u1", "u1\n", "a\nb"])
+def test_a_blank_or_multiline_user_id_is_422_never_a_server_error(served: Served, user_id: str) -> None:
+    response = served.client.delete(f"/v1/users/{quote(user_id)}", headers=served.auth(served.admin))
+    assert response.status_code == 422, response.text
+    response = served.client.post("/v1/promotions", json={"user_id": user_id, "campaign": {}}, headers=served.auth())
+    assert response.status_code == 422 and ["body", "user_id"] in [e["loc"] for e in response.json()["detail"]]
