@@ -60,11 +60,11 @@ def sample_audience(
         if not shows_behaviour(events, brief, now):
             counts["no_behaviour"] += 1
             continue
-        profile = to_prompt_profile(derive_features(events, now))
+        user = services.shop.get_user(user_id)
+        profile = to_prompt_profile(derive_features(events, now), user.identifying_values())
         if brief.audience.value_tier not in ("any", profile.value_tier):
             counts["other_tier"] += 1
             continue
-        user = services.shop.get_user(user_id)
         if not any(user.has_consent(channel) for channel in campaign.channels):
             counts["no_consent"] += 1
             continue

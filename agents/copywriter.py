@@ -39,7 +39,7 @@ class PersonalDataInPrompt(RuntimeError):
 
 def personal_values(user: User) -> list[str]:
     """The user's identifying values that must never reach the LLM."""
-    return [v for v in (user.user_id, user.name, user.phone, user.email, user.address) if v]
+    return user.identifying_values()
 
 
 def generate(ctx: Context, schema: type[Output], messages: list[BaseMessage]) -> Output:

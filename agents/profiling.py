@@ -88,7 +88,7 @@ def assess(
     )
     bought = bought_in_campaign_range(events, campaign)
     items = services.shop.items_for_campaign(campaign.eligible_categories, campaign.eligible_item_ids)
-    profile = to_prompt_profile(features)
+    profile = to_prompt_profile(features, user.identifying_values())
     facts = OfferFacts.from_campaign(campaign, items)
     profile = profile.model_copy(update={"interests": safe_interests(profile.interests, facts, locale or user.locale)})
     # Only what matters for this campaign reaches the copywriter: focused copy, and shared generations.

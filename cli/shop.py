@@ -87,9 +87,11 @@ def profile(
         raise typer.Exit(code=2)
     now = (as_of.replace(tzinfo=UTC) if as_of.tzinfo is None else as_of) if as_of else datetime.now(UTC)
     features = derive_features(events, now)
+    with ShopDB(settings.shop_db_path) as db:  # the history may name a user the shop does not hold (yet)
+        personal = db.get_user(user).identifying_values() if user in set(db.list_user_ids()) else [user]
     view = {
         "user_ref": user_ref(user),
         "features": features.model_dump(mode="json"),
-        "llm_view": to_prompt_profile(features).model_dump(mode="json"),
+        "llm_view": to_prompt_profile(features, personal).model_dump(mode="json"),
     }
     typer.echo(json.dumps(view, ensure_ascii=False, indent=2))

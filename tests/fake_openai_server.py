@@ -2,7 +2,8 @@
 
 It answers structured-output requests (`response_format: json_schema`) for the copywriter and the critic
 from a hash of the prompt, so every replica gives the same answer to the same prompt: a run spread over
-several replicas must then plan exactly what a local run plans. It counts the requests it served.
+several replicas must then plan exactly what a local run plans. It counts the requests it served and keeps
+their bodies as received, so a test can assert on what went over the wire.
 """
 
 from __future__ import annotations
@@ -60,7 +61,10 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.rstrip("/") != "/v1/chat/completions":
             self._reply(404, {"error": {"message": f"no route {self.path}"}})
             return
-        request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        raw = self.rfile.read(int(self.headers["Content-Length"]))
+        with self.server.lock:
+            self.server.bodies.append(raw)
+        request = json.loads(raw)
         schema = request.get("response_format", {}).get("json_schema", {}).get("name", "")
         prompt = "".join(str(m.get("content", "")) for m in request["messages"])
         time.sleep(self.server.delay_s)
@@ -90,6 +94,7 @@ class _Server(ThreadingHTTPServer):
         self.delay_s = delay_s
         self.lock = threading.Lock()
         self.requests = 0
+        self.bodies: list[bytes] = []
 
 
 class FakeReplica:
@@ -110,6 +115,12 @@ class FakeReplica:
         """Chat completions served so far."""
         with self._server.lock:
             return self._server.requests
+
+    @property
+    def bodies(self) -> list[bytes]:
+        """Every chat-completion request body received, byte for byte as it came over the wire."""
+        with self._server.lock:
+            return list(self._server.bodies)
 
     def __enter__(self) -> FakeReplica:
         self._thread.start()

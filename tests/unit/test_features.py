@@ -40,7 +40,7 @@ def ev(
 def test_no_history_is_new() -> None:
     features = derive_features([], NOW)
     assert (features.recency_bucket, features.funnel_stage, features.recency_days) == ("new", "none", None)
-    assert to_prompt_profile(features).value_tier == "new"
+    assert to_prompt_profile(features, ()).value_tier == "new"
 
 
 @pytest.mark.parametrize(
@@ -129,7 +129,7 @@ def test_value_tiers(frequency: int, spend: float, tier: str) -> None:
     features = UserFeatures(
         event_count=10, recency_days=3, recency_bucket="active_7d", frequency_90d=frequency, monetary_90d=spend
     )
-    assert to_prompt_profile(features).value_tier == tier
+    assert to_prompt_profile(features, ()).value_tier == tier
 
 
 @pytest.mark.parametrize(
@@ -165,7 +165,7 @@ def test_prompt_profile_of_every_demo_user_is_clean() -> None:
         related = [e for e in events if e.kind == "search"][-3:] + [e for e in events if e.item_id == INJECTED_ITEM_ID]
         if user.user_id in shop.injected_user_ids:
             assert INJECTIONS[user.locale].query in {e.query for e in related}
-        profile = to_prompt_profile(derive_features(events, NOW, related=related[:5]))
+        profile = to_prompt_profile(derive_features(events, NOW, related=related[:5]), ())
         text = profile.model_dump_json()
         assert not [v for v in personal if f'"{v}"' in text or (len(v) > 3 and v in text)], user.user_id
         assert not [t for t in injected if t.lower() in text.lower()], user.user_id
@@ -189,7 +189,7 @@ def test_demo_segments_read_as_intended() -> None:
     shop = build_demo_shop(seed=7, now=NOW)
     by_segment: dict[str, list[PromptProfile]] = {}
     for user in shop.users:
-        profile = to_prompt_profile(derive_features(shop.events_of(user.user_id), NOW))
+        profile = to_prompt_profile(derive_features(shop.events_of(user.user_id), NOW), ())
         by_segment.setdefault(shop.segments[user.user_id], []).append(profile)
     high_value = by_segment["high_value"]
     assert sum(p.value_tier == "high" for p in high_value) > len(high_value) / 2
