@@ -7,7 +7,6 @@ user's consent for that channel in the shop database, so the next run cannot rea
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from domain.channels import Channel
+from tools.files.csv_rows import NOT_UTF8, csv_rows, undecodable
 from tools.profile.instructions import reads_as_instruction
 from tools.settings import Settings
 from tools.stores.database import Database, SqlStore, open_database
@@ -100,17 +100,34 @@ def read_feedback_file(path: Path) -> tuple[list[FeedbackEvent], list[tuple[int,
         raise FileNotFoundError(f"feedback file not found: {path}")
     events: list[FeedbackEvent] = []
     bad: list[tuple[int, str]] = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        if path.suffix == ".jsonl":
-            rows: list[tuple[int, object]] = []
+    rows: list[tuple[int, object]] = []
+    if path.suffix == ".jsonl":
+        # Undecodable bytes become lone surrogates, so one bad line is a bad row instead of a failed file.
+        with path.open(encoding="utf-8", errors="surrogateescape", newline="") as handle:
             for line_no, line in enumerate(handle, start=1):
-                if line.strip():
-                    try:
-                        rows.append((line_no, json.loads(line)))
-                    except json.JSONDecodeError as error:
-                        bad.append((line_no, f"not JSON: {error.msg}"))
-        else:
-            rows = [(i, row) for i, row in enumerate(csv.DictReader(handle), start=2)]
+                if not line.strip():
+                    continue
+                if undecodable(line):
+                    bad.append((line_no, NOT_UTF8))
+                    continue
+                try:
+                    rows.append((line_no, json.loads(line)))
+                except json.JSONDecodeError as error:
+                    bad.append((line_no, f"not JSON: {error.msg}"))
+    else:
+        records = csv_rows(path)
+        header = next(records, None)
+        for record in records:
+            if header is None or header.problem:
+                break
+            if record.problem:
+                bad.append((record.line, record.problem))
+            elif len(record.fields) > len(header.fields):
+                bad.append((record.line, f"{len(record.fields)} fields, the header names {len(header.fields)}"))
+            else:
+                rows.append((record.line, dict(zip(header.fields, record.fields, strict=False))))
+        if header is not None and header.problem:
+            bad.append((header.line, f"header: {header.problem}"))
     for line_no, row in rows:
         try:
             cleaned = {k: v for k, v in row.items() if v not in ("", None)} if isinstance(row, dict) else row
@@ -118,4 +135,4 @@ def read_feedback_file(path: Path) -> tuple[list[FeedbackEvent], list[tuple[int,
         except ValidationError as error:
             reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
             bad.append((line_no, reasons))
-    return events, bad
+    return events, sorted(bad)

@@ -6,13 +6,13 @@ event is reported with its line number and the reason, never silently dropped.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from domain.people import Event, EventKind
+from tools.files.csv_rows import csv_rows
 
 DEFAULT_PATH = Path("../shared/data/taobao_user_behavior/UserBehavior_sample.csv")
 BEHAVIOURS: dict[str, EventKind] = {"pv": "view", "cart": "cart", "fav": "fav", "buy": "purchase"}
@@ -52,18 +52,19 @@ def read_taobao_events(
     events: list[Event] = []
     bad: list[BadRow] = []
     seen: dict[str, int] = {}
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-        for line_no, row in enumerate(csv.reader(handle), start=1):
-            raw = ",".join(row)
-            try:
-                event = _event(row, window, id_prefix)
-            except ValueError as exc:
-                bad.append(BadRow(line=line_no, reason=str(exc), raw=raw))
-                continue
-            seen[event.event_id] = seen.get(event.event_id, 0) + 1
-            if seen[event.event_id] > 1:
-                event = event.model_copy(update={"event_id": f"{event.event_id}-{seen[event.event_id]}"})
-            events.append(event)
+    for record in csv_rows(path):
+        raw = ",".join(record.fields).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        try:
+            if record.problem:
+                raise ValueError(record.problem)
+            event = _event(record.fields, window, id_prefix)
+        except ValueError as exc:
+            bad.append(BadRow(line=record.line, reason=str(exc), raw=raw))
+            continue
+        seen[event.event_id] = seen.get(event.event_id, 0) + 1
+        if seen[event.event_id] > 1:
+            event = event.model_copy(update={"event_id": f"{event.event_id}-{seen[event.event_id]}"})
+        events.append(event)
     return TaobaoImport(events=events, bad_rows=bad)
 
 
