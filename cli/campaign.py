@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -110,10 +111,17 @@ def run(
             context = Context(
                 services=services, now=info.clock, copy_mode=settings.copy_mode, llm_critique=settings.llm_critique
             )
-            if scale is not None:  # the workers meter nothing here: the LLM line below stays empty
-                process_on_ray(store, info, settings, scale, console)
-            else:
-                _process(store, info, context, build_graph(saver), concurrency or settings.embedded_parallel, meter)
+            try:
+                if scale is not None:  # the workers meter nothing here: the LLM line below stays empty
+                    process_on_ray(store, info, settings, scale, console)
+                else:
+                    _process(store, info, context, build_graph(saver), concurrency or settings.embedded_parallel, meter)
+            except sqlite3.OperationalError as error:  # locked past the busy wait, read-only, disk full
+                console.print(
+                    f"[red]a store could not be written: {error}.[/red] Every finished user is kept; once the lock "
+                    f"is released (or the file writable, or space freed) run the same command again to resume."
+                )
+                raise typer.Exit(code=1) from error
         finally:
             saver.conn.close()
             services.close()
@@ -138,7 +146,15 @@ def _process(
 
 def _report(store: RunStore, run_id: str, out: Path, meter: UsageMeter, hit_rate: float) -> None:
     counts = store.progress(run_id)
-    jsonl, table, rows = write_plan(store.results(run_id), out, run_id)
+    try:
+        jsonl, table, rows = write_plan(store.results(run_id), out, run_id)
+    except OSError as error:  # disk full, read-only folder: the results are safe in the run store
+        console.print(
+            f"[red]could not write the plan to {out}: {error.strerror or error}.[/red] The run's results are kept; "
+            f"free space (or pass another --out) and run the same command again: finished users are not redone."
+        )
+        store.close()
+        raise typer.Exit(code=1) from error
     console.print(
         f"run {run_id}: {counts.done} done, {counts.failed} failed, {counts.pending} pending; "
         f"{rows} sends planned → {jsonl}, {table}"

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 from domain.copy import CopyBatch, CopyVariant
 from domain.review import Critique
 
 MODEL = "fake-replica"
+Fault = Literal["http500", "drop", "malformed", "truncated"]
+"""What a faulty replica does instead of answering: a 500, a dropped connection, text that is not the JSON
+asked for, or half of it cut off at the token limit."""
 VARIANTS = [
     CopyVariant(title="保温杯好价", body="你关注的保温杯参加双十一，满300减50。", cta="去看看"),
     CopyVariant(title="暖心好物", body="双十一保温杯专场，满300减50，给家人挑一只。", cta="立即选购"),
@@ -71,6 +75,19 @@ class _Handler(BaseHTTPRequestHandler):
         content = scripted_answer(schema, prompt)
         with self.server.lock:
             self.server.requests += 1
+            fault = self.server.fault
+        finish = "stop"
+        if fault == "http500":
+            self._reply(500, {"error": {"message": "internal error", "type": "server_error"}})
+            return
+        if fault == "drop":  # the server dies mid-request: the connection closes with no answer
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if fault == "malformed":
+            content = "Sure! Here is the copy: {title: 保温杯"
+        if fault == "truncated":  # out of tokens: half a JSON object
+            content, finish = content[: len(content) // 2], "length"
         self._reply(
             200,
             {
@@ -79,7 +96,7 @@ class _Handler(BaseHTTPRequestHandler):
                 "created": 0,
                 "model": MODEL,
                 "choices": [
-                    {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}
+                    {"index": 0, "finish_reason": finish, "message": {"role": "assistant", "content": content}}
                 ],
                 "usage": {"prompt_tokens": len(prompt), "completion_tokens": len(content), "total_tokens": 0},
             },
@@ -95,6 +112,7 @@ class _Server(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.requests = 0
         self.bodies: list[bytes] = []
+        self.fault: Fault | None = None
 
 
 class FakeReplica:
@@ -115,6 +133,11 @@ class FakeReplica:
         """Chat completions served so far."""
         with self._server.lock:
             return self._server.requests
+
+    def set_fault(self, fault: Fault | None) -> None:
+        """Start (or, with None, stop) answering every chat completion with the fault."""
+        with self._server.lock:
+            self._server.fault = fault
 
     @property
     def bodies(self) -> list[bytes]:
