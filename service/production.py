@@ -29,7 +29,8 @@ logger = logging.getLogger("promo.service")
 def open_runtime(settings: Settings) -> Iterator[ServiceRuntime]:
     """Start (or reach) the model, open every store once; close all of it on exit, also on errors."""
     with ExitStack() as stack:
-        endpoint = stack.enter_context(llm_endpoint(settings, progress=logger.info))
+        # The model in its own supervised process: killed or crashed, it restarts while the service answers 503.
+        endpoint = stack.enter_context(llm_endpoint(settings, progress=logger.info, own_process=True))
         services = open_services(settings, endpoint)
         stack.callback(services.close)
         saver = open_checkpointer(settings)

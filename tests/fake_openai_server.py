@@ -106,8 +106,8 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, delay_s: float) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, delay_s: float, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
         self.delay_s = delay_s
         self.lock = threading.Lock()
         self.requests = 0
@@ -152,3 +152,17 @@ class FakeReplica:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def main() -> None:
+    """`python -m tests.fake_openai_server --port N`: serve until killed (a child for the supervisor tests)."""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    server = _Server(0.0, port=parser.parse_args().port)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
@@ -11,7 +14,7 @@ import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from domain.copy import CopyBatch
-from tools.llm.chat_model import make_chat_model
+from tools.llm.chat_model import make_chat_model, supervised_embedded_model
 from tools.llm.local_server import LocalLLMError, LocalLLMServer
 from tools.llm.weights import WEIGHTS, MissingWeightsError, ensure_weights, locate_parts
 from tools.settings import EmbeddedModel, Settings, get_settings
@@ -75,3 +78,44 @@ def test_unloadable_file_gives_a_clear_error(tmp_path: Path) -> None:
         LocalLLMServer(bad, "bad").start()
     with pytest.raises(LocalLLMError, match="ensure_weights"):
         LocalLLMServer(tmp_path / "missing.gguf", "missing").start()
+
+
+def model_children() -> list[int]:
+    """Process ids of this process's children that run the embedded model (from /proc: Linux)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        if parent == os.getpid() and "tools.llm.embedded_process" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def test_the_model_in_its_own_process_comes_back_after_a_kill_and_writes_again(weights: Path) -> None:
+    settings = Settings(
+        _env_file=None, embedded_parallel=1, embedded_ctx_per_slot=2048, llm_timeout_s=120, llm_max_tokens=64
+    )
+    with supervised_embedded_model(settings, weights, MODEL) as endpoint:
+        models = f"{endpoint.base_url}/models"
+        assert httpx.get(models, timeout=10).status_code == 200
+        (child,) = model_children()
+        os.kill(child, signal.SIGKILL)  # the model dies as it would on an out-of-memory kill
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:  # restarted after its backoff, on the same port
+            try:
+                if model_children() not in ([], [child]) and httpx.get(models, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        model = make_chat_model(endpoint.base_url, endpoint.model, settings, temperature=0.0)
+        answer = model.invoke([HumanMessage(content="Say OK.")])
+        assert str(answer.content).strip()
+        (again,) = model_children()
+        assert again != child
+    assert model_children() == [], "stopped with the block"

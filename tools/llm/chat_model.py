@@ -6,15 +6,18 @@ model name differ, so every agent gets its model from ``make_chat_model``.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 from langchain_core.language_models import BaseChatModel
 from langchain_openai import ChatOpenAI
 
 from tools.llm.local_server import LocalLLMServer
+from tools.llm.supervisor import SupervisedProcess, free_loopback_port
 from tools.llm.weights import ensure_weights
 from tools.settings import Settings
 
@@ -79,10 +82,13 @@ def first_model_id(base_url: str, settings: Settings) -> str:
 
 
 @contextmanager
-def llm_endpoint(settings: Settings, progress: Callable[[str], None] | None = None) -> Iterator[LLMEndpoint]:
+def llm_endpoint(
+    settings: Settings, progress: Callable[[str], None] | None = None, *, own_process: bool = False
+) -> Iterator[LLMEndpoint]:
     """Yield the endpoint to use: ``settings.llm_base_url`` if set, else a freshly started embedded server.
 
-    The embedded server is stopped on exit, also on exceptions and KeyboardInterrupt.
+    own_process: run the embedded server in a supervised child process that is restarted when it dies (the
+    service); otherwise in this process (a CLI run, which ends with it). Stopped on exit, also on errors.
     """
     say = progress or (lambda _msg: None)
     if settings.llm_base_url:
@@ -93,6 +99,12 @@ def llm_endpoint(settings: Settings, progress: Callable[[str], None] | None = No
     name = settings.embedded_model
     say(f"checking weights for {name}")
     path = ensure_weights(name, settings.model_cache_dir)
+    say(f"starting embedded {name} ({settings.embedded_parallel} slots{', own process' if own_process else ''})")
+    if own_process:
+        with supervised_embedded_model(settings, path, name) as endpoint:
+            say(f"{name} ready at {endpoint.base_url}")
+            yield endpoint
+        return
     server = LocalLLMServer(
         path,
         name,
@@ -101,7 +113,26 @@ def llm_endpoint(settings: Settings, progress: Callable[[str], None] | None = No
         threads=settings.embedded_threads,
         repeat_penalty=REPETITION_PENALTY,
     )
-    say(f"starting embedded {name} ({settings.embedded_parallel} slots)")
     with server:
         say(f"{name} ready at {server.base_url}")
         yield LLMEndpoint(base_url=server.base_url, model=server.model_name)
+
+
+@contextmanager
+def supervised_embedded_model(settings: Settings, path: Path, name: str) -> Iterator[LLMEndpoint]:
+    """The embedded model in `tools.llm.embedded_process`, restarted with backoff whenever it exits."""
+    port = free_loopback_port()
+    base_url = f"http://127.0.0.1:{port}/v1"
+    command = [sys.executable, "-m", "tools.llm.embedded_process", "--model-path", str(path), "--name", name]
+    command += ["--port", str(port), "--parallel", str(settings.embedded_parallel)]
+    command += ["--ctx-per-slot", str(settings.embedded_ctx_per_slot), "--threads", str(settings.embedded_threads)]
+    command += ["--repeat-penalty", str(REPETITION_PENALTY)]
+
+    def ready() -> bool:
+        try:
+            return httpx.get(f"{base_url}/models", timeout=2.0).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    with SupervisedProcess(command, ready, name=f"embedded model {name}"):
+        yield LLMEndpoint(base_url=base_url, model=name)

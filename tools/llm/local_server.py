@@ -44,8 +44,13 @@ class LocalLLMServer:
         repeat_penalty: float = 1.1,
         start_timeout_s: float = 120.0,
         verbosity: int = 0,
+        port: int = 0,
     ) -> None:
-        """Configure the server; nothing starts until ``start()``. ``threads=0`` uses every usable core."""
+        """Configure the server; nothing starts until ``start()``.
+
+        ``threads=0`` uses every usable core; ``port=0`` lets the OS pick a free port (a supervised process
+        passes a fixed one, kept over restarts).
+        """
         self._model_path = model_path
         self._model_name = model_name
         self._n_parallel = n_parallel
@@ -54,6 +59,7 @@ class LocalLLMServer:
         self._repeat_penalty = repeat_penalty
         self._start_timeout_s = start_timeout_s
         self._verbosity = verbosity
+        self._port = port
         self._server: Any = None
         self._base_url: str | None = None
 
@@ -78,7 +84,7 @@ class LocalLLMServer:
         p.cpuparams.n_threads = self._threads
         p.cpuparams_batch.n_threads = self._threads
         p.hostnames = ["127.0.0.1"]
-        p.port = 0  # the OS picks a free port; read back from listening_address (no race)
+        p.port = self._port  # 0: the OS picks a free port, read back from listening_address (no race)
         p.offline = True  # never reach a model hub
         p.ui = False
         p.ui_mcp_proxy = False
