@@ -4,6 +4,7 @@ Usage::
 
     python bench/service_load.py --model qwen2.5-coder-0.5b --clients 50
     python bench/service_load.py --llm-base-url http://127.0.0.1:PORT/v1 --clients 50   # any OpenAI-compatible server
+    python bench/service_load.py --clients 12 --requests 3 --soak-s 600 --rss-every-s 60 --drain-check 3  # a soak
 
 In a fresh temporary PROMO_HOME: builds the demo shop (`promo shop build`), adds an admin and a marketer key
 (`promo service key add`), starts `promo serve` on a free loopback port with the embedded model (or the given
@@ -11,8 +12,11 @@ server) and the limits given, waits for /readyz, starts a small campaign run in 
 clients: each sends a seeded mix of streamed and whole chat turns, promotions, feedback, run progress, /healthz
 and /metrics. Prints per request kind: count, ok, rejected, errors, latency p50/p95 of ok requests and time to
 the first SSE line of streamed chat; then wall time, the server's own count of rejections, the audit log's
-statuses and the server's peak RSS. Exits 1 on any error. The server is stopped with SIGINT (killed after a
-bound) whatever happens, Ctrl-C included. Run the real model on a quiet machine.
+statuses, the peak RSS of the server and of its model process, their RSS curve during the load, and the
+feedback rows the service accepted against those it stored. `--soak-s` repeats each client's rounds for that
+long; `--drain-check N` then sends SIGTERM while N promotions are in flight (each must finish 200, the server
+exit 0). Exits 1 on any error or lost feedback row. The server is stopped with SIGINT (killed after a bound)
+whatever happens, Ctrl-C included. Run the real model on a quiet machine.
 
 *Rejected* means the service refused work it could not take, as designed: 429 or 503 with a Retry-After header;
 such a request is sent once more after its Retry-After (capped), and its final verdict counts. Anything else
@@ -31,15 +35,19 @@ import random
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -127,13 +135,17 @@ class LoadPlan:
     """Each request waits a random 0..think_s first, so clients do not move in lockstep."""
     deadline_s: float = 1800.0
     """The whole test stops here; requests not finished by then count as errors."""
+    soak_s: float = 0.0
+    """A soak: each client sends rounds of `requests_per_client` until this many seconds have passed (0: one)."""
     mix: Mapping[Kind, int] = field(default_factory=lambda: dict(DEFAULT_MIX))
 
     def __post_init__(self) -> None:
         if self.clients < 1 or self.requests_per_client < 1:
             raise ValueError(f"need clients >= 1 and requests >= 1, got {self.clients}, {self.requests_per_client}")
-        if self.timeout_s <= 0 or self.deadline_s <= 0 or self.max_retry_wait_s < 0 or self.think_s < 0:
-            raise ValueError("timeouts and the deadline must be > 0, waits >= 0")
+        if self.timeout_s <= 0 or self.deadline_s <= 0:
+            raise ValueError("timeouts and the deadline must be > 0")
+        if self.max_retry_wait_s < 0 or self.think_s < 0 or self.soak_s < 0:
+            raise ValueError("waits and the soak time must be >= 0")
         unknown = set(self.mix) - set(KINDS)
         if unknown or any(w < 0 for w in self.mix.values()) or not any(self.mix.values()):
             raise ValueError(f"mix needs non-negative weights over {KINDS}, not all zero; got {dict(self.mix)}")
@@ -173,6 +185,8 @@ class Outcome:
     """Streamed chat: time to the first SSE line of the successful attempt."""
     retried: bool = False
     problem: str | None = None
+    events: int = 0
+    """Feedback rows the service accepted (ok feedback only): each must be stored."""
 
 
 @dataclass(frozen=True)
@@ -226,15 +240,16 @@ def make_call(kind: Kind, rng: random.Random, target: Target, tag: str, now: dat
     return Call(kind, "GET", f"/{kind}")
 
 
-def plan_calls(plan: LoadPlan, target: Target, client: int, now: datetime) -> list[Call]:
-    """The requests of one client and the pauses before them, the same for the same seed."""
-    rng = random.Random(plan.seed * 1_000_003 + client)
+def plan_calls(plan: LoadPlan, target: Target, client: int, now: datetime, round_no: int = 0) -> list[Call]:
+    """The requests of one client's round and the pauses before them, the same for the same seed."""
+    rng = random.Random((plan.seed * 1_000_003 + client) * 1_009 + round_no)
     kinds = [k for k, w in plan.mix.items() if w > 0 and (k != "run_status" or target.run_id)]
     weights = [plan.mix[k] for k in kinds]
     calls = []
     for n in range(plan.requests_per_client):
         kind, pause_s = rng.choices(kinds, weights)[0], rng.uniform(0, plan.think_s)
-        calls.append(replace(make_call(kind, rng, target, f"{plan.seed}-{client}-{n}", now), pause_s=pause_s))
+        tag = f"{plan.seed}-{client}-{round_no}-{n}"
+        calls.append(replace(make_call(kind, rng, target, tag, now), pause_s=pause_s))
     return calls
 
 
@@ -365,6 +380,7 @@ async def send(client: httpx.AsyncClient, call: Call, key: str, plan: LoadPlan) 
         await asyncio.sleep(min(first.retry_after_s or 0.0, plan.max_retry_wait_s))
         final, retried = await attempt(client, call, key, plan.timeout_s), True
     ok = final.verdict == "ok"
+    accepted = len(call.body["events"]) if ok and call.kind == "feedback" and call.body else 0
     return Outcome(
         kind=call.kind,
         verdict=final.verdict,
@@ -372,37 +388,60 @@ async def send(client: httpx.AsyncClient, call: Call, key: str, plan: LoadPlan) 
         first_line_s=final.first_line_s if ok else None,
         retried=retried,
         problem=final.problem,
+        events=accepted,
     )
 
 
-async def _client(client: httpx.AsyncClient, key: str, plan: LoadPlan, calls: list[Call], out: list[Outcome]) -> None:
-    for call in calls:
-        out.append(await send(client, call, key, plan))
+async def _client(
+    client: httpx.AsyncClient, key: str, plan: LoadPlan, rounds: Callable[[int], list[Call]], state: ClientState
+) -> None:
+    round_no = 0
+    while True:
+        state.current = rounds(round_no)
+        state.sent_of_current = 0
+        for call in state.current:
+            state.outcomes.append(await send(client, call, key, plan))
+            state.sent_of_current += 1
+        round_no += 1
+        if time.perf_counter() - state.started >= plan.soak_s:  # one round unless soaking
+            return
+
+
+@dataclass
+class ClientState:
+    """One client's outcomes so far and the round it is in (what is left of it is late at the deadline)."""
+
+    started: float
+    outcomes: list[Outcome] = field(default_factory=list)
+    current: list[Call] = field(default_factory=list)
+    sent_of_current: int = 0
 
 
 async def run_load(client: httpx.AsyncClient, target: Target, plan: LoadPlan) -> LoadResult:
     """Run every client concurrently on `client` (base URL set); stop at the deadline, whatever is left."""
     now = datetime.now(UTC)
-    planned = [plan_calls(plan, target, n, now) for n in range(plan.clients)]
-    results: list[list[Outcome]] = [[] for _ in planned]
     started = time.perf_counter()
+    states = [ClientState(started) for _ in range(plan.clients)]
     tasks = [
-        asyncio.create_task(_client(client, target.marketer_key, plan, calls, out))
-        for calls, out in zip(planned, results, strict=True)
+        asyncio.create_task(
+            _client(client, target.marketer_key, plan, partial(plan_calls, plan, target, n, now), state)
+        )
+        for n, state in enumerate(states)
     ]
-    done, pending = await asyncio.wait(tasks, timeout=plan.deadline_s)
+    done, pending = await asyncio.wait(tasks, timeout=plan.deadline_s + plan.soak_s)
     for task in pending:
         task.cancel()
     await asyncio.gather(*pending, return_exceptions=True)
     wall = time.perf_counter() - started
     for task in done:
         task.result()  # a bug in the bench itself must surface, not pass as a service error
+    cut = [state for state, task in zip(states, tasks, strict=True) if task in pending]
     late = [
         Outcome(call.kind, "error", problem=f"not finished by the {plan.deadline_s:g} s deadline")
-        for calls, out in zip(planned, results, strict=True)
-        for call in calls[len(out) :]
+        for state in cut
+        for call in state.current[state.sent_of_current :]
     ]
-    return LoadResult([o for out in results for o in out] + late, wall)
+    return LoadResult([o for state in states for o in state.outcomes] + late, wall)
 
 
 async def start_run(client: httpx.AsyncClient, target: Target, users: int) -> None:
@@ -527,6 +566,11 @@ def _args() -> argparse.Namespace:
     load.add_argument("--no-retry", action="store_true", help="do not retry a rejected request once")
     load.add_argument("--think-s", type=float, default=0.5, help="random pause of up to this before each request")
     load.add_argument("--deadline-s", type=float, default=1800.0, help="bound on the whole load")
+    load.add_argument("--soak-s", type=float, default=0.0, help="soak: repeat rounds of --requests this long")
+    load.add_argument("--rss-every-s", type=float, default=60.0, help="memory sample interval during the load")
+    load.add_argument(
+        "--drain-check", type=int, default=0, help="after the load: stop with SIGTERM while this many promotions run"
+    )
     setup = parser.add_argument_group("setup")
     setup.add_argument("--shop-users", type=int, default=40)
     setup.add_argument("--run-users", type=int, default=4, help="users of the background campaign run (0: none)")
@@ -547,6 +591,7 @@ def plan_of(args: argparse.Namespace) -> LoadPlan:
         retry_once=not args.no_retry,
         think_s=args.think_s,
         deadline_s=args.deadline_s,
+        soak_s=args.soak_s,
     )
 
 
@@ -659,17 +704,67 @@ def stop_server(server: subprocess.Popen[bytes], grace_s: float) -> tuple[int, b
 def peak_rss_mib(pid: int) -> float | None:
     """The process's peak resident set from the kernel (VmHWM); None where /proc lacks it (not Linux).
 
-    psutil reports only the current RSS on Linux, so the kernel's high-water mark is the better figure; the
-    embedded model runs inside the server process, so this includes it.
+    The embedded model runs in a child process of the server (`model_pid`), measured on its own.
     """
+    return _proc_status_mib(pid, "VmHWM")
+
+
+def rss_mib(pid: int) -> float | None:
+    """The process's resident set now (VmRSS); None when it is gone or /proc lacks it."""
+    return _proc_status_mib(pid, "VmRSS")
+
+
+def _proc_status_mib(pid: int, field_name: str) -> float | None:
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return None
     for line in status.splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field_name}:"):
             return int(line.split()[1]) / 1024
     return None
+
+
+def model_pid(server_pid: int) -> int | None:
+    """The embedded model's process (the server's child running tools.llm.embedded_process), if any."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == server_pid and b"tools.llm.embedded_process" in command:
+            return int(entry.name)
+    return None
+
+
+@dataclass
+class RssCurve:
+    """Resident memory of the server and of its model process, sampled while the load runs."""
+
+    samples: list[tuple[float, float | None, float | None]] = field(default_factory=list)
+    """(seconds since the load began, server MiB, model MiB)."""
+
+    async def sample(self, server_pid: int, every_s: float) -> None:
+        """Sample until cancelled."""
+        started = time.perf_counter()
+        while True:
+            self.record(server_pid, time.perf_counter() - started)
+            await asyncio.sleep(every_s)
+
+    def record(self, server_pid: int, at_s: float) -> None:
+        """One sample of both processes."""
+        model = model_pid(server_pid)
+        self.samples.append((at_s, rss_mib(server_pid), rss_mib(model) if model else None))
+
+    def lines(self) -> list[str]:
+        """The curve as text, one sample a line."""
+        shown = [f"{m:.0f}" if m is not None else "n/a" for _, m, _ in self.samples]
+        model = [f"{m:.0f}" if m is not None else "n/a" for _, _, m in self.samples]
+        times = [f"{t:.0f}" for t, _, _ in self.samples]
+        return [f"RSS at s {' '.join(times)}", f"  server MiB {' '.join(shown)}", f"  model MiB  {' '.join(model)}"]
 
 
 def log_problems(path: Path) -> list[str]:
@@ -684,13 +779,29 @@ def log_problems(path: Path) -> list[str]:
 # --- the load and what the server says about it ---
 
 
-async def exercise(base_url: str, target: Target, plan: LoadPlan, run_users: int) -> LoadResult:
-    """Start the campaign run (if any), then run every client."""
+async def exercise(
+    base_url: str, target: Target, plan: LoadPlan, run_users: int, rss: tuple[RssCurve, int, float]
+) -> LoadResult:
+    """Start the campaign run (if any), then run every client while sampling the server's memory."""
+    curve, server_pid, every_s = rss
+    started = time.perf_counter()
+    sampler = asyncio.create_task(curve.sample(server_pid, every_s))
     limits = httpx.Limits(max_connections=plan.clients + 8, max_keepalive_connections=plan.clients + 8)
-    async with httpx.AsyncClient(base_url=base_url, timeout=plan.timeout_s, limits=limits) as client:
-        if target.run_id is not None:
-            await start_run(client, target, run_users)
-        return await run_load(client, target, plan)
+    try:
+        async with httpx.AsyncClient(base_url=base_url, timeout=plan.timeout_s, limits=limits) as client:
+            if target.run_id is not None:
+                await start_run(client, target, run_users)
+            return await run_load(client, target, plan)
+    finally:
+        sampler.cancel()
+        await asyncio.gather(sampler, return_exceptions=True)
+        curve.record(server_pid, time.perf_counter() - started)  # one last sample: the end of the load
+
+
+def stored_feedback(home: Path) -> int:
+    """Feedback rows the bench's requests left in the server's store (their ids start with load-)."""
+    with closing(sqlite3.connect(home / "feedback.sqlite")) as db:
+        return int(db.execute("SELECT COUNT(*) FROM feedback WHERE event_id LIKE 'load-%'").fetchone()[0])
 
 
 def server_rejections(metrics: str) -> dict[str, float]:
@@ -733,21 +844,67 @@ def describe(args: argparse.Namespace, plan: LoadPlan) -> str:
     )
 
 
-def load_and_report(base_url: str, server: subprocess.Popen[bytes], keys: Keys, args: argparse.Namespace) -> bool:
-    """Run the load against the healthy server, print the report; True when no request was an error."""
+def load_and_report(
+    base_url: str, server: subprocess.Popen[bytes], keys: Keys, args: argparse.Namespace, home: Path
+) -> bool:
+    """Run the load against the healthy server and print the report.
+
+    True when no request was an error and every feedback row the service accepted was stored.
+    """
     plan, now = plan_of(args), datetime.now(UTC)
     users = tuple(u.user_id for u in build_demo_shop(seed=SHOP_SEED, n_users=args.shop_users, now=now).users)
     campaign = demo_campaigns(now)[0].model_dump(mode="json")
     target = Target(keys.marketer, users, campaign, RUN_ID if args.run_users > 0 else None)
     print(describe(args, plan), flush=True)
-    result = asyncio.run(exercise(base_url, target, plan, args.run_users))
-    peak = peak_rss_mib(server.pid)  # before the process exits and /proc forgets it
+    curve = RssCurve()
+    result = asyncio.run(exercise(base_url, target, plan, args.run_users, (curve, server.pid, args.rss_every_s)))
+    peak, model = peak_rss_mib(server.pid), model_pid(server.pid)  # before the processes exit
+    model_peak = peak_rss_mib(model) if model else None
     print(format_table(summarise(result.outcomes)))
-    print(f"wall {result.wall_s:.1f} s; server peak RSS {'n/a' if peak is None else f'{peak:.0f} MiB'} (VmHWM)")
+    print(
+        f"wall {result.wall_s:.1f} s; peak RSS (VmHWM): server {'n/a' if peak is None else f'{peak:.0f} MiB'}, "
+        f"model {'n/a' if model_peak is None else f'{model_peak:.0f} MiB'}"
+    )
+    print(*curve.lines(), sep="\n")
+    accepted, stored = sum(o.events for o in result.outcomes), stored_feedback(home)
+    print(f"feedback rows accepted {accepted}, stored {stored}: {'none lost' if accepted == stored else 'LOST'}")
     print(*server_report(base_url, keys, target.run_id), sep="\n")
     for line in error_lines(result):
         print(f"error {line}")
-    return not result.errors
+    return not result.errors and accepted == stored
+
+
+def drain_check(base_url: str, server: subprocess.Popen[bytes], keys: Keys, args: argparse.Namespace) -> bool:
+    """SIGTERM while `--drain-check` promotions are in flight: each must finish 200, the server exit 0 in time."""
+    now = datetime.now(UTC)
+    users = [u.user_id for u in build_demo_shop(seed=SHOP_SEED, n_users=args.shop_users, now=now).users]
+    campaign = demo_campaigns(now)[0].model_dump(mode="json")
+    headers = {"Authorization": f"Bearer {keys.marketer}"}
+
+    def promote(user_id: str) -> int:
+        body = {"user_id": user_id, "campaign": campaign, "variants": 1}
+        try:
+            return httpx.post(f"{base_url}/v1/promotions", json=body, headers=headers, timeout=300).status_code
+        except httpx.HTTPError:
+            return 0
+
+    with ThreadPoolExecutor(max_workers=args.drain_check) as pool:
+        futures = [pool.submit(promote, users[n % len(users)]) for n in range(args.drain_check)]
+        time.sleep(2.0)  # in flight: admitted and writing
+        in_flight = sum(not f.done() for f in futures)
+        started = time.perf_counter()
+        server.send_signal(signal.SIGTERM)
+        statuses = [f.result() for f in futures]
+        try:
+            code = server.wait(timeout=args.stop_timeout_s)
+        except subprocess.TimeoutExpired:
+            code = None
+    took = time.perf_counter() - started
+    print(
+        f"SIGTERM with {in_flight} promotions in flight: statuses {statuses}; "
+        f"server exit code {code} after {took:.1f} s"
+    )
+    return in_flight > 0 and all(status == 200 for status in statuses) and code == 0
 
 
 def main() -> int:
@@ -771,7 +928,10 @@ def main() -> int:
         started = time.perf_counter()
         wait_healthy(base_url, server, args.start_timeout_s, home / "serve.log", keys.marketer)
         print(f"server healthy at {base_url} after {time.perf_counter() - started:.1f} s", flush=True)
-        passed = load_and_report(base_url, server, keys, args)
+        passed = load_and_report(base_url, server, keys, args, home)
+        if args.drain_check:
+            drained = drain_check(base_url, server, keys, args)
+            passed = passed and drained
     except SetupError as error:
         print(f"setup failed: {error}", file=sys.stderr)
     except KeyboardInterrupt:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import signal
+import sys
 from typing import Annotated
 
 import typer
@@ -34,6 +36,9 @@ def serve(
     # The drain is bounded: past PROMO_SERVICE_DRAIN_S uvicorn cancels the requests still open, which cancels
     # their graph runs (service/inflight.py).
     settings = get_settings()
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again with the handler found at start:
+    # this one, so a drained stop exits 0 (a supervisor reads 143 as a kill).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     uvicorn.run(
         production_app(settings),
         host=host,
