@@ -18,26 +18,17 @@ import pytest
 from agents.context import Context
 from campaign.runner import process_run, start_run
 from campaign.store import open_run_store
-from domain.people import Event, User
+from domain.people import Event
 from graphs.checkpoints import _thread_ids, open_checkpointer
 from graphs.promotion import build_graph
 from tests.fake_openai_server import MODEL, FakeReplica
 from tests.unit.conftest import ITEMS, NOW, make_campaign
+from tests.unit.test_erasure_on_disk import CANARIES, CANARY
 from tools.llm.chat_model import LLMEndpoint
 from tools.services import open_services
 from tools.settings import Settings
 from tools.stores.history import HistoryStore
 from tools.stores.shop_db import ShopDB
-
-CANARY = User(
-    user_id="canary-id-7781",
-    name="甄寇雀",
-    phone="13912340987",
-    email="canary.bird@example.org",
-    address="金丝雀路88号",
-    consent={"push": True, "sms": True, "email": True},
-)
-SECRETS = [CANARY.user_id, CANARY.name, CANARY.phone, CANARY.email, CANARY.address]
 
 
 def planted_history() -> list[Event]:
@@ -91,11 +82,11 @@ def test_no_personal_data_or_raw_id_reaches_the_llm_server_or_the_logs(
         store.close()
         saver.conn.close()
     for body in wire:
-        for secret in SECRETS:
+        for secret in CANARIES:
             assert not any(form in body for form in encodings(secret)), f"{secret!r} went to the LLM server"
     assert "保温杯" in json.loads(wire[0])["messages"][-1]["content"], "the prompt must still carry the interest"
     logged = caplog.text
-    for secret in SECRETS:
+    for secret in CANARIES:
         assert secret not in logged, f"{secret!r} is in the logs"
         assert not any(secret in thread for thread in threads), f"{secret!r} is in a checkpoint thread id"
     assert result.user_ref != CANARY.user_id and CANARY.user_id not in result.model_dump_json()
