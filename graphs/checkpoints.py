@@ -16,13 +16,15 @@ from pydantic import SecretStr
 from domain import approval, copy, decision, offer, people, profile, review
 from tools.pseudonym import user_ref
 from tools.settings import Settings
-from tools.stores.postgres import MISSING_EXTRA, connect
+from tools.stores.postgres import MISSING_EXTRA, connect, scrub
 from tools.stores.sqlite import open_sqlite, truncate_wal
 from tools.thread_ids import parse_thread_id
 
 if TYPE_CHECKING:
     from langgraph.checkpoint.postgres import PostgresSaver
 
+CHECKPOINT_TABLES = ("checkpoints", "checkpoint_blobs", "checkpoint_writes")
+"""PostgresSaver's tables that hold a thread's state."""
 # A string at run time: PostgresSaver comes with the optional `postgres` extra.
 Checkpointer: TypeAlias = "SqliteSaver | PostgresSaver"
 
@@ -106,7 +108,8 @@ def user_thread_ids(saver: Checkpointer, user_id: str) -> list[str]:
 def erase_user_threads(saver: Checkpointer, user_id: str) -> int:
     """Delete every checkpoint and pending write of this user's threads; returns how many threads.
 
-    On SQLite the deleted rows are zeroed (secure_delete) and the WAL is truncated, so no copy stays on disk.
+    On SQLite the deleted rows are zeroed (secure_delete) and the WAL is truncated; on PostgreSQL the tables are
+    rewritten and the WAL ended (tools/stores/postgres.py `scrub`): no copy stays on disk.
     """
     thread_ids = user_thread_ids(saver, user_id)
     for thread_id in thread_ids:
@@ -114,4 +117,10 @@ def erase_user_threads(saver: Checkpointer, user_id: str) -> int:
     if isinstance(saver, SqliteSaver):
         with saver.lock:
             truncate_wal(saver.conn)
+    elif thread_ids:  # PostgreSQL: rewrite the checkpoint tables without the dead rows, end their WAL
+        from psycopg import Connection  # a PostgresSaver means the postgres extra is installed
+
+        if isinstance(saver.conn, Connection):  # postgres_checkpointer's one connection, never a pool
+            with saver.lock:
+                scrub(saver.conn, CHECKPOINT_TABLES)
     return len(thread_ids)

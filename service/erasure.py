@@ -6,8 +6,10 @@ interrupted runs). The generation cache keys by prompt, and prompts carry only n
 so no entry there belongs to a user; the audit log stores route templates, never user ids.
 
 On disk: SQLite zeroes deleted rows (secure_delete, tools/stores/sqlite.py) and each store's WAL is
-truncated after the erase; Chroma's log, freed pages and segment files are scrubbed (tools/stores/chroma.py).
-PostgreSQL keeps dead tuples and WAL until the operator's VACUUM FULL.
+truncated after the erase; Chroma's log, freed pages and segment files are scrubbed (tools/stores/chroma.py);
+on PostgreSQL the stores' tables are rewritten (VACUUM FULL) and the WAL segment that logged the rows is ended
+and checkpointed away (tools/stores/postgres.py `scrub`: the server needs `wal_recycle = off`, the role
+pg_checkpoint and EXECUTE on pg_switch_wal, else the WAL keeps them until recycled).
 """
 
 from __future__ import annotations
@@ -32,5 +34,5 @@ def erase_user(runtime: ServiceRuntime, user_id: str) -> dict[str, int]:
         "checkpoints": erase_user_threads(runtime.checkpointer, user_id),
     }
     for store in (shop, runtime.feedback, runtime.runs):
-        store.truncate_wal()
+        store.scrub_erased()
     return removed

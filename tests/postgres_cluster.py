@@ -90,7 +90,9 @@ def running_cluster() -> Iterator[PostgresCluster]:
     initdb = [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C"]
     _run([*initdb, "--no-sync", "--no-instructions"])
     # Durability is not under test here; fsync off makes each commit cheap on a shared CI machine.
+    # wal_recycle off: a checkpoint unlinks WAL segments it no longer needs (erasure: nothing left in pg_wal).
     options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+    options += " -c wal_recycle=off"
     _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o", options, "start"], log)
     try:
         yield PostgresCluster(root, port)

@@ -14,7 +14,7 @@ from campaign.feedback import FeedbackLog
 from campaign.store import RunStore
 from domain.copy import CopyBatch
 from domain.review import Critique
-from graphs.checkpoints import sqlite_checkpointer
+from graphs.checkpoints import open_checkpointer
 from service.app import create_app
 from service.audit import AuditLog
 from service.keys import KeyStore
@@ -25,6 +25,7 @@ from tests.unit.conftest import CRITIQUE, NOW, good_batch
 from tools.llm.chat_model import LLMEndpoint
 from tools.services import Services
 from tools.settings import Settings
+from tools.stores.database import open_database
 
 
 class StaticHealth:
@@ -63,9 +64,9 @@ def build_runtime(
         services=services,
         endpoint=LLMEndpoint(base_url="http://127.0.0.1:9/v1", model="fake"),
         assistant=assistant,
-        checkpointer=sqlite_checkpointer(config.checkpoint_db_path),
-        runs=RunStore(config.runs_db_path, clock=lambda: NOW),
-        feedback=FeedbackLog(config.feedback_db_path),
+        checkpointer=open_checkpointer(config),  # SQLite files, or PostgreSQL when database_url is given
+        runs=RunStore(open_database(config.database_url, config.runs_db_path), clock=lambda: NOW),
+        feedback=FeedbackLog(open_database(config.database_url, config.feedback_db_path)),
         keys=KeyStore(config.service_db_path, clock=lambda: NOW),
         audit=AuditLog(config.service_db_path, clock=lambda: NOW),
         llm_health=health or StaticHealth(),

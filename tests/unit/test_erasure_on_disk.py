@@ -11,6 +11,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import psycopg
+import pytest
+from pydantic import SecretStr
+
 from domain.copy import CopyBatch
 from domain.people import Event, User
 from tests.fakes import ScriptedChatModel
@@ -51,18 +55,23 @@ def canary_events() -> list[Event]:
     return [*copied, search]
 
 
-def found_on_disk(root: Path) -> dict[str, list[str]]:
-    """Every file under `root` (relative path) that holds each canary's UTF-8 bytes."""
+def found_on_disk(*roots: Path) -> dict[str, list[str]]:
+    """Every file under the roots (path relative to its root) that holds each canary's UTF-8 bytes."""
     hits: dict[str, list[str]] = {}
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        for canary in CANARIES:
-            if canary.encode() in data:
-                hits.setdefault(canary, []).append(str(path.relative_to(root)))
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            data = path.read_bytes()
+            for canary in CANARIES:
+                if canary.encode() in data:
+                    hits.setdefault(canary, []).append(str(path.relative_to(root)))
     return hits
 
 
-def test_no_byte_of_an_erased_user_is_left_in_any_file(tmp_path: Path) -> None:
+def test_no_byte_of_an_erased_user_is_left_in_any_file(
+    tmp_path: Path, database_url: SecretStr | None, request: pytest.FixtureRequest
+) -> None:
+    # With PostgreSQL, runs, feedback and checkpoints live in the server: its data folder is searched too.
+    roots = [tmp_path] if database_url is None else [tmp_path, request.getfixturevalue("postgres_cluster").root]
     shop = ShopDB(tmp_path / "shop.sqlite")
     shop.upsert_items(ITEMS)
     shop.upsert_users([*USERS, CANARY])
@@ -70,7 +79,7 @@ def test_no_byte_of_an_erased_user_is_left_in_any_file(tmp_path: Path) -> None:
     history.add_events([*[e for e in _events() if e.user_id == KEPT], *canary_events()])
     services = Services(history=history, shop=shop, writer_model=ScriptedChatModel(), critic_model=ScriptedChatModel())
     campaign = make_campaign().model_dump(mode="json")
-    with served_app(tmp_path / "home", services) as served:
+    with served_app(tmp_path / "home", services, database_url=database_url) as served:
         client, marketer, admin = served.client, served.auth(), served.auth(served.admin)
         run = {"run_id": "r1", "campaign": campaign, "user_ids": [CANARY.user_id, KEPT], "holdout": 0.0}
         assert client.post("/v1/campaign-runs", json=run, headers=marketer).status_code == 202
@@ -90,17 +99,22 @@ def test_no_byte_of_an_erased_user_is_left_in_any_file(tmp_path: Path) -> None:
             for uid in (CANARY.user_id, KEPT)
         ]
         assert client.post("/v1/feedback", json={"events": feedback}, headers=marketer).json()["added"] == 2
-        assert found_on_disk(tmp_path).keys() == set(CANARIES), "the canary is written everywhere first"
+        assert found_on_disk(*roots).keys() == set(CANARIES), "the canary is written everywhere first"
+        if database_url is not None:  # flushed to the server's data files too, not only logged in its WAL
+            with psycopg.connect(database_url.get_secret_value(), autocommit=True) as server:
+                server.execute("CHECKPOINT")
+            in_server = found_on_disk(roots[1]).get(CANARY.user_id, [])
+            assert any(path.startswith("data/base/") for path in in_server), in_server
 
         erased = client.delete(f"/v1/users/{CANARY.user_id}", headers=admin)
         assert erased.status_code == 200, erased.text
         assert all(count > 0 for count in erased.json()["removed"].values()), erased.json()
         assert services.history.events_for(KEPT), "the kept user's history is still readable"
         assert len(services.history.search(KEPT, "保温杯", k=3)) == 3
-        assert found_on_disk(tmp_path) == {}, "nothing is left while the service runs (-wal files included)"
+        assert found_on_disk(*roots) == {}, "nothing is left while the service runs (-wal files included)"
     services.close()
 
-    assert found_on_disk(tmp_path) == {}, "nor once every store is closed"
+    assert found_on_disk(*roots) == {}, "nor once every store is closed"
 
     with HistoryStore(tmp_path / "chroma") as reopened:  # the store still opens and serves the others
         assert reopened.events_for(CANARY.user_id) == []

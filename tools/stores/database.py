@@ -6,6 +6,7 @@ PRECISION, `INSERT ... ON CONFLICT DO NOTHING`); the PostgreSQL backend rewrites
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -50,11 +51,11 @@ class Database(Protocol):
         """A transaction that commits on exit and rolls back on an exception."""
         ...
 
-    def truncate_wal(self) -> None:
-        """After an erasure: leave no copy of deleted rows in a write-ahead log the project owns.
+    def scrub_erased(self, tables: Sequence[str]) -> None:
+        """After an erasure: leave no copy of the deleted rows in the files behind `tables`.
 
         SQLite moves its -wal file into the database and truncates it (deleted rows are zeroed already:
-        secure_delete); PostgreSQL's WAL and dead tuples belong to the server (VACUUM FULL is the operator's).
+        secure_delete); PostgreSQL rewrites the tables (VACUUM FULL) and ends the WAL segment that logged them.
         """
         ...
 
@@ -105,14 +106,15 @@ class SqlStore(Closing):
     def __init__(self, db: Database | Path, schema: str) -> None:
         self._db = SqliteDatabase(db) if isinstance(db, Path) else db
         self._db.create_schema(schema)
+        self._tables = re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", schema)
 
     def ping(self) -> None:
         """Raise when the database is closed or unreadable (for health checks)."""
         self._db.query("SELECT 1")
 
-    def truncate_wal(self) -> None:
-        """After an erasure: no copy of deleted rows left in the SQLite -wal file (Database.truncate_wal)."""
-        self._db.truncate_wal()
+    def scrub_erased(self) -> None:
+        """After an erasure: no copy of the deleted rows left on disk (Database.scrub_erased)."""
+        self._db.scrub_erased(self._tables)
 
     def close(self) -> None:
         """Close the database."""

@@ -5,6 +5,7 @@ psycopg comes with the optional `postgres` extra, so it is imported only when a 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ MISSING_EXTRA = (
 CONNECT_TIMEOUT_S = 10
 # Any fixed key: concurrent workers creating the same tables take turns instead of racing in the catalog.
 SCHEMA_LOCK_KEY = 0x70726F6D6F
+logger = logging.getLogger("promo.stores")
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -53,6 +55,27 @@ def connect(url: SecretStr, **options: Any) -> psycopg.Connection[Any]:
         raise ValueError(f"PROMO_DATABASE_URL is not a valid PostgreSQL URL: {error}") from None
     except psycopg.OperationalError as error:
         raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {describe(url)}: {error}".strip()) from None
+
+
+def scrub(conn: psycopg.Connection[Any], tables: Sequence[str]) -> None:
+    """Leave no copy of deleted rows in the server's files.
+
+    VACUUM FULL writes each table (with its indexes and TOAST) anew, so no dead tuple keeps them; pg_switch_wal
+    ends the WAL segment that logged them and CHECKPOINT lets the server drop it (unlinked with `wal_recycle =
+    off`; recycled segments are overwritten later). Both need a superuser or the pg_checkpoint role and EXECUTE
+    on pg_switch_wal: without them the WAL keeps the rows until the server recycles it, which a warning says.
+    `conn` must be in autocommit mode (VACUUM cannot run in a transaction), as every connection here is.
+    """
+    import psycopg
+    from psycopg import sql
+
+    for table in tables:
+        conn.execute(sql.SQL("VACUUM FULL {}").format(sql.Identifier(table)))
+    try:
+        conn.execute("SELECT pg_switch_wal()")
+        conn.execute("CHECKPOINT")
+    except psycopg.errors.InsufficientPrivilege as error:
+        logger.warning("after an erasure: %s; the WAL keeps the erased rows until the server recycles it", error)
 
 
 def _placeholders(sql: str) -> str:
@@ -100,8 +123,10 @@ class PostgresDatabase:
         with self._lock, self._conn.transaction(), self._conn.cursor() as cursor:
             yield _PostgresWriter(cursor)
 
-    def truncate_wal(self) -> None:
-        """Nothing: the server owns its WAL and dead tuples (VACUUM FULL is the operator's call)."""
+    def scrub_erased(self, tables: Sequence[str]) -> None:
+        """After an erasure: rewrite `tables` without the dead rows, then end and checkpoint the WAL (scrub)."""
+        with self._lock:
+            scrub(self._conn, tables)
 
     def close(self) -> None:
         """Close the connection."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 # Generous: scale-out workers on one machine write the same files from several processes.
@@ -92,8 +93,12 @@ class SqliteStore:
         self._db = open_sqlite(path, autocommit=autocommit, relaxed_sync=relaxed_sync)
         self._lock = threading.Lock()
 
-    def truncate_wal(self) -> None:
-        """Move the WAL into the file and truncate it, so deleted rows leave no copy in the -wal file."""
+    def scrub_erased(self, tables: Sequence[str] = ()) -> None:
+        """After an erasure: move the WAL into the file and truncate it.
+
+        Deleted rows are zeroed in the file already (secure_delete); this leaves no copy in the -wal file. It
+        covers every table at once, so `tables` is not needed.
+        """
         with self._lock:
             truncate_wal(self._db)
 
