@@ -4,6 +4,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tools.targeting.offline.allocation import Allocation, AllocationProblem, allocate_exact
 from tools.targeting.offline.eligibility import build_eligibility
@@ -171,3 +173,33 @@ def test_budget_amounts() -> None:
     assert Budget(share=0.3).amount(1001) == 300.0
     assert Budget(sends=7).amount(1001) == 7.0
     assert Budget(cost=12.5).amount(10) == 12.5
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> AllocationProblem:
+    """Any small problem: values of either sign, unit or per-pair costs, sparse eligibility, capped channels."""
+    n, k = draw(st.integers(1, 12)), draw(st.integers(1, 4))
+    numbers = st.floats(-3.0, 3.0, allow_nan=False)
+    values = np.array(draw(st.lists(st.lists(numbers, min_size=k, max_size=k), min_size=n, max_size=n)))
+    costs = None
+    if draw(st.booleans()):
+        costs = np.array(draw(st.lists(st.floats(0.05, 3.0), min_size=k, max_size=k)))
+    eligible = np.array(draw(st.lists(st.lists(st.booleans(), min_size=k, max_size=k), min_size=n, max_size=n)))
+    channels = np.array(draw(st.lists(st.integers(0, 1), min_size=k, max_size=k)))
+    n_channels = int(channels.max()) + 1
+    capacities = np.array(
+        draw(st.lists(st.sampled_from([np.inf, 0.0, 1.0, 2.0, 5.0]), min_size=n_channels, max_size=n_channels))
+    )
+    budget = draw(st.floats(0.0, 10.0))
+    return AllocationProblem(values, budget, costs, eligible, channels, capacities)
+
+
+@settings(max_examples=150)
+@given(problem=problems(), method=st.sampled_from(["greedy", "milp", "auto"]))
+def test_no_allocation_breaks_eligibility_the_budget_or_a_capacity(problem: AllocationProblem, method: str) -> None:
+    result = allocate(problem, method=method)  # type: ignore[arg-type]
+    check_feasible(problem, result)
+    chosen = result.treatment[result.treatment >= 0]
+    assert ((result.treatment >= -1) & (result.treatment < problem.shape[1])).all()
+    assert (np.asarray(problem.values)[result.treatment >= 0, chosen] > 0).all(), "never a pair worth nothing"
+    assert result.sends == chosen.size

@@ -99,7 +99,10 @@ def test_no_byte_of_an_erased_user_is_left_in_any_file(
             for uid in (CANARY.user_id, KEPT)
         ]
         assert client.post("/v1/feedback", json={"events": feedback}, headers=marketer).json()["added"] == 2
-        assert found_on_disk(*roots).keys() == set(CANARIES), "the canary is written everywhere first"
+        written = found_on_disk(*roots)
+        assert written.keys() == set(CANARIES), "the canary is written everywhere first"
+        audit = [path for paths in written.values() for path in paths if "service.sqlite" in path]
+        assert audit == [], "the audit log (and the key store) never holds a user's data or id"
         if database_url is not None:  # flushed to the server's data files too, not only logged in its WAL
             with psycopg.connect(database_url.get_secret_value(), autocommit=True) as server:
                 server.execute("CHECKPOINT")

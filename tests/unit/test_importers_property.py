@@ -1,12 +1,14 @@
 """Property: malformed rows in an imported file (any bytes, wrong columns, bad values) are reported with their
 line number, every good row is still read, and nothing raises.
 
-Feedback files (JSONL and CSV) and the Taobao behaviour CSV, generated line by line.
+Feedback files (JSONL and CSV) and the Taobao behaviour CSV, generated line by line. A policy table (the
+uplift learner's input) is read whole or refused naming its first bad line.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +18,7 @@ from hypothesis import strategies as st
 
 from campaign.feedback import read_feedback_file
 from shopdata.taobao import read_taobao_events
+from tools.targeting.offline.table import Table, TableError, read_table
 
 GOOD_FEEDBACK = {"event_id": "e1", "run_id": "r1", "user_id": "u1", "kind": "click", "ts": "2026-11-05T06:00:00Z"}
 CSV_HEADER = "event_id,run_id,user_id,kind,ts,channel,value"
@@ -86,3 +89,21 @@ def test_an_unclosed_quote_in_a_feedback_csv_is_one_bad_row_naming_the_lines_it_
     events, bad = read_feedback_file(path)
     assert [e.event_id for e in events] == ["e1"]
     assert bad == [(3, "a quoted field runs from line 3 to line 4: close it")]
+
+
+@given(rows=lines_with_junk(b"1,0,1,0.5", csv=True))
+def test_a_policy_table_is_read_whole_or_refused_naming_a_bad_line(rows: list[tuple[bool, bytes]]) -> None:
+    path = write([line for _, line in rows], b"treated,visit,conversion,spend")
+    outcome: Table | TableError
+    try:
+        outcome = read_table(path)
+    except TableError as error:
+        outcome = error
+    finally:
+        path.unlink()
+    junk = [2 + n for n, (good, line) in enumerate(rows) if not good and line.strip()]
+    if isinstance(outcome, Table):  # junk that happens to be a valid row is a row
+        assert outcome.n_rows == sum(1 for _, line in rows if line.strip())
+    elif "no data rows" not in str(outcome):
+        named = re.search(r"line (\d+)", str(outcome))
+        assert named is not None and int(named.group(1)) in junk, (str(outcome), rows)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from tools.files.csv_rows import csv_rows
 from tools.targeting.offline.logs import FloatArray
 
 
@@ -61,21 +61,27 @@ def _first_bad_number(values: list[str]) -> int:
 
 
 def read_table(path: Path) -> Table:
-    """Read a CSV file with a header row; every row must have as many fields as the header."""
+    """Read a CSV file with a header row; every row must have as many fields as the header.
+
+    The first bad line stops the read (TableError naming it): a model input is used whole or not at all.
+    """
     if not path.is_file():
         raise TableError(f"{path}: file not found")
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if not header:
-            raise TableError(f"{path}: empty file, expected a header row")
-        names = [name.strip() for name in header]
-        columns: dict[str, list[str]] = {name: [] for name in names}
-        for line, row in enumerate(reader, start=2):
-            if len(row) != len(names):
-                raise TableError(f"{path}: line {line} has {len(row)} fields, the header has {len(names)}")
-            for name, value in zip(names, row, strict=True):
-                columns[name].append(value.strip())
+    records = csv_rows(path)
+    header = next(records, None)
+    if header is None:
+        raise TableError(f"{path}: empty file, expected a header row")
+    if header.problem:
+        raise TableError(f"{path}: line {header.line} (the header): {header.problem}")
+    names = [name.strip() for name in header.fields]
+    columns: dict[str, list[str]] = {name: [] for name in names}
+    for record in records:
+        if record.problem:
+            raise TableError(f"{path}: line {record.line}: {record.problem}")
+        if len(record.fields) != len(names):
+            raise TableError(f"{path}: line {record.line} has {len(record.fields)} fields, the header has {len(names)}")
+        for name, value in zip(names, record.fields, strict=True):
+            columns[name].append(value.strip())
     table = Table(columns=columns, source=str(path))
     if table.n_rows == 0:
         raise TableError(f"{path}: no data rows after the header")
