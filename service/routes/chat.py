@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException, status
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from domain.chat import ChatEvent
+from domain.chat import ChatEvent, ChatTurnError
 from service.admission import Slot
 from service.deps import Marketer, StateDep
 from service.openapi import BUSY
@@ -59,7 +59,13 @@ async def chat_completions(body: ChatCompletionRequest, state: StateDep, _who: M
             response = SlotStream(completion_chunks(events, completion_id, created, body.model), slot)
             streaming = True  # the stream owns the slot now and releases it when it ends
             return response
-        collected: list[ChatEvent] = [event async for event in events]
+        try:
+            collected: list[ChatEvent] = [event async for event in events]
+        except ChatTurnError as error:  # the LLM went away mid-turn: the stream's error event, as a 503
+            retry_s = state.runtime.settings.service_retry_after_s
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE, error.message, {"Retry-After": str(retry_s)}
+            ) from error
     finally:
         if not streaming:
             slot.release()

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from domain.brief import BriefDraft
@@ -74,6 +75,21 @@ def test_an_llm_outage_mid_stream_ends_with_an_error_event_not_template_cards(
     assert "http" not in payloads[-1]["error"]["message"] and "127.0.0.1" not in lines[-1]
     assert calls == ["SlotBatch", "SlotBatch"], "no retry against a server that is gone"
     assert running == 0
+
+
+def test_an_llm_outage_during_a_whole_turn_is_503_with_retry_after_not_500(tmp_path: Path, services: Services) -> None:
+    writer = writer_of(services)
+    writer.script("SlotBatch", default=lambda _schema: (_ for _ in ()).throw(llm_down()))  # the server is gone
+    assistant = one_user_at_a_time(tmp_path, services)
+    with served_app(tmp_path / "home", services, assistant=assistant) as served:
+        served.client = TestClient(served.client.app, raise_server_exceptions=False)  # a 500 must show as a 500
+        response = served.client.post("/v1/chat/completions", json={"messages": [BRIEF]}, headers=served.auth())
+        running = served.client.app.state.service.jobs.running  # type: ignore[attr-defined]
+    assert response.status_code == 503, response.text
+    assert int(response.headers["Retry-After"]) > 0
+    assert response.json()["detail"] == TURN_ERROR["zh"]["llm_unavailable"]
+    assert "127.0.0.1" not in response.text
+    assert running == 0, "the slot is free again"
 
 
 def _scope(path: str, key: str, body: bytes) -> dict[str, Any]:
