@@ -11,18 +11,15 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-
-import pytest
 
 from agents.context import ChatContext
 from domain.chat import ChatEvent, ChatMessage
 from evaluation.untrusted import load_samples
 from graphs.chat import stream_chat
-from shopdata.demo_shop import DemoShop, build_demo_shop
-from tests.integration.real_model import REAL_MODEL, demo_services
+from shopdata.demo_shop import DemoShop
+from tests.integration.real_model import REAL_MODEL
 from tools.services import Services
 
 pytestmark = REAL_MODEL
@@ -38,17 +35,6 @@ def prompt_lines() -> list[str]:
         lines += [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if len(line.strip()) >= 24]
     assert lines, "no system prompt found"
     return lines
-
-
-@pytest.fixture(scope="module")
-def shop() -> DemoShop:
-    return build_demo_shop(seed=11, n_users=14, now=NOW)
-
-
-@pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory, shop: DemoShop) -> Iterator[Services]:
-    with demo_services(tmp_path_factory.mktemp("promo-home"), shop) as bundle:
-        yield bundle
 
 
 def test_no_brief_payload_changes_the_offer_adds_contacts_drops_a_rule_or_leaks_the_prompt(

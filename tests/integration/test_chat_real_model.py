@@ -4,32 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
-
-import pytest
 
 from agents.context import ChatContext
 from domain.chat import ChatEvent, ChatMessage
 from graphs.chat import stream_chat
-from shopdata.demo_shop import DemoShop, build_demo_shop
-from tests.integration.real_model import REAL_MODEL, demo_services
+from shopdata.demo_shop import DemoShop
+from tests.integration.real_model import REAL_MODEL
 from tools.services import Services
 
 pytestmark = REAL_MODEL
 NOW = datetime.now(UTC)
 SAMPLE_BRIEF = "给最近浏览过保温杯的高价值用户写三条双十一推送，满300减50"
-
-
-@pytest.fixture(scope="module")
-def shop() -> DemoShop:
-    return build_demo_shop(seed=11, n_users=14, now=NOW)  # one high-value zh user viewed thermos lately
-
-
-@pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory, shop: DemoShop) -> Iterator[Services]:
-    with demo_services(tmp_path_factory.mktemp("promo-home"), shop) as bundle:
-        yield bundle
 
 
 def test_sample_brief_end_to_end(services: Services, shop: DemoShop) -> None:

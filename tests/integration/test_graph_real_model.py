@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -10,25 +9,14 @@ import pytest
 from agents.context import Context
 from domain.decision import UserOutcome
 from graphs.batch import run_many
-from shopdata.demo_shop import DemoShop, build_demo_shop, demo_campaigns
-from tests.integration.real_model import REAL_MODEL, demo_services
+from shopdata.demo_shop import DemoShop, demo_campaigns
+from tests.integration.real_model import REAL_MODEL
 from tools.compliance import OfferFacts, check_draft
 from tools.llm.usage import UsageMeter
 from tools.services import Services
 
 pytestmark = REAL_MODEL
 NOW = datetime.now(UTC)
-
-
-@pytest.fixture(scope="module")
-def shop() -> DemoShop:
-    return build_demo_shop(seed=11, n_users=14, now=NOW)
-
-
-@pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory, shop: DemoShop) -> Iterator[Services]:
-    with demo_services(tmp_path_factory.mktemp("promo-home"), shop) as bundle:
-        yield bundle
 
 
 def assert_all_final_messages_pass(outcomes: list[UserOutcome], services: Services) -> None:
