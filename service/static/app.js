@@ -20,6 +20,7 @@ const LABELS = {
     who: "谁会收到", why: "为什么", detail: "技术细节", chosen: "✓ 选中", spare: "备选", template: "模板文案",
     channels: { push: "App 推送", sms: "短信", email: "邮件" }, message: "消息",
     connection: "连接失败：", retry: "（{s} 秒后重试）",
+    funnel: "受众漏斗", funnelStages: ["店内用户", "已查看", "有相关行为", "符合价值层级", "可触达（已同意）", "本次预览"],
   },
   en: {
     title: "Campaign assistant", keyLabel: "API key", save: "Save", saved: "saved", noKey: "no key",
@@ -28,6 +29,8 @@ const LABELS = {
     who: "Who gets it", why: "Why", detail: "Technical detail", chosen: "✓ chosen", spare: "spare", template: "template",
     channels: { push: "push", sms: "SMS", email: "e-mail" }, message: "message",
     connection: "connection failed: ", retry: " (retry in {s} s)",
+    funnel: "Audience funnel",
+    funnelStages: ["shop users", "looked at", "with the behaviour", "in the value tier", "reachable (consented)", "previewed"],
   },
 };
 let pageLocale = (navigator.language || "").toLowerCase().startsWith("zh") ? "zh" : "en";
@@ -149,6 +152,28 @@ function briefFields(turn, event) {
   for (const line of lines.slice(1)) if (!isField(line)) box.appendChild(el("p", "brief-note", line));
 }
 
+// The audience sample as a funnel (agents/audience_sample.py: AudienceSample): how many users each step keeps,
+// drawn with <progress> bars (no inline styles: the page's CSP allows none).
+function funnel(turn, data) {
+  const words = labels(pageLocale);
+  const kept = data.scanned - data.no_behaviour;
+  const counts = [data.total, data.scanned, kept, kept - data.other_tier, kept - data.other_tier - data.no_consent];
+  counts.push((data.users || []).length);
+  const figure = turn.appendChild(el("figure", "funnel"));
+  figure.appendChild(el("figcaption", "", words.funnel));
+  const list = figure.appendChild(el("dl", ""));
+  counts.forEach((count, step) => {
+    const row = list.appendChild(el("div", "funnel-step"));
+    row.dataset.step = String(step);
+    row.appendChild(el("dt", "", words.funnelStages[step]));
+    const value = row.appendChild(el("dd", ""));
+    const bar = value.appendChild(el("progress", ""));
+    bar.max = Math.max(1, data.total);
+    bar.value = Math.max(0, count);
+    value.appendChild(el("span", "count", String(Math.max(0, count))));
+  });
+}
+
 function render(turn, event, state) {
   const locale = event.data && (event.data.locale || (event.data.brief && event.data.brief.locale));
   if ((event.kind === "brief" || event.kind === "question") && locale) setLocale(locale);
@@ -160,6 +185,11 @@ function render(turn, event, state) {
   state.cards = null;
   if (event.kind === "brief") {
     briefFields(turn, event);
+    return;
+  }
+  if (event.kind === "audience" && event.data && typeof event.data.total === "number") {
+    turn.appendChild(el("p", "line audience", event.text.replace(/\n+$/, "")));
+    funnel(turn, event.data);
     return;
   }
   const line = turn.appendChild(el("p", `line ${event.kind}`, event.text.replace(/\n+$/, "")));

@@ -204,6 +204,16 @@ def test_the_real_chat_graph_answers_a_brief_with_critic_approved_cards(
     assert texts and all("满300减50" in t or ("¥50" in t and "¥300" in t) for t in texts), texts
     for raw in (u.user_id for u in USERS):
         assert raw not in page.content(), "the page shows users by pseudonym only"
+    funnel = page.locator(".funnel")
+    expect(funnel.locator("figcaption")).to_have_text("受众漏斗")
+    expect(funnel.locator(".funnel-step dt")).to_have_text(
+        ["店内用户", "已查看", "有相关行为", "符合价值层级", "可触达（已同意）", "本次预览"]
+    )
+    counts = [int(n) for n in funnel.locator(".count").all_inner_texts()]
+    assert counts[0] == len(USERS) and counts == sorted(counts, reverse=True), counts  # each step keeps fewer
+    assert counts[-1] == len(set(page.locator(".who").all_inner_texts())), "the last step is the users previewed"
+    bars = funnel.locator("progress")
+    assert [int(bars.nth(n).get_attribute("value") or -1) for n in range(6)] == counts
 
 
 def brief_field(page: Page, field: str) -> str:
