@@ -20,6 +20,8 @@ const LABELS = {
     who: "谁会收到", why: "为什么", detail: "技术细节", chosen: "✓ 选中", spare: "备选", template: "模板文案",
     channels: { push: "App 推送", sms: "短信", email: "邮件" }, message: "消息",
     connection: "连接失败：", retry: "（{s} 秒后重试）",
+    checks: { absolute_terms: "广告法用语", claims: "与活动一致", personal_data: "无个人信息", channel: "渠道规则", brand: "品牌规则" },
+    checksLabel: "已通过的检查",
     funnel: "受众漏斗", funnelStages: ["店内用户", "已查看", "有相关行为", "符合价值层级", "可触达（已同意）", "本次预览"],
   },
   en: {
@@ -29,6 +31,8 @@ const LABELS = {
     who: "Who gets it", why: "Why", detail: "Technical detail", chosen: "✓ chosen", spare: "spare", template: "template",
     channels: { push: "push", sms: "SMS", email: "e-mail" }, message: "message",
     connection: "connection failed: ", retry: " (retry in {s} s)",
+    checks: { absolute_terms: "ad-law terms", claims: "matches the offer", personal_data: "no personal data", channel: "channel rules", brand: "brand rules" },
+    checksLabel: "Checks passed",
     funnel: "Audience funnel",
     funnelStages: ["shop users", "looked at", "with the behaviour", "in the value tier", "reachable (consented)", "previewed"],
   },
@@ -115,6 +119,14 @@ function card(data, fallbackText) {
   node.querySelector(".who-label").textContent = words.who;
   node.querySelector(".why-label").textContent = words.why;
   node.querySelector(".who").textContent = asText(data.who) || "—";
+  // The rule families the copy passed, in the marketer's words (agents/critic.py RULE_FAMILIES).
+  const checks = node.querySelector(".checks");
+  checks.setAttribute("aria-label", words.checksLabel);
+  for (const family of Array.isArray(data.checks_passed) ? data.checks_passed : []) {
+    const chip = checks.appendChild(el("li", "check", `✓ ${words.checks[family] || family}`));
+    chip.dataset.family = family;
+  }
+  if (!checks.children.length) checks.remove();
   node.querySelector(".why").textContent = asText(data.why) || "—";
   const detail = node.querySelector(".detail");
   const lines = Array.isArray(data.detail) ? data.detail : [];

@@ -204,6 +204,9 @@ def test_the_real_chat_graph_answers_a_brief_with_critic_approved_cards(
     assert texts and all("满300减50" in t or ("¥50" in t and "¥300" in t) for t in texts), texts
     for raw in (u.user_id for u in USERS):
         assert raw not in page.content(), "the page shows users by pseudonym only"
+    checks = cards.first.locator(".check")
+    expect(checks).to_have_text(["✓ 广告法用语", "✓ 与活动一致", "✓ 无个人信息", "✓ 渠道规则", "✓ 品牌规则"])
+    assert cards.first.locator(".checks").get_attribute("aria-label") == "已通过的检查"
     funnel = page.locator(".funnel")
     expect(funnel.locator("figcaption")).to_have_text("受众漏斗")
     expect(funnel.locator(".funnel-step dt")).to_have_text(
@@ -240,6 +243,7 @@ def test_an_english_brief_gets_english_labels_copy_and_the_count_asked(
     refs = [r.split(" ")[0] for r in cards.locator(".who").all_inner_texts()]
     assert refs and all(refs.count(ref) == 3 for ref in refs), refs  # three variants for every user
     expect(cards.first.locator("dt")).to_have_text(["Who gets it", "Why"])
+    expect(cards.first.locator(".check").first).to_have_text("✓ ad-law terms")
     for text in cards.locator(".text").all_inner_texts():
         assert not any("\u4e00" <= ch <= "\u9fff" for ch in text), f"Chinese in English copy: {text}"
 
