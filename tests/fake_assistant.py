@@ -49,6 +49,7 @@ def _variant(variant_id: str, channel: str, title: str, body: str, chosen: bool,
             "interests": ["316不锈钢保温杯"],
         },
         "checks_passed": ["claims", "absolute_terms", "personal_data"],
+        "repaired": [{"code": "ABS_SUPERLATIVE", "family": "absolute_terms", "span": "全网最低"}] if chosen else [],
         "critique": {"fluency": 4, "tone": 4, "personalization": 3, "comment": "ok"},
         "decision": {
             "send": True,

@@ -59,6 +59,20 @@ def status_text(result: PromotionResult | None, user_ref: str, error: str | None
     return words["no_send"].format(user_ref=user_ref, why=no_send_reason(decision, locale))
 
 
+def repaired_findings(result: PromotionResult, draft: Draft) -> list[dict[str, str]]:
+    """What the rules fixed in this draft before it passed.
+
+    The blocking findings of the same variant and attempt, reviewed as the model wrote it: agents/critic.py
+    keeps that review on record when the repair passes.
+    """
+    return [
+        {"code": v.code, "family": v.family, "span": v.span}
+        for r in result.reviews
+        if r.variant_id == draft.variant_id and r.attempt == draft.attempt and r.verdict != "PASS"
+        for v in r.blocking
+    ]
+
+
 def variant_payload(result: PromotionResult, draft: Draft, review: DraftReview, approved: int = 1) -> dict[str, Any]:
     """A critic-approved message with who would get it and why; pseudonymous and feature-level only.
 
@@ -83,6 +97,7 @@ def variant_payload(result: PromotionResult, draft: Draft, review: DraftReview, 
         "detail": detail_lines(result, review, draft.locale, chosen=chosen),
         "features": result.explanation.features_used.model_dump(mode="json"),
         "checks_passed": review.checks_passed,
+        "repaired": repaired_findings(result, draft),
         "critique": review.critique.model_dump(mode="json") if review.critique else None,
         "decision": {
             "send": decision.send,

@@ -21,7 +21,7 @@ const LABELS = {
     channels: { push: "App 推送", sms: "短信", email: "邮件" }, message: "消息",
     connection: "连接失败：", retry: "（{s} 秒后重试）",
     checks: { absolute_terms: "广告法用语", claims: "与活动一致", personal_data: "无个人信息", channel: "渠道规则", brand: "品牌规则" },
-    checksLabel: "已通过的检查",
+    checksLabel: "已通过的检查", repaired: "审核时改掉：",
     funnel: "受众漏斗", funnelStages: ["店内用户", "已查看", "有相关行为", "符合价值层级", "可触达（已同意）", "本次预览"],
   },
   en: {
@@ -32,7 +32,7 @@ const LABELS = {
     channels: { push: "push", sms: "SMS", email: "e-mail" }, message: "message",
     connection: "connection failed: ", retry: " (retry in {s} s)",
     checks: { absolute_terms: "ad-law terms", claims: "matches the offer", personal_data: "no personal data", channel: "channel rules", brand: "brand rules" },
-    checksLabel: "Checks passed",
+    checksLabel: "Checks passed", repaired: "Fixed by the checks: ",
     funnel: "Audience funnel",
     funnelStages: ["shop users", "looked at", "with the behaviour", "in the value tier", "reachable (consented)", "previewed"],
   },
@@ -127,6 +127,15 @@ function card(data, fallbackText) {
     chip.dataset.family = family;
   }
   if (!checks.children.length) checks.remove();
+  // What the rules fixed before the copy passed: the span each finding named, and the rule family.
+  const fixes = Array.isArray(data.repaired) ? data.repaired : [];
+  const repaired = node.querySelector(".repaired");
+  if (fixes.length) {
+    const said = fixes.map((f) => `「${asText(f.span) || "…"}」（${words.checks[f.family] || asText(f.family)}）`);
+    repaired.textContent = words.repaired + said.join("、");
+  } else {
+    repaired.remove();
+  }
   node.querySelector(".why").textContent = asText(data.why) || "—";
   const detail = node.querySelector(".detail");
   const lines = Array.isArray(data.detail) ? data.detail : [];

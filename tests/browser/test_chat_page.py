@@ -145,6 +145,8 @@ def test_a_brief_streams_status_lines_and_variant_cards(page: Page, base_url: tu
     expect(cards.nth(0).locator(".who")).to_have_text("u_3f2a9c1d0b7e（高价值，近 7 天来过店里）")
     expect(cards.nth(0).locator(".why")).to_contain_text("北京时间 11月5日 14:00发出")
     expect(cards.nth(1).locator(".text")).to_have_text("双十一保温杯专场，满300减50，给家人挑一只。 去看看")
+    expect(cards.nth(0).locator(".repaired")).to_have_text("审核时改掉：「全网最低」（广告法用语）")
+    expect(cards.nth(1).locator(".repaired")).to_have_count(0)  # nothing fixed: no line
     expect(page.locator(".line.answer")).to_have_text("两条文案通过审核。")
     expect(page.locator("#send")).to_be_enabled()
     assert page.evaluate("localStorage.getItem('promo-api-key')") == key

@@ -17,7 +17,7 @@ from domain.copy import CopyVariant, Draft
 from domain.decision import Explanation, PromotionResult, TargetingDecision
 from domain.offer import Offer
 from domain.profile import PromptProfile
-from domain.review import DraftReview
+from domain.review import DraftReview, Violation
 from tools.targeting.policy import NO_SEND
 
 CHINA = timezone(timedelta(hours=8))
@@ -244,3 +244,14 @@ def test_the_answer_says_when_fewer_variants_passed_than_asked() -> None:
     assert "每人要求 3 条" in text and "1 位用户通过审核的文案少于 3 条" in text
     assert "北京时间 11月5日 14:00发出，预计提升 3.1 个百分点" in text
     assert not MACHINERY.search(text)
+
+
+def test_the_payload_says_what_the_rules_fixed_before_the_copy_passed() -> None:
+    made = result("zh")
+    found = Violation(code="ABS_SUPERLATIVE", family="absolute_terms", message="superlative", span="全网最低")
+    failed = DraftReview(variant_id="a0v0", attempt=0, verdict="BLOCK", violations=[found])
+    made = made.model_copy(update={"reviews": [failed, review()]})
+    payload = variant_payload(made, draft("zh"), review(), approved=1)
+    assert payload["repaired"] == [{"code": "ABS_SUPERLATIVE", "family": "absolute_terms", "span": "全网最低"}]
+    other = variant_payload(made, draft("zh", variant_id="a0v1"), review("a0v1"), approved=1)
+    assert other["repaired"] == [], "another variant's findings are not this one's"
