@@ -28,6 +28,7 @@ from service.routes import (
     audit,
     campaign_runs,
     chat,
+    copy_check,
     docs,
     feedback,
     keys,
@@ -91,7 +92,21 @@ def create_app(runtime: ServiceRuntime | RuntimeOpener) -> FastAPI:
     app.add_middleware(ObserveMiddleware, metrics=metrics)  # outermost: refusals by the limits are counted too
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(HTTPException, http_error)
-    for module in (chat, models, promotions, approvals, campaign_runs, feedback, users, keys, audit, ops, page, docs):
+    for module in (
+        chat,
+        models,
+        promotions,
+        approvals,
+        copy_check,
+        campaign_runs,
+        feedback,
+        users,
+        keys,
+        audit,
+        ops,
+        page,
+        docs,
+    ):
         app.include_router(module.router)
     generate_schema = app.openapi
 

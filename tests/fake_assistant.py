@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from domain.chat import ChatEvent, ChatMessage
+from tests.unit.conftest import make_campaign
 
 WHY_CHOSEN = (
     "高价值用户，近 7 天来过店里，加购或收藏过保温杯。这条通过了全部 3 项规则检查，从 2 条通过的文案中选中；"
@@ -64,6 +65,7 @@ def _variant(variant_id: str, channel: str, title: str, body: str, chosen: bool,
 
 BRIEF_DATA: dict[str, Any] = {
     "locale": "zh",
+    "campaign": make_campaign().model_dump(mode="json"),  # an edited card is checked against it
     "fields": [
         {"field": "offer", "label": "优惠", "value": "满300减50", "source": "stated", "source_label": "您写的"},
         {

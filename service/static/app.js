@@ -22,6 +22,7 @@ const LABELS = {
     connection: "连接失败：", retry: "（{s} 秒后重试）",
     checks: { absolute_terms: "广告法用语", claims: "与活动一致", personal_data: "无个人信息", channel: "渠道规则", brand: "品牌规则" },
     checksLabel: "已通过的检查", repaired: "审核时改掉：",
+    edit: "编辑", check: "检查", editTitle: "标题", editBody: "正文", passes: "✓ 通过全部规则检查", blocked: "需要修改：",
     funnel: "受众漏斗", funnelStages: ["店内用户", "已查看", "有相关行为", "符合价值层级", "可触达（已同意）", "本次预览"],
   },
   en: {
@@ -33,6 +34,7 @@ const LABELS = {
     connection: "connection failed: ", retry: " (retry in {s} s)",
     checks: { absolute_terms: "ad-law terms", claims: "matches the offer", personal_data: "no personal data", channel: "channel rules", brand: "brand rules" },
     checksLabel: "Checks passed", repaired: "Fixed by the checks: ",
+    edit: "Edit", check: "Check", editTitle: "Title", editBody: "Body", passes: "✓ passes every rule", blocked: "To fix: ",
     funnel: "Audience funnel",
     funnelStages: ["shop users", "looked at", "with the behaviour", "in the value tier", "reachable (consented)", "previewed"],
   },
@@ -106,7 +108,63 @@ function asText(value) {
 
 // Variant payloads come from agents/text/chat_events.py (variant_payload): the copy, and `who`, `why` and
 // `detail` already in the brief's language; the page adds labels only, never raw feature names or timestamps.
-function card(data, fallbackText) {
+function authHeaders() {
+  return { "Content-Type": "application/json", Authorization: `Bearer ${localStorage.getItem(KEY_STORAGE) || ""}` };
+}
+
+// Edit a card's copy and have every rule check it again (POST /v1/copy/check); a passing edit replaces the copy.
+function editable(node, data, campaign) {
+  const words = labels(data.locale);
+  const start = node.appendChild(el("button", "edit-button", words.edit));
+  start.type = "button";
+  start.addEventListener("click", () => {
+    start.remove();
+    const form = node.appendChild(el("form", "edit-form"));
+    const title = form.appendChild(el("input", "edit-title"));
+    title.value = asText(data.title);
+    title.setAttribute("aria-label", words.editTitle);
+    const body = form.appendChild(el("textarea", "edit-body"));
+    body.value = asText(data.body);
+    body.rows = 4;
+    body.setAttribute("aria-label", words.editBody);
+    const submit = form.appendChild(el("button", "", words.check));
+    const verdict = form.appendChild(el("div", "edit-result"));
+    verdict.setAttribute("role", "status");
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      submit.disabled = true;
+      verdict.replaceChildren();
+      const edit = { campaign, channel: data.channel, locale: data.locale, title: title.value, body: body.value, cta: asText(data.cta) };
+      try {
+        const response = await fetch("/v1/copy/check", { method: "POST", headers: authHeaders(), body: JSON.stringify(edit) });
+        const result = await response.json();
+        if (!response.ok) {
+          const why = typeof result.detail === "string" ? result.detail : asText((result.detail || []).map((d) => d.msg));
+          verdict.appendChild(el("p", "edit-blocked", `${response.status}: ${why}`));
+        } else if (result.passes) {
+          verdict.appendChild(el("p", "edit-passes", words.passes));
+          node.querySelector(".title").textContent = title.value;
+          node.querySelector(".text").textContent = result.rendered;
+        } else {
+          verdict.appendChild(el("p", "edit-blocked", words.blocked));
+          const list = verdict.appendChild(el("ul", ""));
+          for (const f of result.findings.filter((f) => f.severity === "block")) {
+            // The rules' hints are English (they also steer the model's rewrites): a Chinese page names the rule.
+            const said = data.locale === "zh" ? `（${words.checks[f.family] || f.family}）` : `: ${f.fix_hint || f.message}`;
+            list.appendChild(el("li", "finding", `「${f.span}」${said}`));
+          }
+        }
+      } catch (error) {
+        verdict.appendChild(el("p", "edit-blocked", `${words.connection}${error.message}`));
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    body.focus();
+  });
+}
+
+function card(data, fallbackText, campaign) {
   const words = labels(data.locale);
   const node = document.getElementById("card-template").content.firstElementChild.cloneNode(true);
   const copy = data.text || data.rendered || [data.body, data.cta].filter(Boolean).join(" ") || fallbackText;
@@ -147,6 +205,7 @@ function card(data, fallbackText) {
     detail.remove();
   }
   if (data.chosen) node.classList.add("chosen");
+  if (campaign && data.body) editable(node, data, campaign);
   return node;
 }
 
@@ -200,11 +259,12 @@ function render(turn, event, state) {
   if ((event.kind === "brief" || event.kind === "question") && locale) setLocale(locale);
   if (event.kind === "variant") {
     if (!state.cards) state.cards = turn.appendChild(el("div", "cards"));
-    state.cards.appendChild(card(event.data || {}, event.text));
+    state.cards.appendChild(card(event.data || {}, event.text, state.campaign));
     return;
   }
   state.cards = null;
   if (event.kind === "brief") {
+    state.campaign = event.data && event.data.campaign; // what an edited card is checked against
     briefFields(turn, event);
     return;
   }
@@ -246,7 +306,7 @@ async function send(text) {
   try {
     const response = await fetch("/v1/chat/completions", {
       method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${localStorage.getItem(KEY_STORAGE) || ""}` },
+      headers: authHeaders(),
       body: JSON.stringify({ model: "promo-assistant", stream: true, messages: history }),
     });
     if (!response.ok) {

@@ -152,6 +152,30 @@ def test_a_brief_streams_status_lines_and_variant_cards(page: Page, base_url: tu
     assert page.evaluate("localStorage.getItem('promo-api-key')") == key
 
 
+def test_an_edited_card_is_checked_by_every_rule_and_replaced_when_it_passes(
+    page: Page, base_url: tuple[str, str]
+) -> None:
+    url, key = base_url
+    log_in(page, url, key)
+    page.fill("#brief", "双十一保温杯满300减50，给最近看过保温杯的老客发push，写两版。")
+    page.click("#send")
+    first = page.locator(".card").first
+    expect(first.locator(".edit-button")).to_have_text("编辑")
+    first.locator(".edit-button").click()
+    expect(first.locator(".edit-body")).to_have_value("你常看的316不锈钢保温杯参加双十一，满300减50。")
+    first.locator(".edit-body").fill("全网最低价！保温杯满39减10。")
+    first.locator(".edit-form button").click()
+    expect(first.locator(".edit-blocked")).to_have_text("需要修改：")
+    findings = first.locator(".finding").all_inner_texts()
+    assert "「全网最低价」（广告法用语）" in findings and any(
+        "满39减10" in f and "与活动一致" in f for f in findings
+    ), findings
+    first.locator(".edit-body").fill("给家里添一只316不锈钢保温杯，双十一满300减50。")
+    first.locator(".edit-form button").click()
+    expect(first.locator(".edit-passes")).to_have_text("✓ 通过全部规则检查")
+    expect(first.locator(".text")).to_contain_text("给家里添一只316不锈钢保温杯，双十一满300减50。")
+
+
 def test_a_chinese_brief_gets_a_chinese_page(page: Page, base_url: tuple[str, str]) -> None:
     url, key = base_url
     log_in(page, url, key)
