@@ -34,7 +34,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -55,6 +54,7 @@ import httpx
 
 from shopdata.campaigns import demo_campaigns
 from shopdata.demo_shop import build_demo_shop
+from tools.llm.supervisor import child_pids, free_loopback_port
 from tools.settings import EmbeddedModel, get_settings
 from tools.stats import percentile
 
@@ -641,13 +641,6 @@ def prepare_home(home: Path, env: dict[str, str], shop_users: int) -> Keys:
     return Keys(admin=keys["admin"], marketer=keys["marketer"])
 
 
-def free_port() -> int:
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def start_server(port: int, env: dict[str, str], home: Path) -> subprocess.Popen[bytes]:
     """`promo serve` on loopback, its output in home/serve.log."""
     with (home / "serve.log").open("wb") as log:
@@ -727,17 +720,8 @@ def _proc_status_mib(pid: int, field_name: str) -> float | None:
 
 def model_pid(server_pid: int) -> int | None:
     """The embedded model's process (the server's child running tools.llm.embedded_process), if any."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            command = (entry / "cmdline").read_bytes()
-        except (OSError, IndexError, ValueError):
-            continue
-        if parent == server_pid and b"tools.llm.embedded_process" in command:
-            return int(entry.name)
-    return None
+    children = child_pids(server_pid, "tools.llm.embedded_process")
+    return children[0] if children else None
 
 
 @dataclass
@@ -922,7 +906,7 @@ def main() -> int:
         started = time.perf_counter()
         keys = prepare_home(home, env, args.shop_users)
         print(f"setup (demo shop, keys) {time.perf_counter() - started:.1f} s", flush=True)
-        port = free_port()
+        port = free_loopback_port()
         base_url = f"http://127.0.0.1:{port}"
         server = start_server(port, env, home)
         started = time.perf_counter()

@@ -12,7 +12,6 @@ import itertools
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
+
+from tools.llm.supervisor import free_loopback_port
 
 INSTALL_HINT = "install it with `apt-get install postgresql` (.ci/run does this on a clean machine)"
 
@@ -31,12 +32,6 @@ def _bin_dir() -> Path:
     if not found:
         pytest.fail(f"PostgreSQL server binaries not found in /usr/lib/postgresql/*/bin: {INSTALL_HINT}")
     return Path(found[-1]).parent
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class PostgresCluster:
@@ -86,7 +81,7 @@ def running_cluster() -> Iterator[PostgresCluster]:
     if os.geteuid() == 0:
         entry = pwd.getpwnam("postgres")
         os.chown(root, entry.pw_uid, entry.pw_gid)
-    data, log, port = root / "data", root / "server.log", _free_port()
+    data, log, port = root / "data", root / "server.log", free_loopback_port()
     initdb = [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C"]
     _run([*initdb, "--no-sync", "--no-instructions"])
     # Durability is not under test here; fsync off makes each commit cheap on a shared CI machine.

@@ -16,6 +16,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from domain.copy import CopyBatch
 from tools.llm.chat_model import make_chat_model, supervised_embedded_model
 from tools.llm.local_server import LocalLLMError, LocalLLMServer
+from tools.llm.supervisor import child_pids
 from tools.llm.weights import WEIGHTS, MissingWeightsError, ensure_weights, locate_parts
 from tools.settings import EmbeddedModel, Settings, get_settings
 
@@ -81,19 +82,8 @@ def test_unloadable_file_gives_a_clear_error(tmp_path: Path) -> None:
 
 
 def model_children() -> list[int]:
-    """Process ids of this process's children that run the embedded model (from /proc: Linux)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except (OSError, IndexError, ValueError):
-            continue  # gone meanwhile
-        if parent == os.getpid() and "tools.llm.embedded_process" in command:
-            found.append(int(entry.name))
-    return found
+    """Process ids of this process's children that run the embedded model."""
+    return child_pids(os.getpid(), "tools.llm.embedded_process")
 
 
 def test_the_model_in_its_own_process_comes_back_after_a_kill_and_writes_again(weights: Path) -> None:

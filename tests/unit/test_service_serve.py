@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,19 +13,14 @@ from pathlib import Path
 import httpx
 
 from tests.fake_openai_server import MODEL, FakeReplica
+from tools.llm.supervisor import free_loopback_port
 
 ROOT = Path(__file__).parents[2]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_promo_serve_starts_serves_and_stops_cleanly(tmp_path: Path) -> None:
     promo = Path(sys.executable).parent / "promo"
-    port = free_port()
+    port = free_loopback_port()
     with FakeReplica() as replica:
         env = {
             **os.environ,
