@@ -175,6 +175,7 @@ def _personal_matcher(personal: Sequence[str]) -> Callable[[str], bool]:
         return re.sub(r"[\s\-_.()]+", "", normalize_untrusted(text)).casefold()
 
     values = [v for v in (folded(p) for p in personal) if len(v) >= 2]
+
     def holds_one(text: str) -> bool:
         seen = folded(text)  # once per text, not once per value
         return any(v in seen for v in values)
