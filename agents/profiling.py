@@ -22,6 +22,7 @@ from tools.profile.untrusted_text import safe_interests
 from tools.pseudonym import user_ref
 from tools.services import Services
 from tools.targeting import ChannelEligibility, eligible_channels
+from tools.targeting.constraints import FREQUENCY_CAP_DAYS
 
 RELATED_HISTORY_K = 5
 
@@ -81,7 +82,7 @@ def assess(
     eligibility = eligible_channels(
         user,
         campaign,
-        sends_last_7d=services.shop.count_sends_since(user_id, now - timedelta(days=7)),
+        sends_last_7d=services.shop.count_sends_since(user_id, now - timedelta(days=FREQUENCY_CAP_DAYS)),
         campaign_sends=services.shop.count_campaign_sends(campaign.campaign_id),
         channel_clicks=features.channel_clicks,
         requested=channel,

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from agents.context import Context
 from agents.state import PromotionState
-from domain.decision import Explanation, PromotionResult
+from domain.decision import Explanation, PromotionResult, TargetingDecision
 from tools.targeting import VariantCandidate
+from tools.targeting.constraints import FREQUENCY_CAP_DAYS, budget_note, frequency_cap_note
 from tools.targeting.variant_features import critic_quality, variant_features
 
 
@@ -39,9 +41,9 @@ def target(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:
         bought_eligible_last_7d=state.bought_eligible_last_7d,
         now=ctx.now,
     )
+    if decision.send and ctx.record_sends and decision.channel and decision.send_at:
+        decision = _reserve(ctx, state, decision)
     message = next((d for d in state.approved if d.variant_id == decision.variant_id), None) if decision.send else None
-    if decision.send and message is not None and ctx.record_sends and decision.channel and decision.send_at:
-        ctx.services.shop.record_send(state.user_id, state.campaign.campaign_id, decision.channel, decision.send_at)
     chosen_review = reviews.get((message.variant_id, message.attempt)) if message else None
     result = PromotionResult(
         user_ref=state.user_ref,
@@ -60,3 +62,35 @@ def target(state: PromotionState, runtime: Runtime[Context]) -> dict[str, Any]:
         drafts=state.all_drafts,
     )
     return {"decision": decision, "result": result}
+
+
+def _reserve(ctx: Context, state: PromotionState, decision: TargetingDecision) -> TargetingDecision:
+    """Log the planned send if the cap and budget still allow it; otherwise the decision becomes "do not send".
+
+    Profiling counted the send log when this user started; a run beside this one (another campaign, another
+    node) may have messaged the user since. The reservation re-checks both under a lock, so it decides.
+    """
+    assert decision.channel is not None and decision.send_at is not None  # the caller checked
+    campaign = state.campaign
+    reservation = ctx.services.shop.reserve_send(
+        state.user_id,
+        campaign.campaign_id,
+        decision.channel,
+        decision.send_at,
+        cap_since=ctx.now - timedelta(days=FREQUENCY_CAP_DAYS),
+        frequency_cap=campaign.frequency_cap,
+        max_sends=campaign.max_sends,
+    )
+    if reservation.logged:
+        return decision
+    limit = frequency_cap_note if reservation.refused_by == "frequency_cap" else budget_note
+    note = f"{limit(reservation.count, campaign)} (reached while this message was written)"
+    return decision.model_copy(
+        update={
+            "send": False,
+            "channel": None,
+            "variant_id": None,
+            "send_at": None,
+            "constraints": [*decision.constraints, note],
+        }
+    )

@@ -43,6 +43,7 @@ from graphs.checkpoints import sqlite_checkpointer
 from graphs.promotion import build_graph
 from shopdata.demo_shop import build_demo_shop, demo_campaigns
 from tools.llm.chat_model import llm_endpoint
+from tools.llm.server_metrics import prefill_saved, read_counters
 from tools.llm.usage import UsageMeter
 from tools.services import Services, chat_models, open_services
 from tools.settings import EmbeddedModel, Settings, get_settings
@@ -117,7 +118,7 @@ def main() -> None:
     parser.add_argument("--model", choices=get_args(EmbeddedModel), default="qwen2.5-coder-0.5b")
     parser.add_argument("--shop-users", type=int, default=320, help="candidates; the audience is those above the line")
     parser.add_argument("--min-audience", type=int, default=200)
-    parser.add_argument("--sequential", type=int, default=24, help="users in the sequential baseline loop")
+    parser.add_argument("--sequential", type=int, default=24, help="users in the sequential loop (0: skip it)")
     parser.add_argument("--parallel", type=int, default=4, help="server slots and campaign concurrency")
     parser.add_argument(
         "--sequential-embedded",
@@ -151,6 +152,7 @@ def main() -> None:
         print(f"model {args.model}, {args.parallel} in flight; audience {len(audience)} of {len(shop.users)} users")
 
         # 1. The campaign run.
+        counters_before = read_counters(endpoint.base_url)
         meter = UsageMeter()
         done: list[UserDone] = []
         context = Context(services=services, now=info.clock, record_sends=False)
@@ -165,6 +167,7 @@ def main() -> None:
             on_done=lambda d: note(done, d, len(audience)),
         )
         campaign_wall = time.perf_counter() - started
+        saved = prefill_saved(counters_before, read_counters(endpoint.base_url))
         usage = meter.summary()
         cache = services.generation_cache
         hit_rate = cache.hit_rate if cache else 0.0
@@ -182,7 +185,8 @@ def main() -> None:
         # 3. The sequential per-user loop, no cache, same server.
         plain = replace(services, generation_cache=None)
         seq_users = audience[: args.sequential]
-        seq_wall = sequential_seconds(seq_users, campaign, Context(services=plain, now=info.clock, record_sends=False))
+        seq_context = Context(services=plain, now=info.clock, record_sends=False)
+        seq_wall = sequential_seconds(seq_users, campaign, seq_context) if seq_users else 0.0
         embedded_seq_wall = None
         if args.sequential_embedded:
             embedded_seq_wall = sequential_on_embedded(settings, plain, campaign, seq_users, info.clock)
@@ -192,7 +196,6 @@ def main() -> None:
         http_client.close()
 
     campaign_rate = len(done) / campaign_wall
-    seq_rate = len(seq_users) / seq_wall
     campaign_tps = usage.completion_tokens / campaign_wall
     raw_tps = raw_tokens / raw_wall
     print(f"\ncampaign: {len(done)} users ({failed} failed), {messages} messages in {campaign_wall:.1f}s")
@@ -200,12 +203,16 @@ def main() -> None:
     print(f"  per-user latency p50 {statistics.median(latencies):.1f}s p95 {percentile(latencies, 0.95) or 0.0:.1f}s")
     print(f"  LLM: {usage.line()}")
     print(f"  generation cache hit rate {hit_rate:.0%}; {campaign_requests} requests reached the server")
+    print(f"  completion tokens per sent message: {usage.completion_tokens / max(1, messages):.0f}")
+    print(f"  server's own count: {saved.line() if saved else 'no prefix-cache counters at /metrics'}")
     print(f"raw server, same {len(bodies)} requests, {args.parallel} concurrent: {raw_wall:.1f}s, {raw_tps:.1f} tok/s")
     raw_p95 = percentile(raw_latencies, 0.95) or 0.0
     print(f"  per-request latency p50 {statistics.median(raw_latencies):.1f}s p95 {raw_p95:.1f}s")
     print(f"  campaign/raw throughput (tok/s): {campaign_tps / raw_tps:.2f} (goal >= 0.85)")
-    print(f"sequential loop, {len(seq_users)} users, no cache: {seq_wall:.1f}s, {seq_rate:.3f} users/s")
-    print(f"  campaign speedup over sequential: {campaign_rate / seq_rate:.1f}x (goal >= 5x)")
+    if seq_users:
+        seq_rate = len(seq_users) / seq_wall
+        print(f"sequential loop, {len(seq_users)} users, no cache: {seq_wall:.1f}s, {seq_rate:.3f} users/s")
+        print(f"  campaign speedup over sequential: {campaign_rate / seq_rate:.1f}x (goal >= 5x)")
     if embedded_seq_wall is not None:
         embedded_rate = len(seq_users) / embedded_seq_wall
         print(f"sequential loop, embedded llama.cpp server: {embedded_seq_wall:.1f}s, {embedded_rate:.3f} users/s")

@@ -153,6 +153,11 @@ def process_run_on_ray(
         raise ValueError(
             "a Ray cluster's workers cannot share SQLite files: set PROMO_DATABASE_URL to a PostgreSQL database"
         )
+    if options.address is not None and settings.chroma_url is None:
+        raise ValueError(
+            "a Ray cluster's workers cannot share a Chroma folder: set PROMO_CHROMA_URL to a Chroma server "
+            "(docs/scale.md, 'Shared history: Chroma server')"
+        )
     pending = store.pending(info.run_id)
     if not pending:
         return {}

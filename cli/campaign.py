@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -28,10 +29,11 @@ from cli.clock import CLOCK_HELP, parse_clock
 from graphs.checkpoints import open_checkpointer
 from graphs.promotion import PromotionGraph, build_graph
 from tools.llm.chat_model import LLMEndpoint
+from tools.llm.server_limits import AUTO, choose_concurrency, parse_concurrency
 from tools.llm.usage import UsageMeter
 from tools.services import open_services
 from tools.settings import Settings, get_settings
-from tools.stores.shop_db import ShopDB
+from tools.stores.shop_db import open_shop_db
 from tools.targeting.offline.send_threshold import review_threshold, save_threshold
 from tools.targeting.variant_bandit import VariantBandit
 
@@ -67,7 +69,10 @@ def run(
     run_id: Annotated[str, typer.Option(help="Names the run; rerun the same id to resume it.")],
     users_file: Annotated[Path | None, typer.Option(help="One user id per line; default: every shop user.")] = None,
     out: Annotated[Path, typer.Option(help="Folder for the delivery plan.")] = Path("plans"),
-    concurrency: Annotated[int | None, typer.Option(min=1, max=64, help="Users in flight; default: LLM slots.")] = None,
+    concurrency: Annotated[
+        str,
+        typer.Option(metavar="auto|N", help="Users in flight per LLM server: auto (from the server's batch) or 1-64."),
+    ] = AUTO,
     holdout: Annotated[float, typer.Option(min=0.0, max=0.5, help="Share of the audience held out.")] = 0.1,
     engine: Annotated[str, typer.Option(help="local: this process; ray: one Ray actor per --replica.")] = "local",
     replica: Annotated[list[str] | None, typer.Option(help="LLM replica base URL for --engine ray (repeat).")] = None,
@@ -78,10 +83,17 @@ def run(
     loaded = load_campaign_or_exit(campaign, console)
     with _exit_on(ValueError):
         moment = parse_clock(clock) or datetime.now(UTC)
+        requested = parse_concurrency(concurrency)
     settings = get_settings()
-    scale = ray_options_or_exit(engine, replica, ray_address, concurrency or settings.embedded_parallel, console)
+    scale = ray_options_or_exit(engine, replica, ray_address, requested or settings.embedded_parallel, console)
     store = open_run_store(settings)
     with run_endpoint(settings, scale, console) as endpoint:
+        servers = scale.replicas if scale is not None else (endpoint.base_url,)
+        api_key = settings.llm_api_key.get_secret_value()
+        chosen = choose_concurrency(requested, servers, default=settings.embedded_parallel, api_key=api_key)
+        console.print(chosen.line())
+        if scale is not None:
+            scale = replace(scale, concurrency=chosen.value)
         services = open_services(settings, endpoint, cache_generations=True)
         saver = open_checkpointer(settings)
         try:
@@ -115,7 +127,7 @@ def run(
                 if scale is not None:  # the workers meter nothing here: the LLM line below stays empty
                     process_on_ray(store, info, settings, scale, console)
                 else:
-                    _process(store, info, context, build_graph(saver), concurrency or settings.embedded_parallel, meter)
+                    _process(store, info, context, build_graph(saver), chosen.value, meter)
             except sqlite3.OperationalError as error:  # locked past the busy wait, read-only, disk full
                 console.print(
                     f"[red]a store could not be written: {error}.[/red] Every finished user is kept; once the lock "
@@ -206,7 +218,7 @@ def _candidates(path: Path) -> list[str]:
 def feedback(path: Annotated[Path, typer.Argument(help="CSV with header, or JSONL, of feedback events.")]) -> None:
     """Ingest impressions, clicks, conversions and unsubscribes (idempotent by event_id)."""
     settings = get_settings()
-    with open_feedback_log(settings) as log, ShopDB(settings.shop_db_path) as shop, _exit_on(FileNotFoundError):
+    with open_feedback_log(settings) as log, open_shop_db(settings) as shop, _exit_on(FileNotFoundError):
         report = ingest_feedback(path, log, shop)
     for line, reason in report.bad_rows:
         console.print(f"[yellow]line {line} refused: {reason}[/yellow]")

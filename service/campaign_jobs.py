@@ -18,7 +18,7 @@ from domain.offer import Campaign
 from graphs.promotion import PromotionGraph
 from service.metrics import TokenMetrics
 from service.runtime import ServiceRuntime
-from tools.llm.generation_cache import GenerationCache
+from tools.llm.generation_cache import GenerationCache, open_generation_cache
 
 logger = logging.getLogger("promo.service.runs")
 
@@ -88,8 +88,7 @@ class CampaignJobs:
     def _run_context(self) -> Context:
         runtime = self._runtime
         if self._cache is None:  # identical prompts in a run share one generation, as on the CLI
-            cache_path = runtime.settings.home / "generations.sqlite"
-            self._cache = runtime.services.generation_cache or GenerationCache(cache_path)
+            self._cache = runtime.services.generation_cache or open_generation_cache(runtime.settings)
         return Context(
             services=replace(runtime.services, generation_cache=self._cache),
             now=runtime.clock(),

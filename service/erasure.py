@@ -6,7 +6,9 @@ interrupted runs). The generation cache keys by prompt, and prompts carry only n
 so no entry there belongs to a user; the audit log stores route templates, never user ids.
 
 On disk: SQLite zeroes deleted rows (secure_delete, tools/stores/sqlite.py) and each store's WAL is
-truncated after the erase; Chroma's log, freed pages and segment files are scrubbed (tools/stores/chroma.py);
+truncated after the erase; Chroma's log, freed pages and segment files are scrubbed (tools/stores/chroma.py),
+except on a Chroma server (PROMO_CHROMA_URL): there the events are deleted through its API, and the server's
+operator scrubs its files on its machine;
 on PostgreSQL the stores' tables are rewritten (VACUUM FULL) and the WAL segment that logged the rows is ended
 and checkpointed away (tools/stores/postgres.py `scrub`: the server needs `wal_recycle = off`, the role
 pg_checkpoint and EXECUTE on pg_switch_wal, else the WAL keeps them until recycled).

@@ -12,6 +12,9 @@ import pytest
 import time_machine
 from hypothesis import HealthCheck, settings
 
+# One throwaway PostgreSQL server per session for every suite (unit tests on both SQL backends, the cluster).
+from tests.postgres_cluster import database_url, postgres_cluster  # noqa: F401  (fixtures)
+
 # Property tests: the same examples on every run (derandomized, no example database) so CI is repeatable,
 # no per-example deadline (a loaded 2-core runner is slow, not wrong). `--hypothesis-profile explore` searches
 # afresh with many more examples, for a local hunt.

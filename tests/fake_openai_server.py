@@ -3,7 +3,9 @@
 It answers structured-output requests (`response_format: json_schema`) for the copywriter and the critic
 from a hash of the prompt, so every replica gives the same answer to the same prompt: a run spread over
 several replicas must then plan exactly what a local run plans. It counts the requests it served and keeps
-their bodies as received, so a test can assert on what went over the wire.
+their bodies as received, so a test can assert on what went over the wire. `GET /health` answers 200 as vLLM's
+and llama.cpp's do; given `total_slots` it also serves llama.cpp's `GET /props`, given `vllm_version` vLLM's
+`GET /version` (tools/llm/server_limits.py reads them); every GET path is kept, in order.
 """
 
 from __future__ import annotations
@@ -56,8 +58,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self) -> None:
-        if self.path.rstrip("/") == "/v1/models":
+        path = self.path.rstrip("/")
+        with self.server.lock:
+            self.server.gets.append(path)
+        if path == "/v1/models":
             self._reply(200, {"object": "list", "data": [{"id": MODEL, "object": "model", "owned_by": "test"}]})
+        elif path == "/health":
+            self._reply(200, {})
+        elif path == "/props" and self.server.total_slots is not None:
+            self._reply(200, {"total_slots": self.server.total_slots, "model_alias": MODEL})
+        elif path == "/version" and self.server.vllm_version is not None:
+            self._reply(200, {"version": self.server.vllm_version})
         else:
             self._reply(404, {"error": {"message": f"no route {self.path}"}})
 
@@ -106,20 +117,29 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, delay_s: float, port: int = 0) -> None:
+    def __init__(
+        self, delay_s: float, port: int = 0, total_slots: object = None, vllm_version: str | None = None
+    ) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
         self.delay_s = delay_s
+        self.total_slots = total_slots
+        self.vllm_version = vllm_version
         self.lock = threading.Lock()
         self.requests = 0
         self.bodies: list[bytes] = []
+        self.gets: list[str] = []
         self.fault: Fault | None = None
 
 
 class FakeReplica:
-    """`with FakeReplica() as replica:` serves on a free loopback port until the block ends."""
+    """`with FakeReplica() as replica:` serves on a free loopback port until the block ends.
 
-    def __init__(self, delay_s: float = 0.0) -> None:
-        self._server = _Server(delay_s)
+    total_slots: answer llama.cpp's `/props` with it (any JSON value, to script a bad one); None: no /props.
+    vllm_version: answer vLLM's `/version` with it; None: no /version.
+    """
+
+    def __init__(self, delay_s: float = 0.0, *, total_slots: object = None, vllm_version: str | None = None) -> None:
+        self._server = _Server(delay_s, total_slots=total_slots, vllm_version=vllm_version)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -138,6 +158,12 @@ class FakeReplica:
         """Start (or, with None, stop) answering every chat completion with the fault."""
         with self._server.lock:
             self._server.fault = fault
+
+    @property
+    def gets(self) -> list[str]:
+        """Every GET path received, in order."""
+        with self._server.lock:
+            return list(self._server.gets)
 
     @property
     def bodies(self) -> list[bytes]:

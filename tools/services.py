@@ -9,11 +9,11 @@ from langchain_core.language_models import BaseChatModel
 
 from tools.llm.banned_tokens import banned_token_bias, restricted_words
 from tools.llm.chat_model import LLMEndpoint, make_chat_model
-from tools.llm.generation_cache import GenerationCache
+from tools.llm.generation_cache import GenerationCache, open_generation_cache
 from tools.settings import Settings
 from tools.stores.exemplars import ExemplarStore
-from tools.stores.history import HistoryStore
-from tools.stores.shop_db import ShopDB
+from tools.stores.history import HistoryStore, open_history
+from tools.stores.shop_db import ShopDB, open_shop_db
 from tools.targeting import TargetingPolicy
 from tools.targeting.offline.send_threshold import load_threshold
 from tools.targeting.scoring import DEFAULT_THRESHOLD
@@ -81,12 +81,12 @@ def open_services(
     threshold_path = settings.send_threshold_path
     threshold = load_threshold(threshold_path) if threshold_path.is_file() else DEFAULT_THRESHOLD
     return Services(
-        history=HistoryStore(settings.chroma_dir),
-        shop=ShopDB(settings.shop_db_path),
+        history=open_history(settings),
+        shop=open_shop_db(settings),
         writer_model=writer,
         critic_model=critic,
         policy=TargetingPolicy(threshold=threshold, variant_bandit=bandit),
-        generation_cache=GenerationCache(settings.home / "generations.sqlite") if cache_generations else None,
+        generation_cache=open_generation_cache(settings) if cache_generations else None,
         model_name=endpoint.model,
         exemplars=ExemplarStore(settings.exemplar_pool_dir),
     )

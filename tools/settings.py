@@ -35,6 +35,29 @@ def check_database_url(url: str) -> None:
         raise ValueError("PROMO_DATABASE_URL holds a placeholder password: set the real one")
 
 
+def check_chroma_url(url: str) -> None:
+    """Refuse what is not a Chroma server's base URL: http or https, a host and a numeric port, nothing else."""
+    example = "such as http://db-host:8000"
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(
+            f"PROMO_CHROMA_URL must be a Chroma server URL {example} (got scheme {parts.scheme or 'none'!r}); "
+            "leave it unset for the local history store"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"PROMO_CHROMA_URL has an invalid port: give a number 1-65535, {example}") from None
+    if not parts.hostname:
+        raise ValueError(f"PROMO_CHROMA_URL has no host: give one, {example}")
+    if not port:
+        raise ValueError(f"PROMO_CHROMA_URL has no port: give the one `chroma run --port` listens on, {example}")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("PROMO_CHROMA_URL must not hold a user or password: the server is reached without them")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError(f"PROMO_CHROMA_URL must be the server's root, {example}, without a path or query")
+
+
 class InHome:
     """A read-only path under ``Settings.home``: one line per store file instead of a property each."""
 
@@ -68,6 +91,11 @@ class Settings(BaseSettings):
         default=None,
         description="PostgreSQL URL (postgresql://user:password@host:5432/db) for campaign runs, feedback and "
         "checkpoints; needs the `postgres` extra. Unset: SQLite files under home.",
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="Chroma server URL (http://db-host:8000, started with `chroma run`) holding the user history "
+        "that several machines share; embeddings are still computed here. Unset: a Chroma folder under home.",
     )
     llm_base_url: str | None = Field(
         default=None,
@@ -147,6 +175,14 @@ class Settings(BaseSettings):
             return None  # PROMO_DATABASE_URL= (empty) means unset
         check_database_url(value.get_secret_value())
         return value
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _chroma_server_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None  # PROMO_CHROMA_URL= (empty) means unset
+        check_chroma_url(value)
+        return value.strip()
 
     @property
     def exemplar_pool_dir(self) -> Path:

@@ -11,6 +11,9 @@ cd "$(dirname "$0")/../.."
 MODEL="${1:-qwen2.5-coder-0.5b}"
 PORT="${PORT:-8011}"
 KV_CACHE_GB="${KV_CACHE_GB:-4}"
+# Prefix caching: the copywriter's long system prompt is the same in every request, so its prefill is computed
+# once. PREFIX_CACHING=0 turns it off, to measure what it saves (bench/NOTES.md, "Prefix caching").
+if [ "${PREFIX_CACHING:-1}" = 0 ]; then PREFIX_FLAG=--no-enable-prefix-caching; else PREFIX_FLAG=--enable-prefix-caching; fi
 WEIGHTS_DIR="$(deploy/vllm_cpu/setup.sh "$MODEL")"
 . deploy/vllm_cpu/paths.sh  # VLLM_VENV
 
@@ -22,5 +25,5 @@ export VLLM_CPU_NUM_OF_RESERVED_CPU=0 VLLM_CPU_KVCACHE_SPACE="$KV_CACHE_GB"
 # until max_tokens (seen: 59 of 244 campaign requests cut off by length; 1 of 570 with it).
 exec "$VLLM_VENV/bin/python" -m vllm.entrypoints.openai.api_server \
     --model "$WEIGHTS_DIR" --served-model-name "$MODEL" \
-    --host 127.0.0.1 --port "$PORT" --max-model-len 4096 --dtype bfloat16 \
+    --host 127.0.0.1 --port "$PORT" --max-model-len 4096 --dtype bfloat16 "$PREFIX_FLAG" \
     --structured-outputs-config '{"backend": "xgrammar", "disable_any_whitespace": true}'

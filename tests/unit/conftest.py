@@ -17,7 +17,6 @@ from domain.people import Event, Item, QuietHours, User
 from domain.profile import PromptProfile
 from domain.review import Critique
 from tests.fakes import ScriptedChatModel
-from tests.postgres_cluster import database_url, postgres_cluster  # noqa: F401  (fixtures: both SQL backends)
 from tools.services import Services
 from tools.stores.history import HistoryStore
 from tools.stores.shop_db import ShopDB

@@ -21,6 +21,7 @@ from tests.fakes import ScriptedChatModel
 from tests.service_support import served_app
 from tests.unit.conftest import ITEMS, NOW, USERS, _events, bad_batch, make_campaign
 from tools.services import Services
+from tools.stores.database import open_database
 from tools.stores.history import HistoryStore
 from tools.stores.shop_db import ShopDB
 
@@ -70,9 +71,9 @@ def found_on_disk(*roots: Path) -> dict[str, list[str]]:
 def test_no_byte_of_an_erased_user_is_left_in_any_file(
     tmp_path: Path, database_url: SecretStr | None, request: pytest.FixtureRequest
 ) -> None:
-    # With PostgreSQL, runs, feedback and checkpoints live in the server: its data folder is searched too.
+    # With PostgreSQL, the shop, runs, feedback and checkpoints live in the server: its data folder is searched too.
     roots = [tmp_path] if database_url is None else [tmp_path, request.getfixturevalue("postgres_cluster").root]
-    shop = ShopDB(tmp_path / "shop.sqlite")
+    shop = ShopDB(open_database(database_url, tmp_path / "shop.sqlite"))
     shop.upsert_items(ITEMS)
     shop.upsert_users([*USERS, CANARY])
     history = HistoryStore(tmp_path / "chroma")

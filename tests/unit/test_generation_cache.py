@@ -8,21 +8,23 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from tools.llm.generation_cache import GenerationCache
+from tools.stores.database import open_database
 
 WAIT_S = 10
 
 
-def test_outputs_survive_a_reopen_and_count_hits(tmp_path: Path) -> None:
-    cache = GenerationCache(tmp_path / "g.sqlite")
+def test_outputs_survive_a_reopen_and_count_hits(tmp_path: Path, database_url: SecretStr | None) -> None:
+    cache = GenerationCache(open_database(database_url, tmp_path / "g.sqlite"))
     assert cache.get("k") is None
     cache.put("k", '{"a": 1}')
     cache.put("k", '{"a": 2}')  # first writer wins
     assert cache.get("k") == '{"a": 1}'
     assert (cache.hits, cache.misses, cache.hit_rate) == (1, 1, 0.5)
     cache.close()
-    reopened = GenerationCache(tmp_path / "g.sqlite")  # a resumed run reuses what was generated
+    reopened = GenerationCache(open_database(database_url, tmp_path / "g.sqlite"))  # a resumed run, another node
     assert reopened.get_or_generate("k", lambda: pytest.fail("generated again")) == '{"a": 1}'
     reopened.close()
 

@@ -175,6 +175,20 @@ def test_frequency_cap_blocks_after_recorded_sends(services: Services) -> None:
     assert any("frequency cap" in reason for reason in second.explanation.targeting_reasons)
 
 
+def test_a_send_another_run_made_while_the_copy_was_written_still_counts_against_the_cap(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Profiling counted 0 sends; by targeting, a run beside this one has messaged the user up to the cap."""
+    writer(services).script(CopyBatch, default=good_batch())
+    critic(services).script(Critique, default=CRITIQUE)
+    services.shop.record_send("u-zh-1", "other-campaign", "sms", NOW)
+    monkeypatch.setattr(services.shop, "count_sends_since", lambda user_id, since: 0)  # the count taken before
+    result = run_one("u-zh-1", make_campaign(frequency_cap=1), context(services))
+    assert not result.decision.send and result.message is None and result.rendered is None
+    assert any("reached while this message was written" in c for c in result.decision.constraints)
+    assert services.shop.count_campaign_sends("d11-thermos") == 0
+
+
 def test_unknown_user_fails_in_batch_without_sinking_others(services: Services) -> None:
     writer(services).script(CopyBatch, default=good_batch())
     critic(services).script(Critique, default=CRITIQUE)

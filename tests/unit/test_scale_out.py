@@ -30,7 +30,7 @@ from tools.llm.chat_model import LLMEndpoint
 from tools.services import Services, open_services
 from tools.settings import Settings, get_settings
 from tools.stores.history import HistoryStore
-from tools.stores.shop_db import ShopDB
+from tools.stores.shop_db import ShopDB, open_shop_db
 
 CLOCK = datetime(2026, 11, 5, 6, 0, tzinfo=UTC)
 CAMPAIGN = demo_campaigns(CLOCK)[0]
@@ -80,6 +80,9 @@ def test_ray_run_over_two_replicas_plans_what_the_local_runner_plans(
         expected = plan(store, "r")
 
         scaled = settings_for(ray_home, database_url)
+        if database_url is not None:  # the shop moves to PostgreSQL with the other stores (`promo shop share`)
+            with ShopDB(ray_home / "shop.sqlite") as local, open_shop_db(scaled) as shared:
+                assert local.copy_to(shared)["users"] == 12
         services, store, info = start(scaled, local_llm)
         audience = store.pending("r")
         # A run interrupted after two users: the Ray engine must pick up only what is left.
@@ -115,12 +118,16 @@ def test_bad_ray_options_are_refused(options: dict[str, Any], message: str) -> N
         RayOptions(**options)
 
 
-def test_a_ray_cluster_needs_postgres(tmp_path: Path) -> None:
-    settings = settings_for(tmp_path)
+@pytest.mark.parametrize(
+    ("shared", "missing"),
+    [({}, "PROMO_DATABASE_URL"), ({"database_url": "postgresql://db:5432/promo"}, "PROMO_CHROMA_URL")],
+)
+def test_a_ray_cluster_needs_shared_stores(tmp_path: Path, shared: dict[str, str], missing: str) -> None:
+    settings = settings_for(tmp_path).model_copy(update={k: SecretStr(v) for k, v in shared.items()})
     store = RunStore(tmp_path / "runs.sqlite")
     info = store.create("r", CAMPAIGN, CLOCK, ["u1"])
     options = RayOptions(replicas=("http://127.0.0.1:9/v1",), address="ray://head:10001")
-    with pytest.raises(ValueError, match="PROMO_DATABASE_URL"):
+    with pytest.raises(ValueError, match=missing):
         process_run_on_ray(store, info, settings, options)
 
 

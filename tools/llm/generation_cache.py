@@ -19,9 +19,12 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from pydantic import BaseModel
 
-from tools.stores.sqlite import SqliteStore
+from tools.settings import Settings
+from tools.stores.database import Database, SqlStore, open_database
 
 Output = TypeVar("Output", bound=BaseModel)
+SCHEMA = "CREATE TABLE IF NOT EXISTS generations (key TEXT PRIMARY KEY NOT NULL, output TEXT NOT NULL);"
+_INSERT = "INSERT INTO generations (key, output) VALUES (?, ?) ON CONFLICT DO NOTHING"
 
 
 def request_key(model: str, schema: str, messages: list[BaseMessage]) -> str:
@@ -30,37 +33,43 @@ def request_key(model: str, schema: str, messages: list[BaseMessage]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-class GenerationCache(SqliteStore):
-    """SQLite-backed map from request key to the structured output's JSON, with hit/miss counters."""
+class GenerationCache(SqlStore):
+    """A map from request key to the structured output's JSON, with hit/miss counters.
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self._db.execute("CREATE TABLE IF NOT EXISTS generations (key TEXT PRIMARY KEY NOT NULL, output TEXT NOT NULL)")
-        self._db.commit()
+    In a SQLite file on one machine; in PostgreSQL (`open_generation_cache`) the nodes of a scaled-out run
+    share their generations too. Single flight is per process; across processes the first write wins.
+    """
+
+    def __init__(self, db: Database | Path) -> None:
+        super().__init__(db, SCHEMA)
         self._in_flight: dict[str, threading.Event] = {}
+        self._counts = threading.Lock()
         self.hits = 0
         self.misses = 0
 
     def _stored(self, key: str) -> str | None:
-        """The stored output JSON; the caller holds the lock."""
-        row = self._db.execute("SELECT output FROM generations WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
+        rows = self._db.query("SELECT output FROM generations WHERE key = ?", (key,))
+        return None if not rows else str(rows[0][0])
+
+    def _count(self, hit: bool) -> None:
+        with self._counts:
+            if hit:
+                self.hits += 1
+            else:
+                self.misses += 1
 
     def get(self, key: str) -> str | None:
         """The cached output JSON, counting a hit or a miss."""
-        with self._lock:
-            output = self._stored(key)
-            if output is None:
-                self.misses += 1
-            else:
-                self.hits += 1
-            return output
+        output = self._stored(key)
+        self._count(hit=output is not None)
+        return output
 
     def put(self, key: str, output_json: str) -> None:
         """Store one output (first writer wins, so concurrent duplicates agree)."""
-        with self._lock:
-            self._db.execute("INSERT OR IGNORE INTO generations (key, output) VALUES (?, ?)", (key, output_json))
-            self._db.commit()
+        with self._db.transaction() as writer:
+            writer.execute(
+                "INSERT INTO generations (key, output) VALUES (?, ?) ON CONFLICT DO NOTHING", (key, output_json)
+            )
 
     def get_or_generate(self, key: str, generate: Callable[[], str]) -> str:
         """The output for `key`: stored, shared from an identical request in flight, or generated now.
@@ -68,11 +77,11 @@ class GenerationCache(SqliteStore):
         `generate` returns the output JSON or raises; a failure is not stored, and the requests that waited
         on it generate for themselves.
         """
-        with self._lock:
-            output = self._stored(key)
-            if output is not None:
-                self.hits += 1
-                return output
+        output = self._stored(key)
+        if output is not None:
+            self._count(hit=True)
+            return output
+        with self._counts:
             pending = self._in_flight.get(key)
             if pending is None:
                 self._in_flight[key] = threading.Event()
@@ -80,12 +89,12 @@ class GenerationCache(SqliteStore):
             pending.wait()
             output = self.get(key)  # a miss only if that one failed
             return output if output is not None else self._generate_and_store(key, generate)
-        with self._lock:
-            self.misses += 1
         try:
-            return self._generate_and_store(key, generate)
+            output = self._stored(key)  # stored by a request that finished between the first look and now
+            self._count(hit=output is not None)
+            return output if output is not None else self._generate_and_store(key, generate)
         finally:
-            with self._lock:
+            with self._counts:
                 self._in_flight.pop(key).set()
 
     def _generate_and_store(self, key: str, generate: Callable[[], str]) -> str:
@@ -98,6 +107,11 @@ class GenerationCache(SqliteStore):
         """Share of lookups answered from the cache."""
         total = self.hits + self.misses
         return self.hits / total if total else 0.0
+
+
+def open_generation_cache(settings: Settings) -> GenerationCache:
+    """The cache in PostgreSQL when `PROMO_DATABASE_URL` is set (shared by every node), else its SQLite file."""
+    return GenerationCache(open_database(settings.database_url, settings.home / "generations.sqlite"))
 
 
 def structured_output(

@@ -32,6 +32,17 @@ class Writer(Protocol):
         """Run one statement per row."""
         ...
 
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Rows of one SELECT, inside the transaction."""
+        ...
+
+    def lock(self, key: str) -> None:
+        """Hold `key` until the transaction ends: writers of the same key, in any process, take turns.
+
+        A check-then-write (is this user under the frequency cap? then log the send) is atomic under it.
+        """
+        ...
+
 
 class Database(Protocol):
     """What the stores need from a database: schema, reads, and writes in a transaction."""
@@ -74,14 +85,24 @@ class _SqliteWriter:
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
         return self._db.executemany(sql, rows).rowcount  # summed over the rows, as psycopg does
 
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return [tuple(row) for row in self._db.execute(sql, params).fetchall()]
+
+    def lock(self, key: str) -> None:
+        """Nothing to do: the transaction began IMMEDIATE, so it holds the whole file's write lock already."""
+
 
 class SqliteDatabase(SqliteStore):
-    """A SQLite file in WAL mode, shared by the threads of one process (writes are serialized)."""
+    """A SQLite file in WAL mode, shared by the threads of one process (writes are serialized).
+
+    Write transactions begin IMMEDIATE: they take the file's write lock before their first read, so a
+    check-then-write in one is atomic across processes too (no other writer slips in between).
+    """
 
     backend = "sqlite"
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
+    def __init__(self, path: Path, *, relaxed_sync: bool = False) -> None:
+        super().__init__(path, autocommit=True, relaxed_sync=relaxed_sync)
 
     def create_schema(self, ddl: str) -> None:
         """Create tables if missing."""
@@ -96,8 +117,14 @@ class SqliteDatabase(SqliteStore):
     @contextmanager
     def transaction(self) -> Iterator[Writer]:
         """Commit on exit, roll back on an exception."""
-        with self._lock, self._db:
-            yield _SqliteWriter(self._db)
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield _SqliteWriter(self._db)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
 
 class SqlStore(Closing):

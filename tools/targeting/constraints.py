@@ -9,6 +9,19 @@ from domain.channels import Channel
 from domain.offer import Campaign
 from domain.people import User
 
+FREQUENCY_CAP_DAYS = 7
+"""The frequency cap counts a user's promotions over this many days up to now."""
+
+
+def budget_note(planned: int, campaign: Campaign) -> str:
+    """The constraint note of a campaign whose budget is spent."""
+    return f"budget: campaign already planned {planned} of {campaign.max_sends} sends"
+
+
+def frequency_cap_note(recent: int, campaign: Campaign) -> str:
+    """The constraint note of a user at the frequency cap."""
+    return f"frequency cap: {recent} promotions in {FREQUENCY_CAP_DAYS} days (cap {campaign.frequency_cap})"
+
 
 @dataclass(frozen=True)
 class ChannelEligibility:
@@ -37,10 +50,10 @@ def eligible_channels(
     """Apply the hard constraints; order what is left by the user's click habits, then by cost."""
     blocked: list[str] = []
     if campaign_sends >= campaign.max_sends:
-        blocked.append(f"budget: campaign already planned {campaign_sends} of {campaign.max_sends} sends")
+        blocked.append(budget_note(campaign_sends, campaign))
         return ChannelEligibility(channels=[], blocked=blocked)
     if sends_last_7d >= campaign.frequency_cap:
-        blocked.append(f"frequency cap: {sends_last_7d} promotions in 7 days (cap {campaign.frequency_cap})")
+        blocked.append(frequency_cap_note(sends_last_7d, campaign))
         return ChannelEligibility(channels=[], blocked=blocked)
     candidates = [requested] if requested else list(campaign.channels)
     if requested and requested not in campaign.channels:
