@@ -1,6 +1,7 @@
 """A campaign across a two-node Ray cluster with the real model, against the same campaign on one node.
 
-Usage: ``python bench/two_nodes.py --shop-users 40 --model qwen2.5-coder-0.5b``.
+Usage: ``python -m bench.two_nodes --shop-users 40 --model qwen2.5-coder-0.5b`` (from the repository root: it
+uses the test suite's throwaway servers).
 
 Everything runs on this machine, but as a cluster would: one PostgreSQL server and one Chroma server hold the
 shared state (the test suite's throwaway servers: tests/postgres_cluster.py, tests/chroma_server.py), a Ray

@@ -135,6 +135,7 @@ def _descendants(root: int) -> list[int]:
 @contextlib.contextmanager
 def running_cluster(root: Path) -> Iterator[RayCluster]:
     """A head and one worker node, stopped (with `ray stop`) at the end."""
+    root.mkdir(parents=True, exist_ok=True)
     token = root / "auth_token"
     token.write_text(secrets.token_hex(32))
     token.chmod(0o600)

@@ -7,11 +7,12 @@ from functools import partial
 import anyio
 from fastapi import APIRouter, HTTPException, Response, status
 
+from campaign.effect import estimate_effect
 from campaign.plan import plan_row
 from service.campaign_jobs import RunAlreadyActive, RunLimitReached
 from service.deps import Marketer, StateDep
 from service.openapi import BUSY, Responses
-from service.schemas.runs import RunPlan, RunRequest, RunState, RunStatus
+from service.schemas.runs import EffectOutcome, RunEffect, RunPlan, RunRequest, RunState, RunStatus
 from service.state import ServiceState
 
 router = APIRouter(prefix="/v1/campaign-runs", tags=["campaign runs"])
@@ -85,3 +86,30 @@ def _plan(state: ServiceState, run_id: str) -> RunPlan:
 async def get_campaign_plan(run_id: str, state: StateDep, _who: Marketer) -> RunPlan:
     """The delivery plan: who gets which message, on which channel, when, and why."""
     return await anyio.to_thread.run_sync(partial(_plan, state, run_id))
+
+
+def _effect(state: ServiceState, run_id: str, outcome: EffectOutcome) -> RunEffect:
+    _status(state, run_id)  # 404 for an unknown run
+    outcomes = state.runtime.feedback.outcomes(run_id, outcome)
+    try:
+        measured = estimate_effect(state.runtime.runs.arms(run_id), outcomes)
+    except ValueError as error:  # too few treated or held-out users yet: nothing to compare
+        raise HTTPException(status.HTTP_409_CONFLICT, f"no effect to measure yet: {error}") from error
+    return RunEffect(
+        run_id=run_id,
+        outcome=outcome,
+        **{name: getattr(measured, name) for name in _EFFECT_FIELDS},
+        feedback_users=len(outcomes),
+        significant=measured.significant,
+    )
+
+
+_EFFECT_FIELDS = ("treated_mean", "holdout_mean", "lift", "ci_low", "ci_high", "n_treated", "n_holdout")
+
+
+@router.get("/{run_id}/effect", responses={**UNKNOWN, 409: {"description": "Too few treated or held-out users yet."}})
+async def get_campaign_effect(
+    run_id: str, state: StateDep, _who: Marketer, outcome: EffectOutcome = "conversion"
+) -> RunEffect:
+    """The run's measured effect so far: treated against holdout on one outcome, with its 95 % interval."""
+    return await anyio.to_thread.run_sync(partial(_effect, state, run_id, outcome))

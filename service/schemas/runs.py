@@ -53,3 +53,22 @@ class RunPlan(BaseModel):
     run_id: str
     complete: bool = Field(description="False while users are still pending.")
     rows: list[dict[str, Any]] = Field(description="Columns as in the CLI's plan CSV (campaign/plan.py).")
+
+
+EffectOutcome = Literal["conversion", "click", "impression"]
+
+
+class RunEffect(BaseModel):
+    """A run's measured effect on one outcome: treated users against the randomized holdout."""
+
+    run_id: str
+    outcome: EffectOutcome
+    treated_mean: float = Field(description="Mean outcome per treated user (conversion: value; else a share).")
+    holdout_mean: float = Field(description="The same for the holdout, who got no message.")
+    lift: float = Field(description="treated_mean - holdout_mean.")
+    ci_low: float = Field(description="Lower end of the 95 % interval of the lift.")
+    ci_high: float = Field(description="Upper end of the 95 % interval of the lift.")
+    n_treated: int
+    n_holdout: int
+    feedback_users: int = Field(description="Users of the run with any event of this outcome so far.")
+    significant: bool = Field(description="The interval excludes 0.")

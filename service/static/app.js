@@ -24,6 +24,12 @@ const LABELS = {
     checksLabel: "已通过的检查", repaired: "审核时改掉：",
     edit: "编辑", check: "检查", editTitle: "标题", editBody: "正文", passes: "✓ 通过全部规则检查", blocked: "需要修改：",
     funnel: "受众漏斗", funnelStages: ["店内用户", "已查看", "有相关行为", "符合价值层级", "可触达（已同意）", "本次预览"],
+    launch: "发起活动", holdoutLabel: "留出对照组", launchButton: "批准并发起（全店受众，按预算）",
+    states: { selecting: "正在选择受众", writing: "正在撰写文案", finished: "已完成", failed: "失败", stopped: "已停止" },
+    progress: "{done}/{total} 位用户已完成，{holdout} 位留作对照", plan: "查看发送计划", effect: "实测效果",
+    effectRefresh: "刷新效果", noEffect: "还没有足够的反馈：", outcomes: { click: "点击", conversion: "转化金额" },
+    effectLine: "{outcome}：收到消息 {treated}，对照组 {holdout}，差值 {lift}（95% 区间 {low} 至 {high}）{verdict}",
+    significant: "，显著", notSignificant: "，尚不显著",
   },
   en: {
     title: "Campaign assistant", keyLabel: "API key", save: "Save", saved: "saved", noKey: "no key",
@@ -37,6 +43,12 @@ const LABELS = {
     edit: "Edit", check: "Check", editTitle: "Title", editBody: "Body", passes: "✓ passes every rule", blocked: "To fix: ",
     funnel: "Audience funnel",
     funnelStages: ["shop users", "looked at", "with the behaviour", "in the value tier", "reachable (consented)", "previewed"],
+    launch: "Launch", holdoutLabel: "Holdout", launchButton: "Approve and launch (whole shop, within budget)",
+    states: { selecting: "selecting the audience", writing: "writing copy", finished: "finished", failed: "failed", stopped: "stopped" },
+    progress: "{done}/{total} users done, {holdout} held out", plan: "Delivery plan", effect: "Measured effect",
+    effectRefresh: "Refresh effect", noEffect: "Not enough feedback yet: ", outcomes: { click: "clicks", conversion: "conversion value" },
+    effectLine: "{outcome}: messaged {treated}, holdout {holdout}, lift {lift} (95 % interval {low} to {high}){verdict}",
+    significant: ", significant", notSignificant: ", not significant yet",
   },
 };
 let pageLocale = (navigator.language || "").toLowerCase().startsWith("zh") ? "zh" : "en";
@@ -277,6 +289,113 @@ function render(turn, event, state) {
   if (event.kind === "error") line.setAttribute("role", "alert"); // a failed turn is announced, not just shown
 }
 
+function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+}
+
+const RUN_POLL_MS = 2000;
+
+// Approve the previewed campaign and launch it as a campaign run (POST /v1/campaign-runs) with a holdout, then
+// follow its progress and, once feedback arrives, its measured effect with the 95 % interval, on this page.
+function launchPanel(turn, campaign) {
+  const words = labels(pageLocale);
+  const panel = turn.appendChild(el("section", "launch"));
+  panel.appendChild(el("h2", "", words.launch));
+  const form = panel.appendChild(el("form", "launch-form"));
+  const label = form.appendChild(el("label", "", words.holdoutLabel));
+  const holdout = form.appendChild(el("select", "holdout"));
+  label.htmlFor = holdout.id = `holdout-${log.children.length}`;
+  for (const share of [0.05, 0.1, 0.2]) {
+    const option = holdout.appendChild(el("option", "", `${Math.round(share * 100)}%`));
+    option.value = String(share);
+    option.selected = share === 0.1;
+  }
+  const go = form.appendChild(el("button", "", words.launchButton));
+  const status = panel.appendChild(el("p", "run-status"));
+  status.setAttribute("role", "status");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    go.disabled = true;
+    const runId = `${campaign.campaign_id}-${Date.now().toString(36)}`.replace(/[^A-Za-z0-9_.-]/g, "-").slice(0, 64);
+    const body = { run_id: runId, campaign, holdout: Number(holdout.value) };
+    try {
+      const response = await fetch("/v1/campaign-runs", { method: "POST", headers: authHeaders(), body: JSON.stringify(body) });
+      const result = await response.json();
+      if (!response.ok) {
+        const why = typeof result.detail === "string" ? result.detail : asText((result.detail || []).map((d) => d.msg));
+        status.textContent = `${response.status}: ${why}`;
+        go.disabled = false;
+        return;
+      }
+      form.remove();
+      follow(panel, status, runId, result);
+    } catch (error) {
+      status.textContent = `${words.connection}${error.message}`;
+      go.disabled = false;
+    }
+  });
+}
+
+function showRun(panel, status, run) {
+  const words = labels(pageLocale);
+  status.textContent = `${run.run_id} · ${words.states[run.state] || run.state}${run.error ? ` · ${run.error}` : ""}`;
+  let bar = panel.querySelector("progress.run-progress");
+  if (!bar) {
+    bar = panel.appendChild(el("progress", "run-progress"));
+    panel.appendChild(el("p", "run-counts"));
+  }
+  bar.max = Math.max(1, run.total - run.holdout);
+  bar.value = run.done + run.failed;
+  panel.querySelector(".run-counts").textContent = fill(words.progress, run);
+}
+
+async function follow(panel, status, runId, first) {
+  showRun(panel, status, first);
+  let run = first;
+  while (run.state === "selecting" || run.state === "writing") {
+    await new Promise((resolve) => setTimeout(resolve, RUN_POLL_MS));
+    const response = await fetch(`/v1/campaign-runs/${encodeURIComponent(runId)}`, { headers: authHeaders() });
+    if (!response.ok) { status.textContent = `${response.status}: ${response.statusText}`; return; }
+    run = await response.json();
+    showRun(panel, status, run);
+  }
+  if (run.state !== "finished") return;
+  const words = labels(pageLocale);
+  const plan = panel.appendChild(el("a", "run-plan", words.plan));
+  plan.href = `/v1/campaign-runs/${encodeURIComponent(runId)}/plan`;
+  const effect = panel.appendChild(el("div", "effect"));
+  effect.appendChild(el("h3", "", words.effect));
+  const lines = effect.appendChild(el("ul", "effect-lines"));
+  const refresh = effect.appendChild(el("button", "effect-refresh", words.effectRefresh));
+  refresh.type = "button";
+  refresh.addEventListener("click", () => showEffect(lines, runId));
+  showEffect(lines, runId);
+}
+
+// The lift per outcome, in points for shares (clicks) and in yuan for conversion value.
+async function showEffect(lines, runId) {
+  const words = labels(pageLocale);
+  lines.replaceChildren();
+  for (const outcome of ["click", "conversion"]) {
+    const url = `/v1/campaign-runs/${encodeURIComponent(runId)}/effect?outcome=${outcome}`;
+    const response = await fetch(url, { headers: authHeaders() });
+    const result = await response.json();
+    const name = words.outcomes[outcome];
+    if (!response.ok) {
+      lines.appendChild(el("li", "effect-none", `${name}：${words.noEffect}${asText(result.detail)}`));
+      continue;
+    }
+    const show = outcome === "click" ? (v) => `${(v * 100).toFixed(1)}%` : (v) => `¥${v.toFixed(2)}`;
+    const signed = outcome === "click" ? (v) => `${v >= 0 ? "+" : ""}${(v * 100).toFixed(1)} pp` : (v) => `${v >= 0 ? "+" : "-"}¥${Math.abs(v).toFixed(2)}`;
+    const line = lines.appendChild(el("li", "effect-line", fill(words.effectLine, {
+      outcome: name, treated: show(result.treated_mean), holdout: show(result.holdout_mean), lift: signed(result.lift),
+      low: signed(result.ci_low), high: signed(result.ci_high),
+      verdict: result.significant ? words.significant : words.notSignificant,
+    })));
+    line.dataset.outcome = outcome;
+  }
+}
+
 async function* sseData(response) {
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
@@ -330,6 +449,7 @@ async function send(text) {
       window.scrollTo(0, document.body.scrollHeight);
     }
     history.push({ role: "assistant", content: answer });
+    if (state.campaign && turn.querySelector(".card")) launchPanel(turn, state.campaign);
   } catch (error) {
     render(turn, { kind: "error", text: `${labels().connection}${error.message}` }, state);
     history.pop();

@@ -14,6 +14,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from campaign.feedback import FeedbackEvent
 from domain.brief import BriefDraft
 from service.app import create_app
 from service.assistant import production_assistant
@@ -78,7 +79,17 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, st
 @pytest.fixture(scope="module")
 def real_graph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """The service with the production assistant: the real chat graph, stores and rule critic; scripted LLM."""
-    root = tmp_path_factory.mktemp("browser-graph")
+    for url, key, _runtime in real_graph_service(tmp_path_factory.mktemp("browser-graph")):
+        yield url, key
+
+
+@pytest.fixture(scope="module")
+def launch_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, ServiceRuntime]]:
+    """As `real_graph_url`, and the runtime itself: a test reads the runs it launched and sends their feedback."""
+    yield from real_graph_service(tmp_path_factory.mktemp("browser-launch"))
+
+
+def real_graph_service(root: Path) -> Iterator[tuple[str, str, ServiceRuntime]]:
     shop = ShopDB(root / "shop.sqlite")
     shop.upsert_items(ITEMS)
     shop.upsert_users(USERS)
@@ -89,7 +100,8 @@ def real_graph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
     services = Services(history=history, shop=shop, writer_model=writer, critic_model=ScriptedChatModel())
     assistant = production_assistant(Settings(_env_file=None, home=root / "home"), services, clock=lambda: NOW)
     runtime = build_runtime(root / "home", services, assistant=assistant)
-    yield from serve(runtime)
+    for url, key in serve(runtime):
+        yield url, key, runtime
     close_runtime(runtime)
     services.close()
 
@@ -303,3 +315,42 @@ def test_api_docs_render_offline(page: Page, base_url: tuple[str, str]) -> None:
     page.goto(f"{url}/docs")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("promo-agents")
     expect(page.locator(".opblock-summary-path", has_text="/v1/chat/completions").first).to_be_visible()
+
+
+def test_a_previewed_campaign_is_launched_followed_and_its_effect_shown(
+    page: Page, launch_service: tuple[str, str, ServiceRuntime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, key, runtime = launch_service
+    page.set_default_timeout(60_000)
+    log_in(page, url, key)
+    page.fill("#brief", "给最近浏览过保温杯的用户写两条推送，满300减50")
+    page.click("#send")
+    panel = page.locator(".launch")
+    expect(panel.locator("h2")).to_have_text("发起活动")
+    expect(panel.locator("select.holdout")).to_have_value("0.1")  # a holdout by default: the effect can be measured
+    panel.locator("select.holdout").select_option("0.2")
+    panel.locator(".launch-form button").click()
+    expect(panel.locator(".run-status")).to_contain_text("已完成")
+    run_id = (panel.locator(".run-status").inner_text()).split(" · ")[0]
+    status = runtime.runs.progress(run_id)
+    assert status.pending == 0 and status.total > 0
+    expect(panel.locator(".run-counts")).to_have_text(
+        f"{status.done}/{status.total} 位用户已完成，{status.holdout} 位留作对照"
+    )
+    expect(panel.locator(".run-plan")).to_have_attribute("href", f"/v1/campaign-runs/{run_id}/plan")
+    lines = panel.locator(".effect-lines li")
+    expect(lines.first).to_contain_text("点击：还没有足够的反馈")  # no feedback, too few users held out yet
+
+    # Feedback arrives (a fixed split stands in for a shop large enough to hold users out).
+    arms = {"t1": "treated", "t2": "treated", "t3": "treated", "h1": "holdout", "h2": "holdout"}
+    monkeypatch.setattr(runtime.runs, "arms", lambda _run_id: arms)
+    runtime.feedback.add(
+        [
+            FeedbackEvent(event_id=f"c-{uid}", run_id=run_id, user_id=uid, kind="click", ts=NOW)
+            for uid in ("t1", "t2", "h1")
+        ]
+    )
+    panel.locator(".effect-refresh").click()
+    click = panel.locator('.effect-line[data-outcome="click"]')
+    expect(click).to_contain_text("点击：收到消息 66.7%，对照组 50.0%，差值 +16.7 pp（95% 区间")
+    expect(click).to_contain_text("尚不显著")

@@ -128,3 +128,27 @@ def test_a_run_user_waiting_for_approval_is_committed_once_answered(served: Serv
     assert (after["done"], after["failed"], after["state"]) == (1, 0, "finished")
     plan = served.client.get("/v1/campaign-runs/r1/plan", headers=served.auth()).json()
     assert [row["source"] for row in plan["rows"]] == ["human"]
+
+
+def test_the_effect_is_measured_against_the_holdout_once_feedback_arrives(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert served.client.post("/v1/campaign-runs", json=run_body(), headers=served.auth()).status_code == 202
+    wait_finished(served, "r1")
+    too_early = served.client.get("/v1/campaign-runs/r1/effect?outcome=click", headers=served.auth())
+    assert too_early.status_code == 409 and "holdout" in too_early.json()["detail"]  # no holdout in this run
+    arms = {"t1": "treated", "t2": "treated", "t3": "treated", "h1": "holdout", "h2": "holdout"}
+    monkeypatch.setattr(served.runtime.runs, "arms", lambda run_id: arms)
+    clicks = [
+        {"event_id": f"c-{uid}", "run_id": "r1", "user_id": uid, "kind": "click", "ts": "2026-11-06T10:00:00Z"}
+        for uid in ("t1", "t2", "h1")
+    ]
+    assert served.client.post("/v1/feedback", json={"events": clicks}, headers=served.auth()).status_code == 200
+    effect = served.client.get("/v1/campaign-runs/r1/effect?outcome=click", headers=served.auth())
+    assert effect.status_code == 200, effect.text
+    body = effect.json()
+    assert (body["treated_mean"], body["holdout_mean"]) == (pytest.approx(2 / 3), 0.5)
+    assert body["lift"] == pytest.approx(2 / 3 - 0.5) and body["ci_low"] < body["lift"] < body["ci_high"]
+    assert (body["n_treated"], body["n_holdout"], body["feedback_users"], body["significant"]) == (3, 2, 3, False)
+    assert served.client.get("/v1/campaign-runs/nope/effect", headers=served.auth()).status_code == 404
+    assert served.client.get("/v1/campaign-runs/r1/effect?outcome=bliss", headers=served.auth()).status_code == 422
