@@ -43,11 +43,8 @@ PROMO = str(Path(sys.executable).parent / "promo")
 
 def load_shop(settings: Settings, users: int, clock: datetime) -> None:
     """The seeded demo shop into the stores the settings name."""
-    shop = build_demo_shop(seed=11, n_users=users, now=clock)
     with open_shop_db(settings) as db, open_history(settings) as history:
-        db.upsert_items(shop.items)
-        db.upsert_users(shop.users)
-        history.add_events(shop.events)
+        build_demo_shop(seed=11, n_users=users, now=clock).store_in(db, history)
 
 
 def run_campaign(settings: Settings, env: dict[str, str], extra: list[str], clock: datetime) -> float:

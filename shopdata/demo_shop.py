@@ -12,6 +12,8 @@ from shopdata.behaviour import SEGMENT_SHARES, Injection, Segment, user_events
 from shopdata.campaigns import demo_campaigns
 from shopdata.catalog import load_catalog
 from shopdata.people import make_user
+from tools.stores.history import HistoryStore
+from tools.stores.shop_db import ShopDB
 
 __all__ = ["INJECTED_ITEM_ID", "INJECTIONS", "DemoShop", "build_demo_shop", "demo_campaigns"]
 
@@ -40,6 +42,12 @@ class DemoShop:
     def events_of(self, user_id: str) -> list[Event]:
         """One user's events, oldest first."""
         return [e for e in self.events if e.user_id == user_id]
+
+    def store_in(self, db: ShopDB, history: HistoryStore) -> None:
+        """Write the catalog and users into the shop database and the events into the history (idempotent)."""
+        db.upsert_items(self.items)
+        db.upsert_users(self.users)
+        history.add_events(self.events)
 
 
 def build_demo_shop(*, now: datetime, seed: int = 7, n_users: int = 40, days: int = 90) -> DemoShop:

@@ -65,9 +65,7 @@ def shared(tmp_path: Path, postgres_cluster: PostgresCluster, shop: DemoShop) ->
     with chroma_server(tmp_path / "chroma-server") as server:
         settings = node_settings(tmp_path / "node-home", SecretStr(postgres_cluster.new_database()), server)
         with open_shop_db(settings) as db, HistoryStore(url=server.url) as history:
-            db.upsert_items(shop.items)
-            db.upsert_users(shop.users)
-            history.add_events(shop.events)
+            shop.store_in(db, history)
         yield settings
 
 
@@ -86,9 +84,7 @@ def single_node_plan(home: Path, shop: DemoShop, campaign: Campaign, replica: Fa
     """The same campaign on one machine: SQLite files and the embedded Chroma folder, the local engine."""
     settings = Settings(_env_file=None, home=home, llm_model=MODEL, copy_mode="free")
     with ShopDB(settings.shop_db_path) as db, HistoryStore(settings.chroma_dir) as history:
-        db.upsert_items(shop.items)
-        db.upsert_users(shop.users)
-        history.add_events(shop.events)
+        shop.store_in(db, history)
     services = open_services(settings, LLMEndpoint(replica.base_url, MODEL), cache_generations=True)
     store = open_run_store(settings)
     info, _ = start_run(store, "r", campaign, services.shop.list_user_ids(), services, CLOCK)

@@ -41,12 +41,8 @@ def shop_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo shop with its history embedded once; each run works on a copy (runs record their sends)."""
     home = tmp_path_factory.mktemp("shop")
     shop = build_demo_shop(seed=7, n_users=12, now=CLOCK)
-    db, history = ShopDB(home / "shop.sqlite"), HistoryStore(home / "chroma")
-    db.upsert_items(shop.items)
-    db.upsert_users(shop.users)
-    history.add_events(shop.events)
-    db.close()
-    history.close()
+    with ShopDB(home / "shop.sqlite") as db, HistoryStore(home / "chroma") as history:
+        shop.store_in(db, history)
     return home
 
 

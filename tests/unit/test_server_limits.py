@@ -113,12 +113,8 @@ def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A small demo shop; the run's LLM is whatever PROMO_LLM_BASE_URL the test sets."""
     home = tmp_path / "home"
     shop = build_demo_shop(seed=7, n_users=6, now=CLOCK)
-    db, history = ShopDB(home / "shop.sqlite"), HistoryStore(home / "chroma")
-    db.upsert_items(shop.items)
-    db.upsert_users(shop.users)
-    history.add_events(shop.events)
-    db.close()
-    history.close()
+    with ShopDB(home / "shop.sqlite") as db, HistoryStore(home / "chroma") as history:
+        shop.store_in(db, history)
     monkeypatch.setenv("PROMO_HOME", str(home))
     monkeypatch.setenv("PROMO_LLM_MODEL", MODEL)
     monkeypatch.setenv("PROMO_COPY_MODE", "free")  # the fake answers whole messages

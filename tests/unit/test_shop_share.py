@@ -36,10 +36,8 @@ def test_share_copies_shop_send_log_and_history_once(
 ) -> None:
     shop = build_demo_shop(seed=3, n_users=6, now=CLOCK)
     with ShopDB(home / "shop.sqlite") as local, HistoryStore(home / "chroma") as history:
-        local.upsert_items(shop.items)
-        local.upsert_users(shop.users)
+        shop.store_in(local, history)
         local.record_send(shop.users[0].user_id, "d11", "push", CLOCK)
-        history.add_events(shop.events)
     with chroma_server(tmp_path / "chroma-server") as server:
         monkeypatch.setenv("PROMO_DATABASE_URL", postgres_cluster.new_database())
         monkeypatch.setenv("PROMO_CHROMA_URL", server.url)
