@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from domain import approval, copy, decision, offer, people, profile, review
 from tools.pseudonym import user_ref
 from tools.settings import Settings
-from tools.stores.postgres import MISSING_EXTRA, connect, scrub
+from tools.stores.postgres import MISSING_EXTRA, connect, schema_lock, scrub
 from tools.stores.sqlite import open_sqlite, truncate_wal
 from tools.thread_ids import parse_thread_id
 
@@ -63,7 +63,8 @@ def postgres_checkpointer(url: SecretStr, *, setup: bool = True) -> PostgresSave
     connection = connect(url, prepare_threshold=0, row_factory=dict_row)
     saver = PostgresSaver(connection, serde=state_serializer())
     if setup:
-        saver.setup()
+        with schema_lock(connection):  # drivers and workers setting up one new database take turns
+            saver.setup()
     return saver
 
 

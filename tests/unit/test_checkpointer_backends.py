@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,10 @@ from agents.context import Context
 from domain.approval import ApprovalAnswer
 from domain.copy import CopyBatch
 from graphs.batch import AwaitingApproval, resume_one, run_one
-from graphs.checkpoints import erase_user_threads, open_checkpointer, user_thread_ids
+from graphs.checkpoints import erase_user_threads, open_checkpointer, postgres_checkpointer, user_thread_ids
 from graphs.promotion import build_graph
 from tests.fakes import ScriptedChatModel
+from tests.postgres_cluster import PostgresCluster
 from tests.unit.conftest import GOOD_ZH, NOW, bad_batch, make_campaign
 from tools.services import Services
 from tools.settings import Settings
@@ -44,3 +46,30 @@ def test_a_paused_run_resumes_in_a_new_process_and_can_be_erased(
     assert erase_user_threads(second, "u-zh-1") == 1
     assert user_thread_ids(second, "u-zh-1") == []
     second.conn.close()
+
+
+def set_up_together(url: SecretStr, processes: int) -> list[str]:
+    """`processes` threads (own connections) set the checkpointer up on one database at once; their errors."""
+    errors: list[str] = []
+    start = threading.Barrier(processes)
+
+    def set_up() -> None:
+        start.wait()
+        try:
+            postgres_checkpointer(url).conn.close()
+        except Exception as error:  # collected and reported by the caller
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=set_up) for _ in range(processes)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def test_processes_setting_up_one_new_database_at_once_all_succeed(postgres_cluster: PostgresCluster) -> None:
+    """Two campaign drivers started together both set the checkpointer up: without the schema lock, 10 of 10
+    trials failed with a unique violation in pg_type (and a blocking lock deadlocked CREATE INDEX CONCURRENTLY)."""
+    for _trial in range(3):
+        assert set_up_together(SecretStr(postgres_cluster.new_database()), 4) == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,8 @@ MISSING_EXTRA = (
 CONNECT_TIMEOUT_S = 10
 # Any fixed key: concurrent workers creating the same tables take turns instead of racing in the catalog.
 SCHEMA_LOCK_KEY = 0x70726F6D6F
+SCHEMA_LOCK_WAIT_S = 120.0
+SCHEMA_LOCK_PAUSE_S = 0.05
 logger = logging.getLogger("promo.stores")
 
 
@@ -76,6 +79,32 @@ def scrub(conn: psycopg.Connection[Any], tables: Sequence[str]) -> None:
         conn.execute("CHECKPOINT")
     except psycopg.errors.InsufficientPrivilege as error:
         logger.warning("after an erasure: %s; the WAL keeps the erased rows until the server recycles it", error)
+
+
+@contextmanager
+def schema_lock(conn: psycopg.Connection[Any]) -> Iterator[None]:
+    """Hold the schema advisory lock for the session while tables are created by code that is not ours.
+
+    LangGraph's `PostgresSaver.setup()` runs `CREATE TABLE IF NOT EXISTS` outside any lock: two processes
+    setting up one new database at once (two campaign drivers) fail with a unique violation in pg_type. It
+    also runs `CREATE INDEX CONCURRENTLY`, which waits for every open transaction: a session blocked in
+    `pg_advisory_lock` is one, and the two deadlock. So the lock is tried in short transactions, with pauses.
+    """
+    from psycopg.rows import tuple_row  # the checkpointer's connection reads rows as dicts
+
+    deadline = time.monotonic() + SCHEMA_LOCK_WAIT_S
+    while True:
+        with conn.cursor(row_factory=tuple_row) as cursor:
+            row = cursor.execute("SELECT pg_try_advisory_lock(%s)", (SCHEMA_LOCK_KEY,)).fetchone()
+        if row is not None and row[0]:
+            break
+        if time.monotonic() > deadline:
+            raise DatabaseUnavailable(f"another process held the schema lock for over {SCHEMA_LOCK_WAIT_S} s")
+        time.sleep(SCHEMA_LOCK_PAUSE_S)
+    try:
+        yield
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK_KEY,))
 
 
 def _placeholders(sql: str) -> str:
