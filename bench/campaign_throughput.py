@@ -64,6 +64,15 @@ class RequestRecorder:
                 self.bodies.append(json.loads(request.content))
 
 
+def reset_prefix_cache(base_url: str) -> bool:
+    """Empty a vLLM server's prefix cache (POST /reset_prefix_cache, development mode only); True when it did."""
+    try:
+        answer = httpx.post(f"{base_url.rstrip('/').removesuffix('/v1')}/reset_prefix_cache", timeout=60)
+    except httpx.HTTPError:
+        return False
+    return answer.status_code == 200
+
+
 def replay(base_url: str, bodies: list[dict[str, Any]], concurrency: int) -> tuple[float, int, list[float]]:
     """Send the recorded bodies straight to the server; returns wall seconds, completion tokens, latencies."""
     latencies: list[float] = []
@@ -152,6 +161,7 @@ def main() -> None:
         print(f"model {args.model}, {args.parallel} in flight; audience {len(audience)} of {len(shop.users)} users")
 
         # 1. The campaign run.
+        cold = reset_prefix_cache(endpoint.base_url)
         counters_before = read_counters(endpoint.base_url)
         meter = UsageMeter()
         done: list[UserDone] = []
@@ -180,6 +190,7 @@ def main() -> None:
         campaign_requests = len(bodies)
         if args.replay_share < 1.0:  # throughput is a rate: a seeded sample of the same requests measures it
             bodies = random.Random(0).sample(bodies, max(1, round(args.replay_share * len(bodies))))
+        cold = reset_prefix_cache(endpoint.base_url) and cold  # the replay starts as cold as the campaign did
         replay_before = read_counters(endpoint.base_url)
         raw_wall, raw_tokens, raw_latencies = replay(endpoint.base_url, bodies, args.parallel)
         replay_saved = prefill_saved(replay_before, read_counters(endpoint.base_url))
@@ -210,8 +221,10 @@ def main() -> None:
     print(f"raw server, same {len(bodies)} requests, {args.parallel} concurrent: {raw_wall:.1f}s, {raw_tps:.1f} tok/s")
     raw_p95 = percentile(raw_latencies, 0.95) or 0.0
     print(f"  per-request latency p50 {statistics.median(raw_latencies):.1f}s p95 {raw_p95:.1f}s")
-    if replay_saved is not None:  # the replay comes second: its prefixes may all be cached by the campaign
+    if replay_saved is not None:
         print(f"  server's own count: {replay_saved.line()}")
+        if not cold:  # the replay comes second: without a reset it finds the campaign's prefixes cached
+            print("  (prefix cache not reset between phases: start vLLM with DEV_MODE=1 for a fair raw side)")
     print(f"  campaign/raw throughput (tok/s): {campaign_tps / raw_tps:.2f} (goal >= 0.85)")
     if seq_users:
         seq_rate = len(seq_users) / seq_wall

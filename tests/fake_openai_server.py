@@ -69,6 +69,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(200, {"total_slots": self.server.total_slots, "model_alias": MODEL})
         elif path == "/version" and self.server.vllm_version is not None:
             self._reply(200, {"version": self.server.vllm_version})
+        elif path == "/metrics" and self.server.max_num_seqs is not None:  # vLLM's gauges, as its scheduler sets them
+            with self.server.lock:
+                running = min(self.server.in_flight, self.server.max_num_seqs)
+                waiting = self.server.in_flight - running
+            lines = [
+                f'vllm:num_requests_running{{engine="0"}} {running}',
+                f'vllm:num_requests_waiting{{engine="0"}} {waiting}',
+            ]
+            body = "\n".join([*lines, ""]).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; version=0.0.4")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
         else:
             self._reply(404, {"error": {"message": f"no route {self.path}"}})
 
@@ -82,8 +96,15 @@ class _Handler(BaseHTTPRequestHandler):
         request = json.loads(raw)
         schema = request.get("response_format", {}).get("json_schema", {}).get("name", "")
         prompt = "".join(str(m.get("content", "")) for m in request["messages"])
-        time.sleep(self.server.delay_s)
-        content = scripted_answer(schema, prompt)
+        with self.server.lock:
+            self.server.in_flight += 1
+        try:
+            time.sleep(self.server.delay_s)
+            # No response_format: plain text (the concurrency probe); otherwise the schema's scripted answer.
+            content = scripted_answer(schema, prompt) if schema else "one two three"
+        finally:
+            with self.server.lock:
+                self.server.in_flight -= 1
         with self.server.lock:
             self.server.requests += 1
             fault = self.server.fault
@@ -116,14 +137,22 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # a real server's backlog: many clients connect at once (socketserver's default is 5)
 
     def __init__(
-        self, delay_s: float, port: int = 0, total_slots: object = None, vllm_version: str | None = None
+        self,
+        delay_s: float,
+        port: int = 0,
+        total_slots: object = None,
+        vllm_version: str | None = None,
+        max_num_seqs: int | None = None,
     ) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
         self.delay_s = delay_s
         self.total_slots = total_slots
         self.vllm_version = vllm_version
+        self.max_num_seqs = max_num_seqs
+        self.in_flight = 0
         self.lock = threading.Lock()
         self.requests = 0
         self.bodies: list[bytes] = []
@@ -136,10 +165,18 @@ class FakeReplica:
 
     total_slots: answer llama.cpp's `/props` with it (any JSON value, to script a bad one); None: no /props.
     vllm_version: answer vLLM's `/version` with it; None: no /version.
+    max_num_seqs: serve vLLM's `/metrics` gauges, running at most this many chat completions, the rest waiting.
     """
 
-    def __init__(self, delay_s: float = 0.0, *, total_slots: object = None, vllm_version: str | None = None) -> None:
-        self._server = _Server(delay_s, total_slots=total_slots, vllm_version=vllm_version)
+    def __init__(
+        self,
+        delay_s: float = 0.0,
+        *,
+        total_slots: object = None,
+        vllm_version: str | None = None,
+        max_num_seqs: int | None = None,
+    ) -> None:
+        self._server = _Server(delay_s, total_slots=total_slots, vllm_version=vllm_version, max_num_seqs=max_num_seqs)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

@@ -11,6 +11,12 @@ cd "$(dirname "$0")/../.."
 MODEL="${1:-qwen2.5-coder-0.5b}"
 PORT="${PORT:-8011}"
 KV_CACHE_GB="${KV_CACHE_GB:-4}"
+# Sequences batched at once: on 2 cores the 0.5B's throughput stops growing at about 16 (bench/NOTES.md, "Raw LLM
+# server"); more would only stretch every answer. `promo campaign run --concurrency auto` measures it: 24 users.
+MAX_NUM_SEQS="${MAX_NUM_SEQS:-16}"
+# Benchmarks only: DEV_MODE=1 opens vLLM's development routes on loopback, among them POST /reset_prefix_cache,
+# which bench/campaign_throughput.py calls so its raw replay starts as cold as the campaign did. Never in use.
+if [ "${DEV_MODE:-0}" = 1 ]; then export VLLM_SERVER_DEV_MODE=1; fi
 # Prefix caching: the copywriter's long system prompt is the same in every request, so its prefill is computed
 # once. PREFIX_CACHING=0 turns it off, to measure what it saves (bench/NOTES.md, "Prefix caching").
 if [ "${PREFIX_CACHING:-1}" = 0 ]; then PREFIX_FLAG=--no-enable-prefix-caching; else PREFIX_FLAG=--enable-prefix-caching; fi
@@ -25,5 +31,5 @@ export VLLM_CPU_NUM_OF_RESERVED_CPU=0 VLLM_CPU_KVCACHE_SPACE="$KV_CACHE_GB"
 # until max_tokens (seen: 59 of 244 campaign requests cut off by length; 1 of 570 with it).
 exec "$VLLM_VENV/bin/python" -m vllm.entrypoints.openai.api_server \
     --model "$WEIGHTS_DIR" --served-model-name "$MODEL" \
-    --host 127.0.0.1 --port "$PORT" --max-model-len 4096 --dtype bfloat16 "$PREFIX_FLAG" \
+    --host 127.0.0.1 --port "$PORT" --max-model-len 4096 --dtype bfloat16 "$PREFIX_FLAG" --max-num-seqs "$MAX_NUM_SEQS" \
     --structured-outputs-config '{"backend": "xgrammar", "disable_any_whitespace": true}'

@@ -21,7 +21,7 @@ SERVED_MODEL_NAME="${SERVED_MODEL_NAME:-promo-writer}"
 HOST="${HOST:-127.0.0.1}"
 # One port per replica on a machine: CUDA_VISIBLE_DEVICES=1 PORT=8001 for the second GPU.
 PORT="${PORT:-8000}"
-# Requests batched at once. vLLM does not tell clients this number, so this script prints the --concurrency to
+# Requests batched at once. vLLM does not publish this number (`--concurrency auto` measures it); this prints the --concurrency to
 # pass (1.5 users per sequence, tools/llm/server_limits.py). 32: a run keeps at most 64 users in flight per
 # replica (--concurrency's cap), so a larger batch would never fill; 32 × a few thousand tokens of KV cache fits
 # beside a 7B's bfloat16 weights on a 24 GB card.
@@ -88,7 +88,7 @@ command=(
     --structured-outputs-config '{"backend": "xgrammar", "disable_any_whitespace": true}'
 )
 
-# vLLM 0.32 publishes no max_num_seqs a client could read (tools/llm/server_limits.py): say what to pass.
+# vLLM 0.32 publishes no max_num_seqs: `--concurrency auto` measures it (tools/llm/server_limits.py); say what it finds.
 concurrency=$((MAX_NUM_SEQS + (MAX_NUM_SEQS + 1) / 2)) capped=""
 [ "$concurrency" -le 64 ] || { concurrency=64 capped=", capped at 64"; }
 shown_host="$HOST"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,7 +66,7 @@ def test_a_huge_batch_is_capped() -> None:
     ("says", "reason"),
     [
         ({}, "publishes no batch size (no /props; HTTP 404)"),
-        ({"vllm_version": "0.32.0"}, "vLLM 0.32.0 does not publish its max_num_seqs"),
+        ({"vllm_version": "0.32.0"}, "vLLM 0.32.0 publishes no vllm:num_requests_running at"),
         ({"total_slots": 0}, "has no usable total_slots (0)"),
         ({"total_slots": "many"}, "has no usable total_slots ('many')"),
         ({"total_slots": True}, "has no usable total_slots (True)"),
@@ -100,6 +101,26 @@ def test_several_replicas_share_the_smallest_batch() -> None:
     with FakeReplica(total_slots=8) as big, FakeReplica(total_slots=4) as small:
         chosen = choose_concurrency(None, [big.base_url, small.base_url], default=2)
     assert chosen.line() == "concurrency 6 (from the smallest of 2 servers' total_slots 4: 1.5 users per slot)"
+
+
+@pytest.mark.parametrize(
+    ("max_num_seqs", "line"),
+    [
+        (8, "concurrency 12 (from the server's max_num_seqs (measured) 8: 1.5 users per slot)"),
+        (
+            100,
+            "concurrency 64 (from the server's batch of at least 64 (measured) 64: 1.5 users per slot, capped at 64)",
+        ),
+    ],
+)
+def test_a_vllm_server_s_batch_is_measured_from_its_own_gauges(max_num_seqs: int, line: str) -> None:
+    """vLLM publishes no max_num_seqs: the run sends 64 short requests at once and reads how many ran."""
+    with FakeReplica(delay_s=0.5, vllm_version="0.32.0", max_num_seqs=max_num_seqs) as vllm:
+        chosen = choose_concurrency(None, [vllm.base_url], default=4)
+        assert vllm.requests == 64
+        bodies = [json.loads(b) for b in vllm.bodies]
+    assert chosen.line() == line
+    assert all(b["ignore_eos"] and b["max_tokens"] == 48 and b["model"] == MODEL for b in bodies)
 
 
 def test_one_silent_replica_means_the_default_naming_it() -> None:
@@ -149,7 +170,7 @@ def test_the_run_says_why_it_took_the_default(cli_home: Path, tmp_path: Path, mo
         monkeypatch.setenv("PROMO_LLM_BASE_URL", replica.base_url)
         code, output = run_campaign(tmp_path, "--concurrency", "auto")
     assert code == 0, output
-    assert "concurrency 4 (default: vLLM 0.32.0 does not publish its max_num_seqs; pass --concurrency" in output
+    assert "concurrency 4 (default: vLLM 0.32.0 publishes no vllm:num_requests_running at" in " ".join(output.split())
 
 
 def test_the_runs_explicit_concurrency_wins(cli_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

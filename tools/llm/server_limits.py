@@ -4,21 +4,26 @@ What each server tells a client (checked against the installed versions):
 
 - llama.cpp's server (the embedded one, `xllamacpp`, and `llama-server`): `GET /props` at the server root (not
   under /v1) answers `total_slots`, its parallel slots.
-- vLLM 0.32.0 tells a client nothing of its `max_num_seqs`. `/metrics` has `vllm:cache_config_info`, whose labels
-  are the CacheConfig (block size, KV blocks, `kv_cache_max_concurrency` at a full `max_model_len`), not the
-  scheduler's limits (vllm/v1/metrics/loggers.py, vllm/config/cache.py); `/v1/models` gives `max_model_len`;
-  the whole config is only at `/server_info`, served with VLLM_SERVER_DEV_MODE=1, which also opens unauthenticated
-  admin routes and must stay off. So a vLLM server gets the default, with that reason printed, and
-  deploy/vllm_gpu/serve.sh prints the `--concurrency` that matches its MAX_NUM_SEQS.
+- vLLM 0.32.0 publishes no `max_num_seqs`. `/metrics` has `vllm:cache_config_info`, whose labels are the
+  CacheConfig (block size, KV blocks, `kv_cache_max_concurrency` at a full `max_model_len`), not the scheduler's
+  limits (vllm/v1/metrics/loggers.py, vllm/config/cache.py); `/v1/models` gives `max_model_len`; the whole config
+  is only at `/server_info`, served with VLLM_SERVER_DEV_MODE=1, which also opens unauthenticated admin routes and
+  must stay off. But its gauges show the scheduler at work: `vllm:num_requests_running` never passes
+  `max_num_seqs`, and `vllm:num_requests_waiting` counts the rest. So the batch is measured (`measure_vllm_batch`):
+  64 short generations at once, the gauges read meanwhile.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import httpx
+
+from tools.llm.server_metrics import read_counters
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +32,14 @@ AUTO = "auto"
 MAX_CONCURRENCY = 64
 #: A server that does not answer this fast is not asked again: the run goes on with the default.
 PROBE_TIMEOUT_S = 5.0
+#: Requests the vLLM probe sends at once: as many as the most users a run keeps in flight.
+PROBE_REQUESTS = MAX_CONCURRENCY
+#: Tokens each probe request generates (ignore_eos): long enough that they overlap and the gauges catch them.
+PROBE_TOKENS = 48
+#: How long the whole probe may take before the run gives up on it and takes the default.
+PROBE_WALL_S = 180.0
+PROBE_POLL_S = 0.02
+RUNNING, WAITING = "vllm:num_requests_running", "vllm:num_requests_waiting"
 
 
 @dataclass(frozen=True)
@@ -99,8 +112,55 @@ def ask_batch_size(base_url: str, api_key: str = "", timeout_s: float = PROBE_TI
     except httpx.HTTPError as error:
         return f"{root} did not answer ({type(error).__name__})"
     if isinstance(vllm, str):
-        return f"vLLM {vllm} does not publish its max_num_seqs"
+        return measure_vllm_batch(base_url, vllm, api_key, timeout_s)
     return f"{root} publishes no batch size (no /props; HTTP {props.status_code})"
+
+
+def measure_vllm_batch(
+    base_url: str, version: str, api_key: str = "", timeout_s: float = PROBE_TIMEOUT_S, requests: int = PROBE_REQUESTS
+) -> ServerBatch | str:
+    """The batch of a vLLM server, measured: `requests` short generations at once, its own gauges read meanwhile.
+
+    The most requests it ran at once while others waited is its `max_num_seqs`; when none had to wait, it
+    batches at least `requests`. Costs the server a few seconds of `PROBE_TOKENS`-token answers, once per run.
+    """
+    root = _root(base_url)
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    try:
+        with httpx.Client(headers=headers, timeout=timeout_s) as client:
+            if RUNNING not in read_counters(base_url, timeout_s):
+                return f"vLLM {version} publishes no {RUNNING} at {root}/metrics"
+            models = client.get(f"{root}/v1/models").json().get("data") or []
+            model = str(models[0]["id"]) if models else ""
+    except (httpx.HTTPError, ValueError, KeyError, TypeError) as error:
+        return f"{root} did not list its model for the probe ({type(error).__name__})"
+    body = {
+        "model": model,
+        "messages": [{"role": "user", "content": "Count from one to fifty in words."}],
+        "max_tokens": PROBE_TOKENS,
+        "temperature": 0,
+        "ignore_eos": True,  # vLLM's sampling extension: every answer is PROBE_TOKENS long, so they overlap
+    }
+    most_running = most_waiting = 0.0
+    with (
+        httpx.Client(headers=headers, timeout=PROBE_WALL_S) as client,
+        ThreadPoolExecutor(max_workers=requests) as pool,
+    ):
+        sent = [pool.submit(client.post, f"{root}/v1/chat/completions", json=body) for _ in range(requests)]
+        deadline = time.monotonic() + PROBE_WALL_S
+        while not all(f.done() for f in sent) and time.monotonic() < deadline:
+            gauges = read_counters(base_url, timeout_s)
+            most_running = max(most_running, gauges.get(RUNNING, 0.0))
+            most_waiting = max(most_waiting, gauges.get(WAITING, 0.0))
+            time.sleep(PROBE_POLL_S)
+        failed = sum(1 for f in sent if f.done() and (f.exception() is not None or f.result().status_code != 200))
+    if failed or most_running < 1:
+        return (
+            f"vLLM {version}: the batch probe failed ({failed} of {requests} requests, {most_running:.0f} seen running)"
+        )
+    if most_waiting > 0:
+        return ServerBatch(int(most_running), "max_num_seqs (measured)")
+    return ServerBatch(requests, f"batch of at least {requests} (measured)")
 
 
 def _json_field(response: httpx.Response, name: str) -> object:
