@@ -30,6 +30,7 @@ const LABELS = {
     effectRefresh: "刷新效果", noEffect: "还没有足够的反馈：", outcomes: { click: "点击", conversion: "转化金额" },
     effectLine: "{outcome}：收到消息 {treated}，对照组 {holdout}，差值 {lift}（95% 区间 {low} 至 {high}）{verdict}",
     significant: "，显著", notSignificant: "，尚不显著",
+    liftChart: "预计提升（每位用户，个百分点）", threshold: "发送门槛 {t} 个百分点", points: "{v} 个百分点",
   },
   en: {
     title: "Campaign assistant", keyLabel: "API key", save: "Save", saved: "saved", noKey: "no key",
@@ -49,6 +50,7 @@ const LABELS = {
     effectRefresh: "Refresh effect", noEffect: "Not enough feedback yet: ", outcomes: { click: "clicks", conversion: "conversion value" },
     effectLine: "{outcome}: messaged {treated}, holdout {holdout}, lift {lift} (95 % interval {low} to {high}){verdict}",
     significant: ", significant", notSignificant: ", not significant yet",
+    liftChart: "Estimated lift per user (points)", threshold: "send threshold {t} points", points: "{v} points",
   },
 };
 let pageLocale = (navigator.language || "").toLowerCase().startsWith("zh") ? "zh" : "en";
@@ -270,6 +272,11 @@ function render(turn, event, state) {
   const locale = event.data && (event.data.locale || (event.data.brief && event.data.brief.locale));
   if ((event.kind === "brief" || event.kind === "question") && locale) setLocale(locale);
   if (event.kind === "variant") {
+    const data = event.data || {};
+    if (data.chosen && data.user_ref && data.decision && typeof data.decision.score === "number") {
+      state.lifts = state.lifts || new Map();
+      state.lifts.set(data.user_ref, data.decision);
+    }
     if (!state.cards) state.cards = turn.appendChild(el("div", "cards"));
     state.cards.appendChild(card(event.data || {}, event.text, state.campaign));
     return;
@@ -294,6 +301,29 @@ function fill(template, values) {
 }
 
 const RUN_POLL_MS = 2000;
+
+// The estimated lift of each previewed user (their chosen message's targeting score), as bars against the
+// send threshold: who is well above the line and who barely makes it. <progress> bars: the CSP allows no styles.
+function liftChart(turn, decisions) {
+  const words = labels(pageLocale);
+  const rows = [...decisions.entries()].sort((a, b) => b[1].score - a[1].score);
+  const top = Math.max(...rows.map(([, d]) => d.score), ...rows.map(([, d]) => d.threshold), 0.1);
+  const figure = turn.appendChild(el("figure", "lift-chart"));
+  figure.appendChild(el("figcaption", "", words.liftChart));
+  const list = figure.appendChild(el("dl", ""));
+  for (const [ref, decision] of rows) {
+    const row = list.appendChild(el("div", "lift-row"));
+    row.dataset.user = ref;
+    row.appendChild(el("dt", "", ref));
+    const value = row.appendChild(el("dd", ""));
+    const bar = value.appendChild(el("progress", "lift-bar"));
+    bar.max = top;
+    bar.value = Math.max(0, decision.score);
+    value.appendChild(el("span", "count", fill(words.points, { v: decision.score.toFixed(1) })));
+  }
+  const threshold = rows.length ? rows[0][1].threshold : 0;
+  figure.appendChild(el("p", "lift-threshold", fill(words.threshold, { t: threshold.toFixed(1) })));
+}
 
 // Approve the previewed campaign and launch it as a campaign run (POST /v1/campaign-runs) with a holdout, then
 // follow its progress and, once feedback arrives, its measured effect with the 95 % interval, on this page.
@@ -449,6 +479,7 @@ async function send(text) {
       window.scrollTo(0, document.body.scrollHeight);
     }
     history.push({ role: "assistant", content: answer });
+    if (state.lifts && state.lifts.size) liftChart(turn, state.lifts);
     if (state.campaign && turn.querySelector(".card")) launchPanel(turn, state.campaign);
   } catch (error) {
     render(turn, { kind: "error", text: `${labels().connection}${error.message}` }, state);

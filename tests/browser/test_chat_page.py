@@ -255,6 +255,14 @@ def test_the_real_chat_graph_answers_a_brief_with_critic_approved_cards(
     assert counts[-1] == len(set(page.locator(".who").all_inner_texts())), "the last step is the users previewed"
     bars = funnel.locator("progress")
     assert [int(bars.nth(n).get_attribute("value") or -1) for n in range(6)] == counts
+    # The lift of each previewed user against the send threshold, highest first, as the cards' details say.
+    chart = page.locator(".lift-chart")
+    expect(chart.locator("figcaption")).to_have_text("预计提升（每位用户，个百分点）")
+    users = {who.split("（")[0] for who in page.locator(".who").all_inner_texts()}
+    assert set(chart.locator(".lift-row dt").all_inner_texts()) == users
+    lifts = [float(chart.locator(".lift-bar").nth(n).get_attribute("value") or -1) for n in range(len(users))]
+    assert lifts == sorted(lifts, reverse=True) and all(lift > 0 for lift in lifts), lifts
+    expect(chart.locator(".lift-threshold")).to_contain_text("发送门槛")
 
 
 def brief_field(page: Page, field: str) -> str:
