@@ -42,6 +42,7 @@ from graphs.batch import run_one
 from graphs.checkpoints import sqlite_checkpointer
 from graphs.promotion import build_graph
 from shopdata.demo_shop import build_demo_shop, demo_campaigns
+from tools.llm.banned_tokens import server_root
 from tools.llm.chat_model import llm_endpoint
 from tools.llm.server_metrics import prefill_saved, read_counters
 from tools.llm.usage import UsageMeter
@@ -67,7 +68,7 @@ class RequestRecorder:
 def reset_prefix_cache(base_url: str) -> bool:
     """Empty a vLLM server's prefix cache (POST /reset_prefix_cache, development mode only); True when it did."""
     try:
-        answer = httpx.post(f"{base_url.rstrip('/').removesuffix('/v1')}/reset_prefix_cache", timeout=60)
+        answer = httpx.post(f"{server_root(base_url)}/reset_prefix_cache", timeout=60)
     except httpx.HTTPError:
         return False
     return answer.status_code == 200

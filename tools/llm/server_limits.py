@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from tools.llm.banned_tokens import server_root
 from tools.llm.server_metrics import read_counters
 
 log = logging.getLogger(__name__)
@@ -89,15 +90,9 @@ def users_in_flight(batch: int) -> int:
     return max(1, min(MAX_CONCURRENCY, batch + (batch + 1) // 2))
 
 
-def _root(base_url: str) -> str:
-    """The server root of an OpenAI base URL: `http://h:8000/v1` → `http://h:8000` (llama.cpp serves /props there)."""
-    url = base_url.rstrip("/")
-    return url.removesuffix("/v1")
-
-
 def ask_batch_size(base_url: str, api_key: str = "", timeout_s: float = PROBE_TIMEOUT_S) -> ServerBatch | str:
     """How many requests the server at `base_url` batches, or, as a string, why it did not say."""
-    root = _root(base_url)
+    root = server_root(base_url)
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     try:
         with httpx.Client(headers=headers, timeout=timeout_s) as client:
@@ -124,7 +119,7 @@ def measure_vllm_batch(
     The most requests it ran at once while others waited is its `max_num_seqs`; when none had to wait, it
     batches at least `requests`. Costs the server a few seconds of `PROBE_TOKENS`-token answers, once per run.
     """
-    root = _root(base_url)
+    root = server_root(base_url)
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     try:
         with httpx.Client(headers=headers, timeout=timeout_s) as client:

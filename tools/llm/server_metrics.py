@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from tools.llm.banned_tokens import server_root
+
 PROMPT_TOKENS = "vllm:prompt_tokens_total"
 GENERATION_TOKENS = "vllm:generation_tokens_total"
 PREFIX_QUERIES = "vllm:prefix_cache_queries_total"
@@ -34,10 +36,9 @@ def parse_counters(text: str) -> dict[str, float]:
 
 
 def read_counters(base_url: str, timeout_s: float = 10.0) -> dict[str, float]:
-    """The counters at the server root's `/metrics` (`http://h:8000/v1` → `http://h:8000/metrics`); {} if none."""
-    root = base_url.rstrip("/").removesuffix("/v1")
+    """The counters at the server root's `/metrics`; {} if none."""
     try:
-        response = httpx.get(f"{root}/metrics", timeout=timeout_s)
+        response = httpx.get(f"{server_root(base_url)}/metrics", timeout=timeout_s)
     except httpx.HTTPError:
         return {}
     return parse_counters(response.text) if response.status_code == 200 else {}
