@@ -12,7 +12,8 @@ from langgraph.runtime import Runtime
 
 from agents.chat_state import ChatState
 from agents.context import ChatContext, Context
-from agents.text.chat_events import emit, emit_user_done
+from agents.draft_stream import DraftStreamer
+from agents.text.chat_events import draft_publisher, emit, emit_user_done
 from domain.channels import Locale
 from domain.decision import UserOutcome
 from domain.offer import Campaign
@@ -77,7 +78,8 @@ def _preview(run_many: RunMany, state: ChatState, runtime: Runtime[ChatContext])
         ctx.promotion_context(brief.n_variants),
         concurrency=max(1, min(ctx.concurrency, len(refs))),
         on_done=done,
-        callbacks=_turn_callbacks(),  # the turn's guard among them: the runs stop with the turn
+        # The turn's guard among them (the runs stop with the turn), and the drafts shown as they are written.
+        callbacks=[*_turn_callbacks(), DraftStreamer(draft_publisher())],
         locale=brief.locale,
     )
     return {

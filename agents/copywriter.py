@@ -116,6 +116,7 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
             seasons=seasons_in_time(ctx.now.date(), focus, locale),
             titles=facts.item_titles,
             nouns=facts.categories,
+            occasion=campaign.name,
         )
         repaired = [repair_slots(slots, frame) for slots in slots_of(batch, focus)[: ctx.n_variants]]
         kept = repaired if ctx.exact_variants else most_own_words(repaired, hook_instead)

@@ -13,10 +13,11 @@ from pydantic import BaseModel, Field
 
 ChatRole = Literal["system", "user", "assistant"]
 
-ChatEventKind = Literal["status", "question", "brief", "audience", "variant", "answer", "error"]
+ChatEventKind = Literal["status", "question", "brief", "audience", "draft", "variant", "answer", "error"]
 """status: progress line; question: the brief lacks something essential (the turn ends, waiting for the
-marketer); brief: the structured brief as understood; audience: who was sampled and why; variant: one
-critic-approved message with who gets it; answer: the closing summary; error: the turn failed."""
+marketer); brief: the structured brief as understood; audience: who was sampled and why; draft: a user's
+copy as the model writes it, before repair and review (no text: it is for the page, not the answer);
+variant: one critic-approved message with who gets it; answer: the closing summary; error: the turn failed."""
 
 
 class ChatMessage(BaseModel):

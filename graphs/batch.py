@@ -12,12 +12,14 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 
 from agents.context import Context
+from agents.draft_stream import USER_REF_KEY
 from agents.state import PromotionInput, PromotionOutput
 from domain.approval import ApprovalAnswer, ApprovalRequest
 from domain.channels import Channel, Locale
 from domain.decision import PromotionResult, UserOutcome
 from domain.offer import Campaign
 from graphs.promotion import PromotionGraph, graph
+from tools.pseudonym import user_ref
 
 
 class AwaitingApproval(RuntimeError):
@@ -41,8 +43,12 @@ def _result(output: dict[str, Any], thread_id: str | None) -> PromotionResult:
     return result
 
 
-def _config(callbacks: list[BaseCallbackHandler] | None, thread_id: str | None) -> RunnableConfig:
+def _config(
+    callbacks: list[BaseCallbackHandler] | None, thread_id: str | None, user_id: str | None = None
+) -> RunnableConfig:
     config: RunnableConfig = {"callbacks": callbacks or [], "run_name": "promotion"}
+    if user_id is not None:  # whose run it is, by pseudonym, for handlers that follow one user (a streamed draft)
+        config["metadata"] = {USER_REF_KEY: user_ref(user_id)}
     if thread_id is not None:
         config["configurable"] = {"thread_id": thread_id}
     return config
@@ -66,7 +72,7 @@ def run_one(
     """
     request = PromotionInput(user_id=user_id, campaign=campaign, channel=channel, locale=locale)
     runner = compiled or graph
-    return _result(runner.invoke(request, config=_config(callbacks, thread_id), context=context), thread_id)
+    return _result(runner.invoke(request, config=_config(callbacks, thread_id, user_id), context=context), thread_id)
 
 
 def resume_one(

@@ -66,7 +66,8 @@ async def completion_chunks(
     yield chunk(completion_id, created, model, {"role": "assistant", "content": ""})
     try:
         async for event in events:
-            yield chunk(completion_id, created, model, {"content": as_lines(event.text)}, event=event)
+            delta = {"content": as_lines(event.text)} if event.text else {}  # a draft is for the page only
+            yield chunk(completion_id, created, model, delta, event=event)
     except ChatTurnError as error:
         logger.warning("chat turn %s ended: %s (%r)", completion_id, error.type, error.__cause__)
         yield error_line(error.message, error.type)

@@ -23,6 +23,8 @@ from domain.copy import CopyBatch, CopyVariant
 from domain.review import Critique
 
 MODEL = "fake-replica"
+STREAM_PIECE = 4
+"""Characters per streamed chunk: about a token's worth, so a streamed answer arrives in many pieces."""
 Fault = Literal["http500", "drop", "malformed", "truncated"]
 """What a faulty replica does instead of answering: a 500, a dropped connection, text that is not the JSON
 asked for, or half of it cut off at the token limit."""
@@ -120,6 +122,10 @@ class _Handler(BaseHTTPRequestHandler):
             content = "Sure! Here is the copy: {title: 保温杯"
         if fault == "truncated":  # out of tokens: half a JSON object
             content, finish = content[: len(content) // 2], "length"
+        usage = {"prompt_tokens": len(prompt), "completion_tokens": len(content), "total_tokens": 0}
+        if request.get("stream"):
+            self._stream(content, finish, usage)
+            return
         self._reply(
             200,
             {
@@ -130,9 +136,28 @@ class _Handler(BaseHTTPRequestHandler):
                 "choices": [
                     {"index": 0, "finish_reason": finish, "message": {"role": "assistant", "content": content}}
                 ],
-                "usage": {"prompt_tokens": len(prompt), "completion_tokens": len(content), "total_tokens": 0},
+                "usage": usage,
             },
         )
+
+    def _stream(self, content: str, finish: str, usage: dict[str, int]) -> None:
+        """The answer as a server streams it: chunks of STREAM_PIECE characters, the finish, usage, [DONE]."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        head = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": MODEL}
+        deltas = [{"role": "assistant", "content": ""}]
+        deltas += [{"content": content[i : i + STREAM_PIECE]} for i in range(0, len(content), STREAM_PIECE)]
+        for delta in deltas:
+            self._event({**head, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
+        self._event({**head, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]})
+        self._event({**head, "choices": [], "usage": usage})
+        self.wfile.write(b"data: [DONE]\n\n")
+        self.close_connection = True
+
+    def _event(self, payload: dict[str, Any]) -> None:
+        self.wfile.write(f"data: {json.dumps(payload, ensure_ascii=False)}\n\n".encode())
+        self.wfile.flush()
 
 
 class _Server(ThreadingHTTPServer):

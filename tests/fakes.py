@@ -7,11 +7,11 @@ from collections import defaultdict, deque
 from typing import Any
 
 import httpx
-from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.callbacks import CallbackManager, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
-from langchain_core.runnables import Runnable, RunnableLambda
+from langchain_core.outputs import ChatGeneration, ChatResult, LLMResult
+from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 from openai import APIConnectionError, APITimeoutError
 from pydantic import BaseModel, Field, PrivateAttr
 
@@ -24,6 +24,25 @@ def llm_timeout() -> APITimeoutError:
 def llm_down() -> APIConnectionError:
     """A refused or reset connection as the openai client raises it (the LLM server is gone)."""
     return APIConnectionError(request=httpx.Request("POST", "http://127.0.0.1/v1/chat/completions"))
+
+
+STREAM_PIECE = 3
+"""Characters per token when the scripted answer is streamed to a handler."""
+
+
+def _stream_to_handlers(text: str, messages: list[BaseMessage], config: RunnableConfig) -> None:
+    """Report `text` token by token as a chat model does when a streaming handler is attached.
+
+    A real chat model streams when a handler has `tap_output_iter` (langchain_core's `_should_stream`); the
+    chat page's draft streamer (agents/draft_stream.py) is one. Without such a handler nothing is reported.
+    """
+    manager = CallbackManager.configure(config.get("callbacks"), inheritable_metadata=config.get("metadata"))
+    if not any(hasattr(h, "tap_output_iter") for h in manager.handlers):
+        return
+    run = manager.on_chat_model_start({}, [messages])[0]
+    for start in range(0, len(text), STREAM_PIECE):
+        run.on_llm_new_token(text[start : start + STREAM_PIECE])
+    run.on_llm_end(LLMResult(generations=[[ChatGeneration(message=AIMessage(content=text))]]))
 
 
 class ScriptedChatModel(BaseChatModel):
@@ -61,7 +80,7 @@ class ScriptedChatModel(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content="ok"))])
 
     def with_structured_output(self, schema: Any, **kwargs: Any) -> Runnable[Any, Any]:  # type: ignore[override]
-        def answer(messages: list[BaseMessage]) -> Any:
+        def answer(messages: list[BaseMessage], config: RunnableConfig) -> Any:
             with self._lock:
                 self.calls.append((schema.__name__, list(messages)))
                 key = schema if schema in self._scripts or schema in self._default else schema.__name__
@@ -73,7 +92,9 @@ class ScriptedChatModel(BaseChatModel):
                 raise output
             if callable(output):
                 output = output(schema)
-            return schema.model_validate(output) if isinstance(output, dict) else output
+            parsed = schema.model_validate(output) if isinstance(output, dict) else output
+            _stream_to_handlers(parsed.model_dump_json(), messages, config)
+            return parsed
 
         return RunnableLambda(answer)
 

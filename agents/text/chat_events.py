@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from langgraph.config import get_stream_writer
@@ -24,6 +25,20 @@ CHOSEN_MARK = cast(dict[Locale, str], phrase_table("chat", "chosen_mark"))
 def emit(kind: ChatEventKind, text: str, data: dict[str, Any] | None = None) -> None:
     """Write one ChatEvent (as JSON-ready data) to the running graph's custom stream."""
     get_stream_writer()(ChatEvent(kind=kind, text=text, data=data).model_dump(mode="json"))
+
+
+def draft_publisher() -> Callable[[str, list[dict[str, str]]], None]:
+    """Publishes a user's draft as the model writes it (agents/draft_stream.py), from any thread.
+
+    The node's stream writer is taken here, in the node: the users' runs have writers of their own.
+    """
+    write = get_stream_writer()
+
+    def publish(user_ref: str, variants: list[dict[str, str]]) -> None:
+        event = ChatEvent(kind="draft", text="", data={"user_ref": user_ref, "variants": variants})
+        write(event.model_dump(mode="json"))
+
+    return publish
 
 
 def approved_drafts(result: PromotionResult) -> list[tuple[Draft, DraftReview]]:

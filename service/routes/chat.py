@@ -60,7 +60,8 @@ async def chat_completions(body: ChatCompletionRequest, state: StateDep, _who: M
             streaming = True  # the stream owns the slot now and releases it when it ends
             return response
         try:
-            collected: list[ChatEvent] = [event async for event in events]
+            # Drafts show a stream's progress; a whole answer has the checked cards instead.
+            collected: list[ChatEvent] = [event async for event in events if event.kind != "draft"]
         except ChatTurnError as error:  # the LLM went away mid-turn: the stream's error event, as a 503
             retry_s = state.runtime.settings.service_retry_after_s
             raise HTTPException(

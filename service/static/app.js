@@ -31,6 +31,7 @@ const LABELS = {
     effectLine: "{outcome}：收到消息 {treated}，对照组 {holdout}，差值 {lift}（95% 区间 {low} 至 {high}）{verdict}",
     significant: "，显著", notSignificant: "，尚不显著",
     liftChart: "预计提升（每位用户，个百分点）", threshold: "发送门槛 {t} 个百分点", points: "{v} 个百分点",
+    drafting: "{user} · 正在撰写（尚未审核）", draftVariant: "第 {n} 版",
   },
   en: {
     title: "Campaign assistant", keyLabel: "API key", save: "Save", saved: "saved", noKey: "no key",
@@ -51,6 +52,7 @@ const LABELS = {
     effectLine: "{outcome}: messaged {treated}, holdout {holdout}, lift {lift} (95 % interval {low} to {high}){verdict}",
     significant: ", significant", notSignificant: ", not significant yet",
     liftChart: "Estimated lift per user (points)", threshold: "send threshold {t} points", points: "{v} points",
+    drafting: "{user} · being written (not yet checked)", draftVariant: "variant {n}",
   },
 };
 let pageLocale = (navigator.language || "").toLowerCase().startsWith("zh") ? "zh" : "en";
@@ -268,9 +270,51 @@ function funnel(turn, data) {
   });
 }
 
+// A user's copy while the model writes it (agents/draft_stream.py): the raw words, before repair and review,
+// in one box per user that grows in place and goes when the user's checked cards (or no-send) arrive.
+function draft(turn, data, state) {
+  const words = labels(pageLocale);
+  state.drafts = state.drafts || new Map();
+  if (!state.draftBox) state.draftBox = turn.appendChild(el("div", "drafts"));
+  let box = state.drafts.get(data.user_ref);
+  if (!box) {
+    box = state.draftBox.appendChild(el("section", "draft"));
+    box.dataset.user = asText(data.user_ref);
+    box.setAttribute("aria-busy", "true");
+    box.appendChild(el("header", "", fill(words.drafting, { user: asText(data.user_ref) })));
+    box.appendChild(el("ol", ""));
+    state.drafts.set(data.user_ref, box);
+  }
+  const list = box.querySelector("ol");
+  list.replaceChildren();
+  (Array.isArray(data.variants) ? data.variants : []).forEach((v, i) => {
+    const item = list.appendChild(el("li", ""));
+    item.setAttribute("aria-label", fill(words.draftVariant, { n: i + 1 }));
+    item.appendChild(el("p", "hook", asText(v.hook)));
+    item.appendChild(el("p", "line", asText(v.line)));
+  });
+}
+
+// The user is done (their status line came): their draft gives way to what was checked.
+function endDraft(state, userRef) {
+  const box = state.drafts && state.drafts.get(userRef);
+  if (!box) return;
+  box.remove();
+  state.drafts.delete(userRef);
+  if (!state.drafts.size && state.draftBox) {
+    state.draftBox.remove();
+    state.draftBox = null;
+  }
+}
+
 function render(turn, event, state) {
   const locale = event.data && (event.data.locale || (event.data.brief && event.data.brief.locale));
   if ((event.kind === "brief" || event.kind === "question") && locale) setLocale(locale);
+  if (event.kind === "draft") {
+    if (event.data && event.data.user_ref) draft(turn, event.data, state);
+    return;
+  }
+  if (event.kind === "status" && event.data && event.data.user_ref) endDraft(state, event.data.user_ref);
   if (event.kind === "variant") {
     const data = event.data || {};
     if (data.chosen && data.user_ref && data.decision && typeof data.decision.score === "number") {
@@ -485,6 +529,7 @@ async function send(text) {
     render(turn, { kind: "error", text: `${labels().connection}${error.message}` }, state);
     history.pop();
   } finally {
+    if (state.draftBox) state.draftBox.remove(); // a turn cut short leaves no half-written draft behind
     sendButton.disabled = false;
     briefInput.focus();
   }

@@ -21,7 +21,7 @@ from service.assistant import production_assistant
 from service.runtime import ServiceRuntime
 from tests.fakes import ScriptedChatModel
 from tests.service_support import build_runtime, close_runtime
-from tests.unit.conftest import ITEMS, NOW, USERS, _events, good_slots
+from tests.unit.conftest import GOOD_HOOKS, ITEMS, NOW, USERS, _events, good_slots
 from tools.services import Services
 from tools.settings import Settings
 from tools.stores.history import HistoryStore
@@ -362,3 +362,41 @@ def test_a_previewed_campaign_is_launched_followed_and_its_effect_shown(
     click = panel.locator('.effect-line[data-outcome="click"]')
     expect(click).to_contain_text("点击：收到消息 66.7%，对照组 50.0%，差值 +16.7 pp（95% 区间")
     expect(click).to_contain_text("尚不显著")
+
+
+DRAFT_WATCH = """() => {
+  window.draftsSeen = [];
+  new MutationObserver((records) => {
+    for (const r of records) for (const node of r.addedNodes) {
+      if (!(node instanceof Element)) continue;
+      const draft = node.closest(".draft");
+      if (draft) window.draftsSeen.push({
+        user: draft.dataset.user, header: draft.querySelector("header").textContent,
+        text: draft.textContent, cards: document.querySelectorAll(".card").length,
+      });
+    }
+  }).observe(document.getElementById("log"), { childList: true, subtree: true });
+}"""
+
+
+def test_each_user_s_draft_shows_while_it_is_written_and_gives_way_to_the_checked_cards(
+    page: Page, real_graph_url: tuple[str, str]
+) -> None:
+    url, key = real_graph_url
+    page.set_default_timeout(60_000)
+    log_in(page, url, key)
+    page.evaluate(DRAFT_WATCH)
+    page.fill("#brief", "给最近浏览过保温杯的用户写两条推送，满300减50")
+    page.click("#send")
+    expect(page.locator(".line.answer")).to_be_visible()
+    seen = page.evaluate("window.draftsSeen")
+    users = {who.split("（")[0] for who in page.locator(".who").all_inner_texts()}
+    assert users and {d["user"] for d in seen} == users, seen  # every previewed user's draft was shown
+    assert all(d["header"] == f"{d['user']} · 正在撰写（尚未审核）" for d in seen)
+    assert any(d["cards"] == 0 for d in seen), "a draft is on the page before the first checked card"
+    hooks = [h for h in GOOD_HOOKS["zh"] if any(h in d["text"] for d in seen)]
+    assert hooks, "the draft shows the model's words as they are written"
+    assert any(len(d["text"]) < len(seen[-1]["text"]) for d in seen), "it grows while written"
+    expect(page.locator(".draft")).to_have_count(0)  # every user is done: their checked cards replace them
+    for raw in (u.user_id for u in USERS):
+        assert raw not in page.content()

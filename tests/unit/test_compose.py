@@ -28,8 +28,11 @@ from tools.compose.repair import (
     cut_mid_phrase,
     drop_absolute_terms,
     drop_copied,
+    drop_invented_occasions,
+    drop_name_again,
     drop_off_season,
     drop_offer_talk,
+    drop_orphan_units,
     drop_time_talk,
     fit_to_room,
     names_only,
@@ -472,7 +475,8 @@ def test_double_eleven_cut_by_the_numeral_ban_is_whole_again() -> None:
     assert restore_occasions("一个特别的活动——双一保温杯专场") == "一个特别的活动——双十一保温杯专场"
     assert restore_occasions("双一一好物，双二也有") == "双十一好物，双十二也有"
     slots = Slots(hook="双一来了", line="双一保温杯专场等你来。", focus="保温杯")
-    assert repair_slots(slots, RepairFrame("zh", (16, 30), (24, 45), hook_instead="保温杯专场")).hook == "双十一来了"
+    frame = RepairFrame("zh", (16, 30), (24, 45), hook_instead="保温杯专场", occasion="双十一保温杯专场")
+    assert repair_slots(slots, frame).hook == "双十一来了"
 
 
 @pytest.mark.parametrize("locale", ["zh", "en"])
@@ -775,3 +779,58 @@ def test_a_chinese_clause_cut_after_its_modal_is_dropped() -> None:
         repair_slots(slots, RepairFrame("zh", (16, 36), (24, 54), "上衣专场")).line
         == "牛仔布浅蓝色上衣，拼接口袋纽扣设计"
     )
+
+
+def test_a_measure_whose_number_the_grammar_kept_out_is_dropped() -> None:
+    assert drop_orphan_units("Thermos has a high capacity of liter.", "en") == ""
+    assert (
+        drop_orphan_units("Keeps tea hot for hours, in a slim body", "en") == "Keeps tea hot for hours, in a slim body"
+    )
+    assert drop_orphan_units("保温杯容量毫升，随身携带", "zh") == "随身携带"
+    english = Slots(hook="Warm sips all day", line="Thermos has a high capacity of liter.", focus="Thermos")
+    repaired = repair_slots(english, RepairFrame("en", (40, 100), (60, 120), hook_instead="Thermos week"))
+    assert repaired.line == ""  # the facts stand alone
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "campaign", "kept"),
+    [
+        ("Don't miss out on your weekend party", "en", "Thermos Week", ""),
+        ("Warm sips, for your birthday", "en", "Thermos Week", "Warm sips"),
+        ("Christmas is coming, warm up", "en", "Thermos Week", "warm up"),
+        ("Christmas is coming, warm up", "en", "Christmas thermos sale", "Christmas is coming, warm up"),
+        ("双十一来了，暖暖过冬", "zh", "双十一保温杯专场", "双十一来了，暖暖过冬"),
+        ("圣诞节快到了，暖暖过冬", "zh", "双十一保温杯专场", "暖暖过冬"),
+        ("周末派对必备，暖暖过冬", "zh", "双十一保温杯专场", "暖暖过冬"),
+    ],
+)
+def test_an_occasion_the_campaign_does_not_name_is_dropped(text: str, locale: Locale, campaign: str, kept: str) -> None:
+    assert drop_invented_occasions(text, locale, campaign) == kept
+
+
+def test_a_line_that_names_its_product_twice_names_it_once() -> None:
+    slots = Slots(hook="冬日暖心之选", line="保温杯这款保温杯不仅性能好，颜值也高", focus="保温杯")
+    frame = RepairFrame("zh", (16, 36), (24, 54), hook_instead="保温杯专场", nouns=("保温杯",))
+    assert repair_slots(slots, frame).line == "保温杯不仅性能好，颜值也高"
+    titanium = Slots(hook="冬日暖心之选", line="钛合金保温杯，这款保温杯轻巧耐用", focus="钛合金保温杯")
+    assert repair_slots(titanium, frame).line == "钛合金保温杯，轻巧耐用"
+    assert drop_name_again("保温杯", "保温", ("保温杯",)) == "保温"  # nothing would be left: as written
+
+
+def test_an_english_line_that_names_its_product_twice_names_it_once() -> None:
+    slots = Slots(
+        hook="Warm sips all day", line="Thermos thermos is your go-to choice for everyday use", focus="Thermos"
+    )
+    frame = RepairFrame("en", (40, 100), (60, 120), hook_instead="Thermos week", nouns=("thermos",))
+    assert repair_slots(slots, frame).line == "Thermos is your go-to choice for everyday use"
+    assert drop_name_again("Thermos", "thermostat ready for the day", ("thermos",), "en") == (
+        "thermostat ready for the day"  # another word that starts the same: kept
+    )
+
+
+def test_a_name_that_ends_the_hook_s_question_leads_nothing() -> None:
+    slots = Slots(
+        hook="你是不是还在寻找一款实用的保温杯", line="保温杯的？它能帮你保持饮品温度，出门更轻松", focus="保温杯"
+    )
+    frame = RepairFrame("zh", (16, 60), (24, 60), hook_instead="保温杯专场", nouns=("保温杯",))
+    assert repair_slots(slots, frame).line == "它能帮你保持饮品温度，出门更轻松"

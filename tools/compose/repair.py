@@ -21,7 +21,7 @@ from tools.compliance.absolute_terms import find_absolute_terms
 from tools.compliance.claims_attributes import borrowed_features
 from tools.compliance.claims_clock import ENDED, NOT_STARTED
 from tools.compliance.claims_efficacy import unstated_effects
-from tools.compliance.date_patterns import RELATIVE
+from tools.compliance.date_patterns import FESTIVALS, RELATIVE
 from tools.compliance.textutil import fold, has_cjk
 from tools.compose.slots import Slots
 
@@ -326,6 +326,69 @@ def drop_unstated_effects(text: str, locale: Locale, titles: Sequence[str]) -> s
     return "".join(kept).strip(" ,，、")
 
 
+_UNITS: dict[Locale, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\b(?:lit(?:er|re)s?|ml|millilit(?:er|re)s?|ounces?|oz|grams?|kilo(?:gram)?s?|kg|lbs?|inch(?:es)?|cm|mm|"
+        r"degrees?|watts?|mah|capacity of)\b",
+        re.IGNORECASE,
+    ),
+    "zh": re.compile(r"毫升|公升|公斤|厘米|毫米|英寸|盎司"),
+}
+"""Units of measure: the grammar keeps digits out of free text, so a unit in it is a spec with its number cut
+away (make demo: "Thermos has a high capacity of liter."), and a number the catalog never gave besides."""
+
+
+def drop_orphan_units(text: str, locale: Locale) -> str:
+    """`text` without the clauses that state a measure: its number is missing, and the facts are the data's."""
+    return "".join(c for c in _clauses(text, locale) if not _UNITS[locale].search(c)).strip(" ,，、")
+
+
+_PRIVATE_OCCASIONS: dict[Locale, re.Pattern[str]] = {
+    "en": re.compile(r"\b(?:part(?:y|ies)|birthdays?|anniversar(?:y|ies)|weddings?|weekends?|holidays?)\b", re.I),
+    "zh": re.compile(r"派对|聚会|生日|纪念日|婚礼|周末|假期|节日"),
+}
+"""Occasions the data never gives: the model wished an English customer a "weekend party" (make demo), and a
+birthday or an anniversary would claim to know the customer's life."""
+
+
+def drop_invented_occasions(text: str, locale: Locale, campaign_words: str) -> str:
+    """`text` without the clauses that name an occasion the campaign does not: a festival or a private one.
+
+    `campaign_words` is what the campaign is called and what it is for; an occasion named there may be named
+    in the copy too (双十一 in a 双十一 campaign).
+    """
+    named = fold(campaign_words)
+
+    def invented(clause: str) -> bool:
+        folded = fold(clause)
+        festival = any(p.search(folded) and not p.search(named) for p, _ in FESTIVALS)
+        private = _PRIVATE_OCCASIONS[locale].search(clause)
+        return festival or bool(private and not _PRIVATE_OCCASIONS[locale].search(campaign_words))
+
+    return "".join(c for c in _clauses(text, locale) if not invented(c)).strip(" ,，、")
+
+
+_NAME_AGAIN: dict[Locale, str] = {
+    "zh": "(?:这款|这只|这个|这件|这条|我们的|你的)?",
+    "en": r"(?:(?:the|this|our|your|a|an)\s+)?",
+}
+
+
+def drop_name_again(lead: str, tail: str, names: Sequence[str], locale: Locale = "zh") -> str:
+    """`tail` without the product name it opens with again, right after the `lead` that already named it.
+
+    make demo wrote 「保温杯这款保温杯不仅性能好」: the tail is 「不仅性能好」, the line 「保温杯不仅性能好」; the chat
+    page showed "Thermos thermos is your go-to choice", now "Thermos is your go-to choice".
+    """
+    if not lead:
+        return tail
+    again = "|".join(map(re.escape, sorted({lead, *names}, key=len, reverse=True)))
+    word_end = r"\b" if locale == "en" else ""
+    pattern = re.compile(rf"^{_NAME_AGAIN[locale]}(?:{again}){word_end}[，,、\s]*", re.IGNORECASE)
+    rest = pattern.sub("", tail, count=1)
+    return rest if len(rest) >= MIN_KEPT[locale] or rest == tail else tail
+
+
 _TIME_TALK = (ENDED, NOT_STARTED, RELATIVE)
 
 
@@ -360,6 +423,9 @@ def restore_occasions(text: str) -> str:
 
 
 _SENTENCE_END_FIRST = re.compile(r"\s*[？！。；?!.;]")
+_PARTICLE_END_FIRST = re.compile(r"\s*[的吗呢吧啊呀]\s*[？！。；?!.;]\s*")
+"""A name that ends a sentence with a particle at once (「保温杯的？它不仅…」 on the chat page) finished the cut
+hook's question: the line starts after it."""
 
 
 _PRONOUN_FIRST_ZH = re.compile(r"(?:它|这款|这件|这条|这只)")
@@ -369,7 +435,7 @@ _ADDITIVE_FIRST_ZH = re.compile(r"^(?:也|而且|并且|同时)(?=[\u4e00-\u9fff
 「拼接连帽上衣，也能感受到一丝清凉」 → 「拼接连帽上衣，能感受到一丝清凉」."""
 
 
-def _split_lead(slots: Slots, locale: Locale) -> tuple[str, str, str]:
+def _split_lead(slots: Slots, locale: Locale, nouns: Sequence[str] = ()) -> tuple[str, str, str]:
     """(lead, joint, rest) of the line, so repair works on the rest and never cuts the name.
 
     lead: the catalog's name the line opens with ("" when none); joint: what joins it to the rest (the model's
@@ -378,14 +444,16 @@ def _split_lead(slots: Slots, locale: Locale) -> tuple[str, str, str]:
     """
     lead = slots.focus if slots.led else ""
     rest = slots.line.lstrip()[len(lead) :] if lead else slots.line
-    if lead and _SENTENCE_END_FIRST.match(rest):
+    carried = _PARTICLE_END_FIRST.match(rest) if lead else None
+    if carried:
+        lead, rest = "", rest[carried.end() :]
+    elif lead and _SENTENCE_END_FIRST.match(rest):
         lead, rest = "", slots.line
     body = rest.lstrip(" ,，、")
     opener = rest[: len(rest) - len(body)]
     if not lead:
         return "", "", body
-    if locale == "zh":
-        body = _ADDITIVE_FIRST_ZH.sub("", body)
+    body = drop_name_again(lead, _ADDITIVE_FIRST_ZH.sub("", body) if locale == "zh" else body, nouns, locale)
     if any(ch in opener for ch in ",，、") or (locale == "zh" and _PRONOUN_FIRST_ZH.match(body)):
         return lead, "，" if locale == "zh" else ", ", body
     return lead, " " if locale == "en" and opener else "", body
@@ -401,7 +469,8 @@ class RepairFrame:
     lines the prompt showed, whose words are another product's and must not be copied; `seasons` those the
     copy may name (`seasons_in_time`); `titles` the in-scope catalog titles, the only evidence for an effect
     on the body or on health (claims_efficacy) and for which item has which feature, `nouns` the campaign's
-    category words in them (保温杯 of 智能测温保温杯).
+    category words in them (保温杯 of 智能测温保温杯); `occasion` what the campaign is called and what it is for,
+    the only occasions the copy may name.
     """
 
     locale: Locale
@@ -412,13 +481,14 @@ class RepairFrame:
     seasons: frozenset[str] = frozenset(SEASONS)
     titles: Sequence[str] = ()
     nouns: Sequence[str] = ()
+    occasion: str = ""
 
 
 def repair_slots(slots: Slots, frame: RepairFrame) -> Slots:
     """The slots as they will be rendered: fit to their rooms, copied or restricted words taken out."""
     locale, rooms, bounds = frame.locale, frame.rooms, frame.bounds
     # The catalog's name that leads the line (slots.led_line_pattern) is a fact: repair works on what follows.
-    lead, joint, line = _split_lead(slots, locale)
+    lead, joint, line = _split_lead(slots, locale, frame.nouns)
     if locale == "zh":
         slots = slots.model_copy(update={"hook": restore_occasions(slots.hook)})
         line = restore_occasions(line)
@@ -427,7 +497,8 @@ def repair_slots(slots: Slots, frame: RepairFrame) -> Slots:
 
     def dropped(text: str) -> str:
         text = drop_off_season(drop_offer_talk(drop_copied(text, frame.shown, locale), locale), locale, frame.seasons)
-        return drop_time_talk(drop_unstated_effects(text, locale, frame.titles), locale)
+        text = drop_time_talk(drop_unstated_effects(text, locale, frame.titles), locale)
+        return drop_invented_occasions(drop_orphan_units(text, locale), locale, frame.occasion)
 
     hook = fit_to_room(dropped(slots.hook), locale, rooms[0])
     kept, tail_room = dropped(line), rooms[1] - len(lead) - len(joint)

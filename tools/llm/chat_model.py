@@ -7,6 +7,7 @@ model name differ, so every agent gets its model from ``make_chat_model``.
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +21,15 @@ from tools.llm.local_server import LocalLLMServer
 from tools.llm.supervisor import SupervisedProcess, free_loopback_port
 from tools.llm.weights import ensure_weights
 from tools.settings import Settings
+
+# A streamed structured output (agents/draft_stream.py) goes through the openai client's parsing stream, whose
+# chunks pydantic warns about on every dump (their `parsed` field is typed None but holds the answer so far).
+warnings.filterwarnings(
+    "ignore",
+    message=r"Pydantic serializer warnings:\s+PydanticSerializationUnexpectedValue"
+    r"\(Expected `none`[^\[]*\[field_name='parsed'",
+    category=UserWarning,
+)
 
 #: Nucleus sampling that Qwen2.5 recommends for chat; a standard OpenAI field every server honours.
 TOP_P = 0.8
