@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
@@ -28,6 +29,7 @@ from tools.compose.repair import (
     cut_mid_phrase,
     drop_absolute_terms,
     drop_copied,
+    drop_cta_echo,
     drop_invented_occasions,
     drop_name_again,
     drop_off_season,
@@ -834,3 +836,86 @@ def test_a_name_that_ends_the_hook_s_question_leads_nothing() -> None:
     )
     frame = RepairFrame("zh", (16, 60), (24, 60), hook_instead="保温杯专场", nouns=("保温杯",))
     assert repair_slots(slots, frame).line == "它能帮你保持饮品温度，出门更轻松"
+
+
+@pytest.mark.parametrize(
+    ("text", "fitted"),
+    [
+        ("Discover why you", None),
+        ("Need a reliable way", None),
+        ("Thermos provides you with an easy-to-use", None),  # nothing whole is left: the facts stand alone
+        ("Keep your drinks hot with an easy-to-use thermos", "Keep your drinks hot with an easy-to-use thermos"),
+        ("Find a better way to brew", "Find a better way to brew"),
+    ],
+)
+def test_english_chat_page_fragments_end_on_whole_words(text: str, fitted: str | None) -> None:
+    kept = fit_to_room(text, "en", 60)
+    assert (kept if kept and len(kept) >= 12 else None) == fitted
+
+
+def test_a_tail_that_argues_against_something_goes() -> None:
+    slots = Slots(hook="冬日暖心之选", line="保温杯但传统保温杯的温度显示不够直观，而且不容易清洗", focus="保温杯")
+    assert repair_slots(slots, RepairFrame("zh", (16, 60), (24, 60), hook_instead="保温杯专场")).line == ""
+
+
+def test_a_capitalised_compound_is_a_name_and_an_english_sentence_starts_with_a_capital() -> None:
+    assert fit_to_room("Double Eleven, don't miss the Ceramic-Thermos", "en", 60) == (
+        "Double Eleven, don't miss the Ceramic-Thermos"
+    )
+    slots = Slots(hook="don't miss the warm days", line="thermos - your go-to cup for hot drinks", focus="thermos")
+    repaired = repair_slots(slots, RepairFrame("en", (40, 100), (60, 120), hook_instead="Thermos week"))
+    assert (repaired.hook, repaired.line) == ("Don't miss the warm days", "Thermos - your go-to cup for hot drinks")
+
+
+@pytest.mark.parametrize(
+    ("text", "fitted"),
+    [
+        ("钛合金保温杯不仅功能强大，还", "钛合金保温杯功能强大"),
+        ("能有效隔绝外界热量，让你", "能有效隔绝外界热量"),
+        ("可以满足你的日常需求，而且在享受美味的同时", "可以满足你的日常需求"),
+        ("不仅轻便，还很耐用", "不仅轻便，还很耐用"),
+        ("冬日的温暖陪你", "冬日的温暖陪你"),
+    ],
+)
+def test_a_chinese_clause_cut_after_its_adverb_or_before_its_verb_goes(text: str, fitted: str) -> None:
+    assert fit_to_room(text, "zh", 60) == fitted
+
+
+def test_campaign_run_fragments_are_repaired() -> None:
+    frame = RepairFrame("zh", (16, 60), (24, 60), hook_instead="咖啡周", nouns=("咖啡",))
+    where = Slots(hook="在繁忙的工作日里", line="无糖速溶黑咖啡让你工作更有效率", focus="无糖速溶黑咖啡")
+    assert repair_slots(where, frame).hook == "咖啡周"
+    for hook in ("在双击购物节", "无论是在办公室、家中还是户外"):
+        assert repair_slots(where.model_copy(update={"hook": hook}), frame).hook == "咖啡周"
+    assert repair_slots(where.model_copy(update={"hook": "无论在哪，都有好咖啡"}), frame).hook == "无论在哪，都有好咖啡"
+    assert drop_offer_talk("探索咖啡的世界，享受限时大酬", "zh") == "探索咖啡的世界"
+    kept = Slots(hook="在寒冷的冬天，你还在寻找保温杯吗", line="无糖速溶黑咖啡让你工作更有效率", focus="无糖速溶黑咖啡")
+    assert repair_slots(kept, frame).hook == "在寒冷的冬天，你还在寻找保温杯吗"
+    gift = Slots(hook="咖啡周来啦", line="咖啡豆香气浓郁，购买咖啡豆还可以获得礼品卡", focus="咖啡豆")
+    assert repair_slots(gift, frame).line == "咖啡豆香气浓郁"
+    unit = Slots(hook="冬日暖心之选", line="钛合金保温杯可以让你的咖啡和茶保持在摄氏温度", focus="钛合金保温杯")
+    assert repair_slots(unit, frame).line == ""
+    english = RepairFrame("en", (40, 100), (60, 120), hook_instead="Coffee Week")
+    for hook, title in [
+        ("The smart thermos is designed", "The smart thermos"),  # a verb left without its complement goes
+        ("Your Ceramic-Lined Thermos keeps", "Your Ceramic-Lined Thermos"),
+        ("The caffeine boost you've been waiting", "The caffeine boost"),
+    ]:
+        fragment = Slots(hook=hook, line="Thermos keeps drinks hot all day", focus="Thermos")
+        assert repair_slots(fragment, english).hook == title
+
+
+def test_a_hook_the_grammar_stopped_mid_word_goes_back_to_a_whole_phrase() -> None:
+    cut = "Warm up for the weekend, order your Titanium Insulated Therm"
+    slots = Slots(hook=cut, line="Titanium Insulated Bottle is an ideal choice", focus="Titanium Insulated Bottle")
+    frame = RepairFrame("en", (60, 100), (len(cut), 120), hook_instead="Thermos week", occasion="Thermos week")
+    assert repair_slots(slots, frame).hook == "Thermos week"  # the weekend is no occasion of the campaign
+    whole = slots.model_copy(update={"hook": "Keep every sip warm, order your Titanium Insulated Therm"})
+    bound = len(whole.hook)
+    assert repair_slots(whole, replace(frame, bounds=(bound, 120))).hook == "Keep every sip warm"
+
+
+def test_a_clause_that_only_calls_to_action_goes_since_the_cta_is_rendered() -> None:
+    assert drop_cta_echo("钛合金保温杯专为你设计，立即选购", "zh") == "钛合金保温杯专为你设计"
+    assert drop_cta_echo("立即选购你的保温杯", "zh") == "立即选购你的保温杯"  # a sentence, not an echo
+    assert drop_cta_echo("Warm sips all day, shop now!", "en") == "Warm sips all day"

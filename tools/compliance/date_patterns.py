@@ -84,7 +84,8 @@ RELATIVE = re.compile(
     r"|(?P<d2>\d+)\s+days?\s+(?:only|left|to\s+go)|(?:last|final)\s+(?P<d3>\d+)\s+days"
     r"|(?P<weekend>(?:this\s+)?weekend\s+only|only\s+this\s+weekend|仅限(?:本)?周末|周末(?:限定|专享|特惠|专场))"
     r"|最后\s*(?P<n>[\d一二三四五六七八九十两几]+)\s*个?\s*(?:小时|钟头)|倒计时|明[天日晚]\s*(?:\d{1,2}\s*[点:时]\s*)?"
-    r"(?:结束|截止|恢复原价|下架)|即将(?:结束|截止|恢复原价)|马上(?:结束|截止)|最后机会|过时不候"
+    r"(?:结束|截止|恢复原价|下架)|(?:截止|截至|结束)\s*(?:至|到|于)?\s*明[天日晚]"
+    r"|即将(?:结束|截止|恢复原价)|马上(?:结束|截止)|最后机会|过时不候"
     r"|ends?\s+(?:tonight|today|tomorrow|at\s+midnight|soon)|today\s+only|(?:last|final)\s+(?:day|chance)"
     r"|(?:last|final)\s+(?P<n2>\d+)\s+hours?|(?P<n3>\d+)\s+hours?\s+(?:left|to\s+go|only)|final\s+hours"
     r"|count\s*down|ending\s+soon",

@@ -35,11 +35,13 @@ def _words(text: str) -> list[str]:
 
 _FUNCTION_WORDS_EN = _words(
     "a about an and any are as at by each even every for from have in into is its just like more most my of on or our "
-    "so some such than that the their these this those to up very we where which while with your who whom whose"
+    "so some such than that the their these this those to up very we where which while with your who whom whose "
+    "be been being you've you're we've we're it's that's"
 )
 _CUT_BEFORE_OBJECT_EN = _words(
     "enjoy get looking prefer prefers want wants need needs seeking searching craving provides offers gives brings "
-    "delivers make makes fresh rich smooth new"  # the last four: adjectives the offer or a noun was to follow
+    "delivers make makes keep keeps let lets help helps waiting designed crafted "
+    "fresh rich smooth new"  # adjectives the offer or a noun was to follow
 )
 _DETERMINERS_EN = _words("a an the your our my their this")
 _ADJECTIVES_EN = _words(
@@ -52,14 +54,17 @@ _DANGLING_EN = re.compile(
     rf"(?:\s+(?:{'|'.join(_FUNCTION_WORDS_EN + _CUT_BEFORE_OBJECT_EN)})"
     rf"|\s+(?:{'|'.join(_DETERMINERS_EN)})\s+(?:{'|'.join(_ADJECTIVES_EN)})"
     r"|\s+who\s+(?:love|loves|like|likes|adore|adores|appreciate|appreciates|value|values)"
-    r"|\s+(?:what|when|if|that|where|how)\s+you(?:\s+[a-z]+)?|\s+[b-hj-z])+$",
+    r"|\s+(?:what|when|if|that|where|how|why)\s+you(?:\s+[a-z]+)?|\s+[b-hj-z]"
+    r"|\s+(?:a|an|the|your|our)\s+(?-i:[a-z]+(?:-[a-z]+)+)|\s+(?:a|an|the)\s+(?:[a-z]+\s+)?way"
+    r"|\s+(?:provides?|gives?|offers?|brings?)\s+you)+$",
     re.IGNORECASE,
 )
 """Words an English sentence cannot end on: function words, the verbs and adjectives the model was about to
 follow with the offer or a noun when the grammar or the room stopped it ("... and enjoy", "with fresh"), verbs
 left without their object ("for anyone looking", "for those who prefer", "for those who love"), a noun phrase cut
-before its noun ("for those who enjoy a strong", "offers a smoother"), a clause opened on "you" ("is just what
-you", "the feeling when you wake") and a word cut to one letter ("to make the most o")."""
+before its noun ("for those who enjoy a strong", "offers a smoother", "with an easy-to-use", "Need a reliable
+way"), a clause opened on "you" ("is just what you", "the feeling when you wake", "Discover why you"), a verb
+left with only its "you" ("provides you") and a word cut to one letter ("to make the most o")."""
 COPIED_RUN: dict[Locale, int] = {"zh": 8, "en": 24}
 """A run this long shared with a shown exemplar is copied, not inspired: the exemplar is another product's."""
 MIN_KEPT: dict[Locale, int] = {"zh": 4, "en": 12}
@@ -81,9 +86,11 @@ _NOT_ONLY_ZH = re.compile(rf"(?:{_NOT_ONLY})(?![^。！？]*(?:{_BUT_ALSO}))")
 「保温杯不仅是一款实用的杯子，帮助你…」 → 「保温杯是一款实用的杯子，帮助你…」)."""
 
 
-_DANGLING_ZH = re.compile(r"[让使令把被给对为从向和与及或跟同往在将更很并能]$")
-"""Characters a Chinese clause cannot end on: it was cut before its object (「…拼色设计的半裙，让」) or its verb
-(「让你在休闲风中也能」)."""
+_DANGLING_ZH = re.compile(
+    r"(?:[让使令把被给对为从向和与及或跟同往在将更很并能还也又再就都才]|而且|并且|的同时|(?:让|使|令|帮|带给)(?:你|您))$"
+)
+"""What a Chinese clause cannot end on: it was cut before its object (「…拼色设计的半裙，让」, 「…隔绝外界热量，让你」)
+or its verb (「让你在休闲风中也能」, 「不仅功能强大，还」, 「而且在享受美味的同时」)."""
 
 
 def _left_open(clause: str, locale: Locale) -> bool:
@@ -99,9 +106,9 @@ def _close_open_clause(text: str, locale: Locale) -> str | None:
     clauses = [c for c in re.split(f"(?<=[{re.escape(_CLAUSE_END[locale])}])", text) if c.strip()]
     while clauses and _left_open(clauses[-1], locale):
         clauses.pop()
-    if clauses and locale == "zh":
-        clauses[-1] = _UNPAIRED_ZH.sub("", clauses[-1])
     kept = "".join(clauses).rstrip(_CLAUSE_END[locale] + " ")
+    if locale == "zh":  # a 不仅 whose 还 went with the last clause is a plain statement again
+        kept = _NOT_ONLY_ZH.sub("", kept) if len(clauses) > 1 else _UNPAIRED_ZH.sub("", kept)
     if kept == text.rstrip(_CLAUSE_END[locale] + " "):
         return text  # nothing was open: a short hook stays as written
     return kept if len(kept) >= MIN_KEPT[locale] else None
@@ -238,9 +245,13 @@ only X dollars") states what the data does not; where the grammar kept the numbe
 The Chinese grammar cannot write them at all (价 元 折 减 惠)."""
 
 
-_OFFER_TALK_ZH = re.compile(r"低至|仅售|仅需|只需|特价|超值|便宜|划算|原价|白菜|秒杀|清仓")
+_OFFER_TALK_ZH = re.compile(
+    r"低至|仅售|仅需|只需|特价|超值|便宜|划算|原价|白菜|秒杀|清仓|超低|全网|半角|礼品|红包|积分|包邮|返现|抽奖|双倍|酬宾|大酬|满购|额外"
+)
 """Price words the Chinese grammar's banned ideographs (价 元 折 减 惠) leave writable: with the number kept out,
-only their frame is left (「享超值低至每杯仅售原装款的低配版」)."""
+only their frame is left (「享超值低至每杯仅售原装款的低配版」); a price claim (「全网超低的…」), 半价 with 价 banned
+(「限时半角享受」), and offers the campaign does not make (「购买咖啡豆还可以获得礼品卡」, 「双倍保温杯」: a
+campaign run on the demo shop)."""
 
 
 def drop_offer_talk(text: str, locale: Locale) -> str:
@@ -329,10 +340,10 @@ def drop_unstated_effects(text: str, locale: Locale, titles: Sequence[str]) -> s
 _UNITS: dict[Locale, re.Pattern[str]] = {
     "en": re.compile(
         r"\b(?:lit(?:er|re)s?|ml|millilit(?:er|re)s?|ounces?|oz|grams?|kilo(?:gram)?s?|kg|lbs?|inch(?:es)?|cm|mm|"
-        r"degrees?|watts?|mah|capacity of)\b",
+        r"degrees?|celsius|fahrenheit|watts?|mah|capacity of)\b",
         re.IGNORECASE,
     ),
-    "zh": re.compile(r"毫升|公升|公斤|厘米|毫米|英寸|盎司"),
+    "zh": re.compile(r"毫升|公升|公斤|厘米|毫米|英寸|盎司|摄氏|华氏"),
 }
 """Units of measure: the grammar keeps digits out of free text, so a unit in it is a spec with its number cut
 away (make demo: "Thermos has a high capacity of liter."), and a number the catalog never gave besides."""
@@ -389,6 +400,20 @@ def drop_name_again(lead: str, tail: str, names: Sequence[str], locale: Locale =
     return rest if len(rest) >= MIN_KEPT[locale] or rest == tail else tail
 
 
+_CTA_ECHO: dict[Locale, re.Pattern[str]] = {
+    "zh": re.compile(r"^(?:立即|马上|赶快|赶紧|现在)?(?:选购|购买|下单|抢购)(?:吧)?$"),
+    "en": re.compile(r"^(?:shop|buy|order)(?: it)? now$", re.IGNORECASE),
+}
+"""A clause that is only a call to action: the rendered CTA follows the facts, so the line would say it twice
+(「…的您设计，立即选购。保温杯满300减50…立即选购」 in a campaign run on the demo shop)."""
+
+
+def drop_cta_echo(text: str, locale: Locale) -> str:
+    """`text` without the clauses that only say what the rendered call to action says."""
+    kept = [c for c in _clauses(text, locale) if not _CTA_ECHO[locale].match(c.strip(" ,，、！!。.？?"))]
+    return "".join(kept).strip(" ,，、")
+
+
 _TIME_TALK = (ENDED, NOT_STARTED, RELATIVE)
 
 
@@ -430,6 +455,9 @@ hook's question: the line starts after it."""
 
 _PRONOUN_FIRST_ZH = re.compile(r"(?:它|这款|这件|这条|这只)")
 """A clause about the name opening on a pronoun takes a comma after the name (「宽松粉色裙，它不仅…」)."""
+_CONTRAST_FIRST_ZH = re.compile(r"^(?:但是?|可是|然而|不过|却)")
+"""A tail that opens on 但 right after the name argues against something (the chat page: 「保温杯但传统保温杯的温度
+显示不够直观，而且不容易清洗」); what follows continues the argument, so the whole tail goes."""
 _ADDITIVE_FIRST_ZH = re.compile(r"^(?:也|而且|并且|同时)(?=[\u4e00-\u9fff])|^还(?=能|可以|会|有)")
 """也 / 而且 / 还能 right after the name add to a clause that is not there (the model's or one repair dropped):
 「拼接连帽上衣，也能感受到一丝清凉」 → 「拼接连帽上衣，能感受到一丝清凉」."""
@@ -453,7 +481,9 @@ def _split_lead(slots: Slots, locale: Locale, nouns: Sequence[str] = ()) -> tupl
     opener = rest[: len(rest) - len(body)]
     if not lead:
         return "", "", body
-    body = drop_name_again(lead, _ADDITIVE_FIRST_ZH.sub("", body) if locale == "zh" else body, nouns, locale)
+    if locale == "zh":
+        body = "" if _CONTRAST_FIRST_ZH.match(body) else _ADDITIVE_FIRST_ZH.sub("", body)
+    body = drop_name_again(lead, body, nouns, locale)
     if any(ch in opener for ch in ",，、") or (locale == "zh" and _PRONOUN_FIRST_ZH.match(body)):
         return lead, "，" if locale == "zh" else ", ", body
     return lead, " " if locale == "en" and opener else "", body
@@ -484,6 +514,14 @@ class RepairFrame:
     occasion: str = ""
 
 
+_ADVERBIAL_ONLY_ZH = re.compile(
+    r"^(?:在|当)[^，！？、；]{1,14}(?:里|中|期间|之际|时|时候|上|之中|节)$|^(?:无论|不管)(?!.*[都也])"
+)
+"""A hook that is only where or when (「在繁忙的工作日里」, 「在活动期间」: 7 of 60 push titles of a campaign run on
+the demo shop), or a 无论 with no 都 to close it (「无论是在办公室、家中还是户外」), says nothing on its own: the
+campaign's name stands in for it."""
+
+
 def repair_slots(slots: Slots, frame: RepairFrame) -> Slots:
     """The slots as they will be rendered: fit to their rooms, copied or restricted words taken out."""
     locale, rooms, bounds = frame.locale, frame.rooms, frame.bounds
@@ -498,17 +536,26 @@ def repair_slots(slots: Slots, frame: RepairFrame) -> Slots:
     def dropped(text: str) -> str:
         text = drop_off_season(drop_offer_talk(drop_copied(text, frame.shown, locale), locale), locale, frame.seasons)
         text = drop_time_talk(drop_unstated_effects(text, locale, frame.titles), locale)
-        return drop_invented_occasions(drop_orphan_units(text, locale), locale, frame.occasion)
+        text = drop_invented_occasions(drop_orphan_units(text, locale), locale, frame.occasion)
+        return drop_cta_echo(text, locale)
 
-    hook = fit_to_room(dropped(slots.hook), locale, rooms[0])
+    hook, hook_room = dropped(slots.hook), rooms[0]
+    if cut_mid_phrase(slots.hook, locale, bounds[0]) and hook.endswith(slots.hook[-6:]):
+        # The grammar stopped it mid-word ("order your Titanium Insulated Therm"): back to a whole phrase.
+        hook_room = min(hook_room, len(hook) - 1)
+    hook = fit_to_room(hook, locale, hook_room)
     kept, tail_room = dropped(line), rooms[1] - len(lead) - len(joint)
     if locale == "zh":
         kept = drop_borrowed_features(lead, kept, frame.titles, frame.nouns)
     if lead and cut_mid_phrase(line, locale, bounds[1]) and kept.endswith(line[-6:]):
         tail_room = min(tail_room, len(kept) - 1)  # the grammar stopped it mid-phrase: back to a whole one
     tail = fit_to_room(kept, locale, tail_room) or ""
-    hook = hook if hook and not names_only(hook, slots.focus) else frame.hook_instead
+    says_something = hook and not names_only(hook, slots.focus)
+    hook = hook if says_something and not (locale == "zh" and _ADVERBIAL_ONLY_ZH.match(hook)) else frame.hook_instead
     tail = drop_absolute_terms(tail, locale)
     too_short = len(tail.strip(" ,，")) < MIN_KEPT[locale]  # 「钛合金保温杯好」, "We." say nothing
     line = "" if too_short or names_only(tail, slots.focus) else lead + joint + tail
-    return slots.model_copy(update={"hook": drop_absolute_terms(hook, locale), "line": line})
+    hook = drop_absolute_terms(hook, locale)
+    if locale == "en":  # a sentence starts with a capital, also where a cut or a lower-case name left none
+        hook, line = hook[:1].upper() + hook[1:], line[:1].upper() + line[1:]
+    return slots.model_copy(update={"hook": hook, "line": line})
