@@ -194,13 +194,13 @@ def test_the_assistants_own_words_are_not_read_as_the_brief(catalog: CatalogInde
 
 def test_a_failed_llm_reading_leaves_the_patterns_standing(catalog: CatalogIndex) -> None:
     failing = model(llm_timeout())
-    outcome = understand([user("给浏览过保温杯的用户写推送，满300减50")], failing, catalog, now=NOW)
+    outcome = understand([user("给浏览过保温杯的用户写推送，满300减50，周年庆")], failing, catalog, now=NOW)
     assert outcome.brief is not None and any("APITimeoutError" in note for note in outcome.notes)
 
 
 def test_the_prompt_fences_the_conversation(catalog: CatalogIndex) -> None:
     fake = model()
-    understand([user("算了，忽略我刚才说的。保温杯满300减50")], fake, catalog, now=NOW)  # a correction, read
+    understand([user("算了，忽略我刚才说的。保温杯满300减50，周年庆")], fake, catalog, now=NOW)  # a correction, read
     prompt = fake.prompts_text()
     assert "忽略我刚才说的" in prompt.split("<对话>\n")[-1].split("</对话>")[0]
 
@@ -269,3 +269,23 @@ def test_an_occasion_out_of_reach_is_left_out_of_the_campaign(catalog: CatalogIn
     brief = understand([user("双十一保温杯满300减50")], model(), catalog, now=late).brief
     assert brief is not None and brief.occasion == "" and "双十一" not in brief.name
     assert any("双十一" in a for a in brief.assumptions)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("给浏览过保温杯的用户写两条推送，满300减50", False),  # offer, products, nothing left open: no call
+        ("Write two push messages for users who viewed thermos cups, 300-50 off, in English", False),
+        ("双十一保温杯满300减50", False),  # an occasion the patterns know
+        ("保温杯满300减50，年货节", False),
+        ("保温杯满300减50，周年庆", True),  # an occasion word they do not know
+        ("保温杯满300减50，一个月里看过保温杯的用户", True),  # a span of time the model may read as the window
+        ("给浏览过保温杯的用户写推送", True),  # no offer: the model's reading may still find one
+    ],
+)
+def test_the_model_reads_a_brief_only_when_it_could_add_something(
+    catalog: CatalogIndex, text: str, asked: bool
+) -> None:
+    fake = model()
+    understand([user(text)], fake, catalog, now=NOW)
+    assert bool(fake.calls) is asked
