@@ -539,11 +539,11 @@ def repair_slots(slots: Slots, frame: RepairFrame) -> Slots:
         text = drop_invented_occasions(drop_orphan_units(text, locale), locale, frame.occasion)
         return drop_cta_echo(text, locale)
 
-    hook, hook_room = dropped(slots.hook), rooms[0]
-    if cut_mid_phrase(slots.hook, locale, bounds[0]) and hook.endswith(slots.hook[-6:]):
+    said, hook_room = dropped(slots.hook), rooms[0]
+    if cut_mid_phrase(slots.hook, locale, bounds[0]) and said.endswith(slots.hook[-6:]):
         # The grammar stopped it mid-word ("order your Titanium Insulated Therm"): back to a whole phrase.
-        hook_room = min(hook_room, len(hook) - 1)
-    hook = fit_to_room(hook, locale, hook_room)
+        hook_room = min(hook_room, len(said) - 1)
+    hook = fit_to_room(said, locale, hook_room)
     kept, tail_room = dropped(line), rooms[1] - len(lead) - len(joint)
     if locale == "zh":
         kept = drop_borrowed_features(lead, kept, frame.titles, frame.nouns)
