@@ -543,15 +543,16 @@ def repair_slots(slots: Slots, frame: RepairFrame) -> Slots:
     if cut_mid_phrase(slots.hook, locale, bounds[0]) and said.endswith(slots.hook[-6:]):
         # The grammar stopped it mid-word ("order your Titanium Insulated Therm"): back to a whole phrase.
         hook_room = min(hook_room, len(said) - 1)
-    hook = fit_to_room(said, locale, hook_room)
+    fitted = fit_to_room(said, locale, hook_room)
     kept, tail_room = dropped(line), rooms[1] - len(lead) - len(joint)
     if locale == "zh":
         kept = drop_borrowed_features(lead, kept, frame.titles, frame.nouns)
     if lead and cut_mid_phrase(line, locale, bounds[1]) and kept.endswith(line[-6:]):
         tail_room = min(tail_room, len(kept) - 1)  # the grammar stopped it mid-phrase: back to a whole one
     tail = fit_to_room(kept, locale, tail_room) or ""
-    says_something = hook and not names_only(hook, slots.focus)
-    hook = hook if says_something and not (locale == "zh" and _ADVERBIAL_ONLY_ZH.match(hook)) else frame.hook_instead
+    says_something = bool(fitted) and not names_only(fitted or "", slots.focus)
+    alone = locale == "zh" and bool(_ADVERBIAL_ONLY_ZH.match(fitted or ""))
+    hook = fitted if fitted and says_something and not alone else frame.hook_instead
     tail = drop_absolute_terms(tail, locale)
     too_short = len(tail.strip(" ,，")) < MIN_KEPT[locale]  # 「钛合金保温杯好」, "We." say nothing
     line = "" if too_short or names_only(tail, slots.focus) else lead + joint + tail
