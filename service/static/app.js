@@ -32,6 +32,9 @@ const LABELS = {
     significant: "，显著", notSignificant: "，尚不显著",
     liftChart: "预计提升（每位用户，个百分点）", threshold: "发送门槛 {t} 个百分点", points: "{v} 个百分点",
     drafting: "{user} · 正在撰写（尚未审核）", draftVariant: "第 {n} 版",
+    keys: "API 密钥管理", keyCols: ["名称", "角色", "创建于", "状态"], roles: { marketer: "营销", admin: "管理员" },
+    active: "有效", revokedOn: "已停用（{d}）", revoke: "停用", addKey: "新建密钥", keyName: "名称，例如 alice",
+    keyCreated: "新密钥（只显示这一次，请立即保存）：",
   },
   en: {
     title: "Campaign assistant", keyLabel: "API key", save: "Save", saved: "saved", noKey: "no key",
@@ -53,6 +56,9 @@ const LABELS = {
     significant: ", significant", notSignificant: ", not significant yet",
     liftChart: "Estimated lift per user (points)", threshold: "send threshold {t} points", points: "{v} points",
     drafting: "{user} · being written (not yet checked)", draftVariant: "variant {n}",
+    keys: "API keys", keyCols: ["Name", "Role", "Created", "State"], roles: { marketer: "marketer", admin: "admin" },
+    active: "active", revokedOn: "revoked ({d})", revoke: "Revoke", addKey: "Add key", keyName: "name, e.g. alice",
+    keyCreated: "New key (shown only this once; store it now): ",
   },
 };
 let pageLocale = (navigator.language || "").toLowerCase().startsWith("zh") ? "zh" : "en";
@@ -82,20 +88,98 @@ function setLocale(locale) {
   briefInput.placeholder = words.placeholder;
   sendButton.textContent = words.send;
   log.setAttribute("aria-label", words.conversation);
+  keyPanelLabels(words);
   showKeyState();
 }
 
+let keyRole = null; // the saved key's role once the service said it: "admin" (GET /v1/keys 200) or "marketer" (403)
+
 function showKeyState() {
-  keyState.textContent = keyInput.value.trim() ? labels().saved : labels().noKey;
+  const words = labels();
+  const saved = keyInput.value.trim() ? words.saved : words.noKey;
+  keyState.textContent = keyRole && keyInput.value.trim() ? `${saved} · ${words.roles[keyRole]}` : saved;
 }
+
+// Role rules on the page: marketers brief, preview and launch; an admin key also manages the keys here
+// (/v1/keys answers 403 to anyone else, so the panel shows only when the service lists them).
+const keyPanel = document.getElementById("keys");
+
+function keyPanelLabels(words) {
+  document.getElementById("keys-title").textContent = words.keys;
+  keyPanel.querySelectorAll("thead th").forEach((th, i) => { th.textContent = words.keyCols[i] || ""; });
+  document.getElementById("key-name").placeholder = words.keyName;
+  document.querySelectorAll("#key-role option").forEach((o) => { o.textContent = words.roles[o.value]; });
+  document.querySelector("#key-add button").textContent = words.addKey;
+}
+
+async function loadKeys() {
+  keyRole = null;
+  keyPanel.hidden = true;
+  if (keyInput.value.trim()) {
+    try {
+      const response = await fetch("/v1/keys", { headers: authHeaders() });
+      if (response.status === 403) keyRole = "marketer";
+      if (response.ok) {
+        keyRole = "admin";
+        keyRows(await response.json());
+        keyPanel.hidden = false;
+      }
+    } catch (error) {
+      keyRole = null; // the service is away: the chat will say so when used
+    }
+  }
+  showKeyState();
+}
+
+function keyRows(keys) {
+  const words = labels();
+  const body = keyPanel.querySelector("tbody");
+  body.replaceChildren();
+  for (const key of keys) {
+    const row = body.appendChild(el("tr", key.revoked_at ? "revoked" : "active"));
+    row.dataset.name = key.name;
+    row.appendChild(el("td", "", key.name));
+    row.appendChild(el("td", "", words.roles[key.role] || key.role));
+    row.appendChild(el("td", "", String(key.created_at).slice(0, 10)));
+    const state = key.revoked_at ? fill(words.revokedOn, { d: String(key.revoked_at).slice(0, 10) }) : words.active;
+    row.appendChild(el("td", "key-state", state));
+    const cell = row.appendChild(el("td", ""));
+    if (!key.revoked_at) {
+      const button = cell.appendChild(el("button", "revoke", words.revoke));
+      button.type = "button";
+      button.addEventListener("click", async () => {
+        button.disabled = true;
+        await fetch(`/v1/keys/${encodeURIComponent(key.name)}`, { method: "DELETE", headers: authHeaders() });
+        loadKeys();
+      });
+    }
+  }
+}
+
+document.getElementById("key-add").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const out = document.getElementById("key-created");
+  const body = { name: document.getElementById("key-name").value.trim(), role: document.getElementById("key-role").value };
+  const response = await fetch("/v1/keys", { method: "POST", headers: authHeaders(), body: JSON.stringify(body) });
+  const result = await response.json().catch(() => ({}));
+  if (response.ok) {
+    out.textContent = labels().keyCreated + result.key;
+    document.getElementById("key-name").value = "";
+  } else {
+    const why = typeof result.detail === "string" ? result.detail : asText((result.detail || []).map((d) => d.msg));
+    out.textContent = `${response.status}: ${why}`;
+  }
+  loadKeys();
+});
 
 keyInput.value = localStorage.getItem(KEY_STORAGE) || "";
 setLocale(pageLocale);
+loadKeys();
 
 document.getElementById("key-form").addEventListener("submit", (e) => {
   e.preventDefault();
   localStorage.setItem(KEY_STORAGE, keyInput.value.trim());
-  showKeyState();
+  loadKeys();
 });
 
 document.getElementById("brief-form").addEventListener("submit", (e) => {

@@ -142,7 +142,7 @@ def log_in(page: Page, url: str, key: str) -> None:
 def test_a_brief_streams_status_lines_and_variant_cards(page: Page, base_url: tuple[str, str]) -> None:
     url, key = base_url
     log_in(page, url, key)
-    expect(page.locator("#key-state")).to_have_text("saved")
+    expect(page.locator("#key-state")).to_have_text("saved · marketer")  # the service said which role the key has
     expect(page.locator("#send")).to_have_text("Send")
     page.fill("#brief", "双十一保温杯满300减50，给最近看过保温杯的老客发push，写两版。")
     page.click("#send")
@@ -203,7 +203,7 @@ def test_a_chinese_brief_gets_a_chinese_page(page: Page, base_url: tuple[str, st
     expect(card.locator("details ul li").first).to_have_text("预计提升：3.1 个百分点，发送门槛 2.0 个百分点")
     expect(page.locator("h1")).to_have_text("营销活动助手")
     expect(page.locator("#send")).to_have_text("发送")
-    expect(page.locator("#key-state")).to_have_text("已保存")
+    expect(page.locator("#key-state")).to_have_text("已保存 · 营销")
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
     why = card.locator(".why").inner_text()
     for machinery in ("active_7d", "Thompson", "T14:00", "lift", "fallback", "quality"):
@@ -400,3 +400,33 @@ def test_each_user_s_draft_shows_while_it_is_written_and_gives_way_to_the_checke
     expect(page.locator(".draft")).to_have_count(0)  # every user is done: their checked cards replace them
     for raw in (u.user_id for u in USERS):
         assert raw not in page.content()
+
+
+def test_an_admin_key_manages_the_keys_on_the_page_and_a_marketer_key_does_not_see_them(
+    page: Page, launch_service: tuple[str, str, ServiceRuntime]
+) -> None:
+    url, marketer_key, runtime = launch_service
+    admin_key = runtime.keys.add("page-admin", "admin")
+    log_in(page, url, marketer_key)
+    expect(page.locator("#key-state")).to_have_text("saved · marketer")
+    expect(page.locator("#keys")).to_be_hidden()  # /v1/keys is the admins'
+    page.fill("#api-key", admin_key)
+    page.click("#key-form button")
+    expect(page.locator("#key-state")).to_have_text("saved · admin")
+    panel = page.locator("#keys")
+    expect(panel).to_be_visible()
+    expect(panel.locator('tr[data-name="page-admin"] td').nth(1)).to_have_text("admin")
+    page.fill("#key-name", "page-bob")
+    page.select_option("#key-role", "marketer")
+    page.click("#key-add button")
+    expect(page.locator("#key-created")).to_contain_text("shown only this once")
+    created = (page.locator("#key-created").text_content() or "").split(": ")[-1]
+    assert created.startswith("promo_") and runtime.keys.verify(created) is not None
+    bob = panel.locator('tr[data-name="page-bob"]')
+    expect(bob.locator(".key-state")).to_have_text("active")
+    bob.locator("button.revoke").click()
+    expect(bob.locator(".key-state")).to_contain_text("revoked")
+    assert runtime.keys.verify(created) is None  # it stops working at once
+    page.fill("#key-name", "page-admin")
+    page.click("#key-add button")
+    expect(page.locator("#key-created")).to_contain_text("409: ")  # an active key's name: the reason is shown
