@@ -31,6 +31,8 @@ LAST_MORNING = datetime(2026, 11, 11, 9, tzinfo=TZ8)
         ("明天结束", datetime(2026, 11, 11, 20, tzinfo=TZ8), False),
         ("活动截止至明日", datetime(2026, 11, 10, 20, tzinfo=TZ8), True),
         ("活动截止至明日", datetime(2026, 11, 5, 20, tzinfo=TZ8), False),  # a campaign run wrote it six days early
+        ("活动结束时间定在明天中午", datetime(2026, 11, 5, 20, tzinfo=TZ8), False),  # and this one, to 6 users
+        ("明天中午活动就结束", datetime(2026, 11, 5, 20, tzinfo=TZ8), False),
         ("即将结束", datetime(2026, 11, 1, 10, tzinfo=TZ8), False),
         ("即将结束", datetime(2026, 11, 11, 18, tzinfo=TZ8), True),
         ("最后3小时", datetime(2026, 11, 11, 21, 30, tzinfo=TZ8), True),

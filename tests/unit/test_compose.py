@@ -919,3 +919,13 @@ def test_a_clause_that_only_calls_to_action_goes_since_the_cta_is_rendered() -> 
     assert drop_cta_echo("钛合金保温杯专为你设计，立即选购", "zh") == "钛合金保温杯专为你设计"
     assert drop_cta_echo("立即选购你的保温杯", "zh") == "立即选购你的保温杯"  # a sentence, not an echo
     assert drop_cta_echo("Warm sips all day, shop now!", "en") == "Warm sips all day"
+
+
+def test_holdout_run_fragments_are_repaired() -> None:
+    assert drop_time_talk("咖啡周即将开始，让你在忙碌中找到宁静", "zh") == "让你在忙碌中找到宁静"
+    assert drop_offer_talk("快来试试吧，满单享限时抢购活动", "zh") == "快来试试吧"
+    assert fit_to_room("Titanium Insulated Bottle helps you stay cool during", "en", 80) == (
+        "Titanium Insulated Bottle helps you stay cool"
+    )
+    assert fit_to_room("Sugar-Free Instant Black Coffee without adding", "en", 80) == "Sugar-Free Instant Black Coffee"
+    assert fit_to_room("Espresso Machine offers a convenient and efficient way", "en", 80) == "Espresso Machine"

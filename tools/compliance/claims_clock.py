@@ -30,7 +30,8 @@ ENDED = re.compile(
     _I,
 )
 """Copy that says the sale is over."""
-_SALE_ZH = r"(?:活动|优惠|促销|特惠|折扣|专场|大促|好物节|购物节|狂欢|盛典|会场|秒杀)"
+_SALE_ZH = r"(?:活动|优惠|促销|特惠|折扣|专场|大促|好物节|购物节|狂欢|盛典|会场|秒杀|(?<=[\u4e00-\u9fff])周)"
+"""Words for the sale itself; 周 as the end of a sale's name (咖啡周即将开始: a campaign run on the demo shop)."""
 _SALE_EN = r"\b(?:sale|offer|deal|promotion|campaign|event|week|savings)s?"
 NOT_STARTED = re.compile(
     rf"{_SALE_ZH}\s*(?:即将|马上就?要?|就要|快要)\s*(?:上线|开始|开启|开抢|来袭|登场|开幕|启动|开售)了?"

@@ -36,11 +36,11 @@ def _words(text: str) -> list[str]:
 _FUNCTION_WORDS_EN = _words(
     "a about an and any are as at by each even every for from have in into is its just like more most my of on or our "
     "so some such than that the their these this those to up very we where which while with your who whom whose "
-    "be been being you've you're we've we're it's that's"
+    "be been being you've you're we've we're it's that's during without"
 )
 _CUT_BEFORE_OBJECT_EN = _words(
     "enjoy get looking prefer prefers want wants need needs seeking searching craving provides offers gives brings "
-    "delivers make makes keep keeps let lets help helps waiting designed crafted "
+    "delivers make makes keep keeps let lets help helps waiting designed crafted adding keeping "
     "fresh rich smooth new"  # adjectives the offer or a noun was to follow
 )
 _DETERMINERS_EN = _words("a an the your our my their this")
@@ -55,7 +55,7 @@ _DANGLING_EN = re.compile(
     rf"|\s+(?:{'|'.join(_DETERMINERS_EN)})\s+(?:{'|'.join(_ADJECTIVES_EN)})"
     r"|\s+who\s+(?:love|loves|like|likes|adore|adores|appreciate|appreciates|value|values)"
     r"|\s+(?:what|when|if|that|where|how|why)\s+you(?:\s+[a-z]+)?|\s+[b-hj-z]"
-    r"|\s+(?:a|an|the|your|our)\s+(?-i:[a-z]+(?:-[a-z]+)+)|\s+(?:a|an|the)\s+(?:[a-z]+\s+)?way"
+    r"|\s+(?:a|an|the|your|our)\s+(?-i:[a-z]+(?:-[a-z]+)+)|\s+(?:a|an|the)\s+(?:[a-z]+\s+){0,3}way"
     r"|\s+(?:provides?|gives?|offers?|brings?)\s+you)+$",
     re.IGNORECASE,
 )
@@ -247,6 +247,7 @@ The Chinese grammar cannot write them at all (价 元 折 减 惠)."""
 
 _OFFER_TALK_ZH = re.compile(
     r"低至|仅售|仅需|只需|特价|超值|便宜|划算|原价|白菜|秒杀|清仓|超低|全网|半角|礼品|红包|积分|包邮|返现|抽奖|双倍|酬宾|大酬|满购|额外"
+    r"|满(?:单|额|件)"
 )
 """Price words the Chinese grammar's banned ideographs (价 元 折 减 惠) leave writable: with the number kept out,
 only their frame is left (「享超值低至每杯仅售原装款的低配版」); a price claim (「全网超低的…」), 半价 with 价 banned
