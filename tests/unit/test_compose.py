@@ -929,3 +929,20 @@ def test_holdout_run_fragments_are_repaired() -> None:
     )
     assert fit_to_room("Sugar-Free Instant Black Coffee without adding", "en", 80) == "Sugar-Free Instant Black Coffee"
     assert fit_to_room("Espresso Machine offers a convenient and efficient way", "en", 80) == "Espresso Machine"
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "fitted"),
+    [
+        ("不锈钢保温杯，选择它吧，既能保护杯子内部温度", "zh", "不锈钢保温杯，选择它吧，能保护杯子内部温度"),
+        ("Your go-to thermos has never", "en", "Your go-to thermos"),
+        ("Unlock your daily routine with a smart", "en", "Unlock your daily routine"),
+        (
+            "Thermos is a great option for those who love their coffee but",
+            "en",
+            "Thermos is a great option for those who love their coffee",
+        ),
+    ],
+)
+def test_chat_page_cuts_from_the_real_model_end_whole(text: str, locale: Locale, fitted: str) -> None:
+    assert fit_to_room(text, locale, 80) == fitted

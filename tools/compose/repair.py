@@ -36,7 +36,7 @@ def _words(text: str) -> list[str]:
 _FUNCTION_WORDS_EN = _words(
     "a about an and any are as at by each even every for from have in into is its just like more most my of on or our "
     "so some such than that the their these this those to up very we where which while with your who whom whose "
-    "be been being you've you're we've we're it's that's during without"
+    "be been being you've you're we've we're it's that's during without but yet has have had never ever"
 )
 _CUT_BEFORE_OBJECT_EN = _words(
     "enjoy get looking prefer prefers want wants need needs seeking searching craving provides offers gives brings "
@@ -47,7 +47,7 @@ _DETERMINERS_EN = _words("a an the your our my their this")
 _ADJECTIVES_EN = _words(
     "bold cold daily delicious favourite favorite full good great hot light little new nice perfect quick refreshing "
     "rich smooth special strong warm versatile durable convenient stylish practical cozy comfortable essential premium "
-    "healthy sleek fantastic wonderful amazing delightful simple easy tasty relaxing deep smoother richer bolder "
+    "healthy sleek fantastic wonderful amazing delightful simple easy tasty relaxing deep smoother richer bolder smart "
     "better deeper stronger fresher warmer"
 )
 _DANGLING_EN = re.compile(
@@ -106,9 +106,11 @@ def _close_open_clause(text: str, locale: Locale) -> str | None:
     clauses = [c for c in re.split(f"(?<=[{re.escape(_CLAUSE_END[locale])}])", text) if c.strip()]
     while clauses and _left_open(clauses[-1], locale):
         clauses.pop()
+    if clauses and locale == "zh":
+        clauses[-1] = _UNPAIRED_ZH.sub("", clauses[-1])
     kept = "".join(clauses).rstrip(_CLAUSE_END[locale] + " ")
     if locale == "zh":  # a 不仅 whose 还 went with the last clause is a plain statement again
-        kept = _NOT_ONLY_ZH.sub("", kept) if len(clauses) > 1 else _UNPAIRED_ZH.sub("", kept)
+        kept = _NOT_ONLY_ZH.sub("", kept)
     if kept == text.rstrip(_CLAUSE_END[locale] + " "):
         return text  # nothing was open: a short hook stays as written
     return kept if len(kept) >= MIN_KEPT[locale] else None
