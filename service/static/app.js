@@ -447,10 +447,11 @@ function liftChart(turn, decisions) {
     const bar = value.appendChild(el("progress", "lift-bar"));
     bar.max = top;
     bar.value = Math.max(0, decision.score);
-    value.appendChild(el("span", "count", fill(words.points, { v: decision.score.toFixed(1) })));
+    // The score is a probability difference; the cards and the page speak in percentage points.
+    value.appendChild(el("span", "count", fill(words.points, { v: (decision.score * 100).toFixed(1) })));
   }
   const threshold = rows.length ? rows[0][1].threshold : 0;
-  figure.appendChild(el("p", "lift-threshold", fill(words.threshold, { t: threshold.toFixed(1) })));
+  figure.appendChild(el("p", "lift-threshold", fill(words.threshold, { t: (threshold * 100).toFixed(1) })));
 }
 
 // Approve the previewed campaign and launch it as a campaign run (POST /v1/campaign-runs) with a holdout, then

@@ -5,6 +5,7 @@ Fails (never skips) when /usr/bin/chromium is missing: .ci/run installs it.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -263,6 +264,11 @@ def test_the_real_chat_graph_answers_a_brief_with_critic_approved_cards(
     lifts = [float(chart.locator(".lift-bar").nth(n).get_attribute("value") or -1) for n in range(len(users))]
     assert lifts == sorted(lifts, reverse=True) and all(lift > 0 for lift in lifts), lifts
     expect(chart.locator(".lift-threshold")).to_contain_text("发送门槛")
+    # In percentage points, as the cards say them (the score is a probability difference: 0.034 is 3.4 points).
+    expect(chart.locator(".count").first).to_have_text(f"{lifts[0] * 100:.1f} 个百分点")
+    said = re.search(r"门槛 (\d+\.\d) 个百分点", page.locator(".card.chosen .why").first.inner_text())
+    assert said, "a chosen card states the threshold"
+    expect(chart.locator(".lift-threshold")).to_have_text(f"发送门槛 {said.group(1)} 个百分点")
 
 
 def brief_field(page: Page, field: str) -> str:
