@@ -946,3 +946,14 @@ def test_holdout_run_fragments_are_repaired() -> None:
 )
 def test_chat_page_cuts_from_the_real_model_end_whole(text: str, locale: Locale, fitted: str) -> None:
     assert fit_to_room(text, locale, 80) == fitted
+
+
+def test_more_chat_page_fragments() -> None:
+    frame = RepairFrame("zh", (16, 60), (24, 60), hook_instead="保温杯专场", nouns=("保温杯",))
+    for hook in ("对于喜欢运动的人来说", "你的购物习惯中"):
+        assert repair_slots(Slots(hook=hook, line="保温杯轻巧耐用", focus="保温杯"), frame).hook == "保温杯专场"
+    so = Slots(hook="冬日暖心之选", line="保温杯，所以今天来试试看，看看是否能帮到你", focus="保温杯")
+    assert repair_slots(so, frame).line == "保温杯，今天来试试看，看看是否能帮到你"
+    assert fit_to_room("Thermos has sensors that allow you", "en", 80) == "Thermos has sensors"
+    assert fit_to_room("Steel Thermos, an innovative and stylish", "en", 80) == "Steel Thermos"
+    assert fit_to_room("Experience the convenience and style", "en", 80) == "Experience the convenience and style"

@@ -56,7 +56,8 @@ _DANGLING_EN = re.compile(
     r"|\s+who\s+(?:love|loves|like|likes|adore|adores|appreciate|appreciates|value|values)"
     r"|\s+(?:what|when|if|that|where|how|why)\s+you(?:\s+[a-z]+)?|\s+[b-hj-z]"
     r"|\s+(?:a|an|the|your|our)\s+(?-i:[a-z]+(?:-[a-z]+)+)|\s+(?:a|an|the)\s+(?:[a-z]+\s+){0,3}way"
-    r"|\s+(?:provides?|gives?|offers?|brings?)\s+you)+$",
+    r"|\s+(?:provides?|gives?|offers?|brings?|allows?|enables?|lets?)\s+you"
+    r"|\s+(?:a|an|the)\s+(?-i:[a-z]+\s+and\s+[a-z]+(?:ive|ish|ful|ous|able|ible|al|ic|ant|ent|y)))+$",
     re.IGNORECASE,
 )
 """Words an English sentence cannot end on: function words, the verbs and adjectives the model was about to
@@ -461,7 +462,7 @@ _PRONOUN_FIRST_ZH = re.compile(r"(?:它|这款|这件|这条|这只)")
 _CONTRAST_FIRST_ZH = re.compile(r"^(?:但是?|可是|然而|不过|却)")
 """A tail that opens on 但 right after the name argues against something (the chat page: 「保温杯但传统保温杯的温度
 显示不够直观，而且不容易清洗」); what follows continues the argument, so the whole tail goes."""
-_ADDITIVE_FIRST_ZH = re.compile(r"^(?:也|而且|并且|同时)(?=[\u4e00-\u9fff])|^还(?=能|可以|会|有)")
+_ADDITIVE_FIRST_ZH = re.compile(r"^(?:也|而且|并且|同时|所以|因此)(?=[\u4e00-\u9fff])|^还(?=能|可以|会|有)")
 """也 / 而且 / 还能 right after the name add to a clause that is not there (the model's or one repair dropped):
 「拼接连帽上衣，也能感受到一丝清凉」 → 「拼接连帽上衣，能感受到一丝清凉」."""
 
@@ -519,6 +520,7 @@ class RepairFrame:
 
 _ADVERBIAL_ONLY_ZH = re.compile(
     r"^(?:在|当)[^，！？、；]{1,14}(?:里|中|期间|之际|时|时候|上|之中|节)$|^(?:无论|不管)(?!.*[都也])"
+    r"|^对于[^，！？、；]{1,12}(?:来说|而言)$|^你的[^，！？、；]{1,10}(?:中|里)$"
 )
 """A hook that is only where or when (「在繁忙的工作日里」, 「在活动期间」: 7 of 60 push titles of a campaign run on
 the demo shop), or a 无论 with no 都 to close it (「无论是在办公室、家中还是户外」), says nothing on its own: the
