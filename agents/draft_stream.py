@@ -38,7 +38,7 @@ Publish = Callable[[str, DraftText], None]
 
 
 def partial_variants(text: str) -> DraftText:
-    """The hook and line of each variant in the JSON `text` written so far (an open string counts)."""
+    """Each variant's hook and line (or title and body) in the JSON `text` written so far (open strings count)."""
     try:
         parsed = parse_partial_json(text)
     except ValueError:
@@ -48,8 +48,8 @@ def partial_variants(text: str) -> DraftText:
         return []
     out = []
     for variant in variants:
-        if isinstance(variant, dict):
-            hook, line = variant.get("hook", ""), variant.get("line", "")
+        if isinstance(variant, dict):  # slots (hook, line), or free copy (title, body: copy_mode "free")
+            hook, line = variant.get("hook", variant.get("title", "")), variant.get("line", variant.get("body", ""))
             out.append({"hook": hook if isinstance(hook, str) else "", "line": line if isinstance(line, str) else ""})
     return [v for v in out if v["hook"] or v["line"]]
 

@@ -123,6 +123,9 @@ def test_a_chat_turn_streams_brief_audience_cards_and_answer(services: Services,
     kinds = [e.kind for e in events]
     assert kinds[0] == "brief" and kinds[-1] == "answer", kinds
     assert "variant" in kinds, f"no card reached the page: {kinds}"
+    # The copy streamed as the model wrote it: a structured output streams on this server too.
+    drafts = [e.data or {} for e in events if e.kind == "draft"]
+    assert drafts and all(d["variants"] and d["user_ref"].startswith("u_") for d in drafts), kinds
     shown = json.dumps([e.model_dump(mode="json") for e in events], ensure_ascii=False)
     for user in shop.users:
         assert user.user_id not in shown and user.phone not in shown and user.name not in shown

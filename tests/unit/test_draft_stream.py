@@ -33,6 +33,9 @@ def test_the_json_written_so_far_gives_each_variant_as_far_as_it_got() -> None:
     assert partial_variants('{"varia') == []  # nothing to show yet
     assert partial_variants("Sure! here") == []  # not JSON: nothing, never an error
     assert partial_variants('{"variants": [{"hook": 3}]}') == []
+    assert partial_variants('{"variants": [{"title": "保温杯好价", "body": "你关注的保温') == [
+        {"hook": "保温杯好价", "line": "你关注的保温"}  # free copy (copy_mode "free"): title and body
+    ]
 
 
 def _call(streamer: DraftStreamer, text: str, node: str = WRITER_NODE, ref: str | None = "u_abc") -> None:
