@@ -37,6 +37,7 @@ from tools.compose.repair import (
     drop_orphan_units,
     drop_time_talk,
     fit_to_room,
+    inner_clauses,
     names_only,
     repair_slots,
     seasons_in_time,
@@ -957,3 +958,19 @@ def test_more_chat_page_fragments() -> None:
     assert fit_to_room("Thermos has sensors that allow you", "en", 80) == "Thermos has sensors"
     assert fit_to_room("Steel Thermos, an innovative and stylish", "en", 80) == "Steel Thermos"
     assert fit_to_room("Experience the convenience and style", "en", 80) == "Experience the convenience and style"
+
+
+def test_a_title_whose_first_clause_says_nothing_takes_a_whole_clause_further_on() -> None:
+    frame = RepairFrame("zh", (16, 33), (40, 43), hook_instead="保温杯优惠", nouns=("保温杯",))
+    ours = Slots(
+        hook="我们的钛合金保温杯，让你在寒冷的冬天也能享受温暖", line="钛合金保温杯持久耐用", focus="钛合金保温杯"
+    )
+    assert repair_slots(ours, frame).hook == "让你在寒冷的冬天也能享受温暖"
+    where = ours.model_copy(update={"hook": "在你忙碌的生活中，一杯温暖的保温杯能让你感到轻松"})
+    assert repair_slots(where, frame).hook == "一杯温暖的保温杯能让你感到轻松"
+    stopped = replace(frame, bounds=(len(where.hook), 43))  # the grammar stopped it: its last clause may be cut
+    assert repair_slots(where, stopped).hook == "保温杯优惠"
+    assert inner_clauses("保温杯，而且轻便耐用好携带", 16, whole_only=False) is None  # leans on what came before
+    assert inner_clauses("活动来了，那么我们有大容量户外", 16, whole_only=False) is None
+    assert inner_clauses("好物推荐，我们的钛合金保温杯和钛合金保温杯", 16, whole_only=False) is None
+    assert drop_offer_talk("咖啡周，所有顾客都可以享受到高达", "zh") == "咖啡周"

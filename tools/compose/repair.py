@@ -250,7 +250,7 @@ The Chinese grammar cannot write them at all (价 元 折 减 惠)."""
 
 _OFFER_TALK_ZH = re.compile(
     r"低至|仅售|仅需|只需|特价|超值|便宜|划算|原价|白菜|秒杀|清仓|超低|全网|半角|礼品|红包|积分|包邮|返现|抽奖|双倍|酬宾|大酬|满购|额外"
-    r"|满(?:单|额|件)"
+    r"|满(?:单|额|件)|高达"
 )
 """Price words the Chinese grammar's banned ideographs (价 元 折 减 惠) leave writable: with the number kept out,
 only their frame is left (「享超值低至每杯仅售原装款的低配版」); a price claim (「全网超低的…」), 半价 with 价 banned
@@ -518,6 +518,38 @@ class RepairFrame:
     occasion: str = ""
 
 
+_CONNECTIVE_FIRST_ZH = re.compile(
+    r"^(?:而且|并且|但是?|可是|所以|因此|那么|于是|然后|同时|也|还|并|和|或|及|更|就|却|而|不过)"
+)
+_REPEATED_ZH = re.compile(r"([\u4e00-\u9fff]{3,}).*\1")
+"""Three or more characters said twice in a title (「我们的钛合金保温杯和钛合金保温杯」)."""
+"""A clause opening on one of these leans on the one before it: it cannot start a title."""
+
+
+def inner_clauses(text: str, room: int, *, whole_only: bool) -> str | None:
+    """The longest run of whole clauses after the first that fits `room` and stands on its own, else None.
+
+    The chat page's push titles (16 characters) gave way to the campaign's name when the model wrote a longer
+    one whose first clause alone said nothing: 「我们的钛合金保温杯，让你在寒冷的冬天也能享受温暖」 has
+    「让你在寒冷的冬天也能享受温暖」. `whole_only`: the grammar stopped the last clause, which is then never taken.
+    """
+    clauses = [c for c in re.split("(?<=[，！？；])", text) if c.strip()]  # 、 lists, it does not end a clause
+    last = len(clauses) - 1 if whole_only else len(clauses)
+    best: str | None = None
+    for start in range(1, last):
+        for end in range(last, start, -1):
+            run = "".join(clauses[start:end]).rstrip(_CLAUSE_END["zh"] + " ")
+            if len(run) > room or len(run) < MIN_KEPT["zh"] or _CONNECTIVE_FIRST_ZH.match(run):
+                continue
+            if _REPEATED_ZH.search(run):
+                continue
+            if _left_open(clauses[end - 1], "zh") or _ADVERBIAL_ONLY_ZH.match(run):
+                continue
+            if best is None or len(run) > len(best):
+                best = run
+    return best
+
+
 _ADVERBIAL_ONLY_ZH = re.compile(
     r"^(?:在|当)[^，！？、；]{1,14}(?:里|中|期间|之际|时|时候|上|之中|节)$|^(?:无论|不管)(?!.*[都也])"
     r"|^对于[^，！？、；]{1,12}(?:来说|而言)$|^你的[^，！？、；]{1,10}(?:中|里)$"
@@ -555,9 +587,15 @@ def repair_slots(slots: Slots, frame: RepairFrame) -> Slots:
     if lead and cut_mid_phrase(line, locale, bounds[1]) and kept.endswith(line[-6:]):
         tail_room = min(tail_room, len(kept) - 1)  # the grammar stopped it mid-phrase: back to a whole one
     tail = fit_to_room(kept, locale, tail_room) or ""
-    says_something = bool(fitted) and not names_only(fitted or "", slots.focus)
-    alone = locale == "zh" and bool(_ADVERBIAL_ONLY_ZH.match(fitted or ""))
-    hook = fitted if fitted and says_something and not alone else frame.hook_instead
+
+    def usable(hook: str | None) -> bool:
+        alone = locale == "zh" and bool(_ADVERBIAL_ONLY_ZH.match(hook or ""))
+        return bool(hook) and not names_only(hook or "", slots.focus) and not alone
+
+    if not usable(fitted) and locale == "zh":  # a whole clause further on may say something and fit
+        cut = cut_mid_phrase(slots.hook, locale, bounds[0]) and said.endswith(slots.hook[-6:])
+        fitted = inner_clauses(said, rooms[0], whole_only=cut)
+    hook = fitted if fitted is not None and usable(fitted) else frame.hook_instead
     tail = drop_absolute_terms(tail, locale)
     too_short = len(tail.strip(" ,，")) < MIN_KEPT[locale]  # 「钛合金保温杯好」, "We." say nothing
     line = "" if too_short or names_only(tail, slots.focus) else lead + joint + tail
