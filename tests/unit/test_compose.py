@@ -974,3 +974,15 @@ def test_a_title_whose_first_clause_says_nothing_takes_a_whole_clause_further_on
     assert inner_clauses("活动来了，那么我们有大容量户外", 16, whole_only=False) is None
     assert inner_clauses("好物推荐，我们的钛合金保温杯和钛合金保温杯", 16, whole_only=False) is None
     assert drop_offer_talk("咖啡周，所有顾客都可以享受到高达", "zh") == "咖啡周"
+
+
+def test_chat_page_claims_of_the_final_read_are_caught() -> None:
+    health = Slots(hook="冬日暖心之选", line="不锈钢保温杯，让你的健康更加安全", focus="不锈钢保温杯")
+    titles = ("不锈钢保温杯 500ml",)
+    frame = RepairFrame("zh", (16, 36), (24, 54), hook_instead="保温杯专场", titles=titles)
+    assert repair_slots(health, frame).line == ""
+    assert [v.span for v in find_absolute_terms("Steel Thermos, the highest-quality thermos ever made")] == ["highest"]
+    assert (
+        fit_to_room("Thermos is the go-to choice for those who need a reliable", "en", 80)
+        == "Thermos is the go-to choice"
+    )

@@ -48,6 +48,7 @@ _ADJECTIVES_EN = _words(
     "bold cold daily delicious favourite favorite full good great hot light little new nice perfect quick refreshing "
     "rich smooth special strong warm versatile durable convenient stylish practical cozy comfortable essential premium "
     "healthy sleek fantastic wonderful amazing delightful simple easy tasty relaxing deep smoother richer bolder smart "
+    "reliable trusty sturdy compact portable insulated lightweight "
     "better deeper stronger fresher warmer"
 )
 _DANGLING_EN = re.compile(
