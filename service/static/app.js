@@ -23,7 +23,7 @@ const LABELS = {
     checks: { absolute_terms: "广告法用语", claims: "与活动一致", personal_data: "无个人信息", channel: "渠道规则", brand: "品牌规则" },
     checksLabel: "已通过的检查", repaired: "审核时改掉：",
     edit: "编辑", check: "检查", editTitle: "标题", editBody: "正文", passes: "✓ 通过全部规则检查", blocked: "需要修改：",
-    funnel: "受众漏斗", funnelStages: ["店内用户", "已查看", "有相关行为", "符合价值层级", "可触达（已同意）", "本次预览"],
+    funnel: "受众漏斗", funnelStages: ["店内用户", "已查看", "有相关行为", "符合价值层级", "可触达（已同意）", "本次预览", "超过发送门槛", "会收到消息"],
     launch: "发起活动", holdoutLabel: "留出对照组", launchButton: "批准并发起（全店受众，按预算）",
     states: { selecting: "正在选择受众", writing: "正在撰写文案", finished: "已完成", failed: "失败", stopped: "已停止" },
     progress: "{done}/{total} 位用户已完成，{holdout} 位留作对照", plan: "查看发送计划", effect: "实测效果",
@@ -47,7 +47,10 @@ const LABELS = {
     checksLabel: "Checks passed", repaired: "Fixed by the checks: ",
     edit: "Edit", check: "Check", editTitle: "Title", editBody: "Body", passes: "✓ passes every rule", blocked: "To fix: ",
     funnel: "Audience funnel",
-    funnelStages: ["shop users", "looked at", "with the behaviour", "in the value tier", "reachable (consented)", "previewed"],
+    funnelStages: [
+      "shop users", "looked at", "with the behaviour", "in the value tier", "reachable (consented)", "previewed",
+      "above the send threshold", "would get a message",
+    ],
     launch: "Launch", holdoutLabel: "Holdout", launchButton: "Approve and launch (whole shop, within budget)",
     states: { selecting: "selecting the audience", writing: "writing copy", finished: "finished", failed: "failed", stopped: "stopped" },
     progress: "{done}/{total} users done, {holdout} held out", plan: "Delivery plan", effect: "Measured effect",
@@ -334,24 +337,35 @@ function briefFields(turn, event) {
 
 // The audience sample as a funnel (agents/audience_sample.py: AudienceSample): how many users each step keeps,
 // drawn with <progress> bars (no inline styles: the page's CSP allows none).
-function funnel(turn, data) {
+function funnel(turn, data, state) {
   const words = labels(pageLocale);
   const kept = data.scanned - data.no_behaviour;
   const counts = [data.total, data.scanned, kept, kept - data.other_tier, kept - data.other_tier - data.no_consent];
   counts.push((data.users || []).length);
   const figure = turn.appendChild(el("figure", "funnel"));
   figure.appendChild(el("figcaption", "", words.funnel));
-  const list = figure.appendChild(el("dl", ""));
-  counts.forEach((count, step) => {
-    const row = list.appendChild(el("div", "funnel-step"));
-    row.dataset.step = String(step);
-    row.appendChild(el("dt", "", words.funnelStages[step]));
-    const value = row.appendChild(el("dd", ""));
-    const bar = value.appendChild(el("progress", ""));
-    bar.max = Math.max(1, data.total);
-    bar.value = Math.max(0, count);
-    value.appendChild(el("span", "count", String(Math.max(0, count))));
-  });
+  state.funnel = { list: figure.appendChild(el("dl", "")), total: data.total };
+  counts.forEach((count, step) => funnelStep(state.funnel, step, count));
+}
+
+function funnelStep(funnelOf, step, count) {
+  const row = funnelOf.list.appendChild(el("div", "funnel-step"));
+  row.dataset.step = String(step);
+  row.appendChild(el("dt", "", labels(pageLocale).funnelStages[step]));
+  const value = row.appendChild(el("dd", ""));
+  const bar = value.appendChild(el("progress", ""));
+  bar.max = Math.max(1, funnelOf.total);
+  bar.value = Math.max(0, count);
+  value.appendChild(el("span", "count", String(Math.max(0, count))));
+}
+
+// Once every previewed user is decided, the funnel's last steps: above the send threshold, would get a message
+// (frequency caps, budget and quiet hours may still hold back a user above the threshold).
+function funnelEnd(state) {
+  if (!state.funnel || !state.decisions || !state.decisions.size) return;
+  const decisions = [...state.decisions.values()];
+  funnelStep(state.funnel, 6, decisions.filter((d) => d.score >= d.threshold).length);
+  funnelStep(state.funnel, 7, decisions.filter((d) => d.send).length);
 }
 
 // A user's copy while the model writes it (agents/draft_stream.py): the raw words, before repair and review,
@@ -405,6 +419,10 @@ function render(turn, event, state) {
       state.lifts = state.lifts || new Map();
       state.lifts.set(data.user_ref, data.decision);
     }
+    if (data.user_ref && data.decision && typeof data.decision.score === "number") {
+      state.decisions = state.decisions || new Map(); // every previewed user's decision, sent or not
+      state.decisions.set(data.user_ref, data.decision);
+    }
     if (!state.cards) state.cards = turn.appendChild(el("div", "cards"));
     state.cards.appendChild(card(event.data || {}, event.text, state.campaign));
     return;
@@ -417,7 +435,7 @@ function render(turn, event, state) {
   }
   if (event.kind === "audience" && event.data && typeof event.data.total === "number") {
     turn.appendChild(el("p", "line audience", event.text.replace(/\n+$/, "")));
-    funnel(turn, event.data);
+    funnel(turn, event.data, state);
     return;
   }
   const line = turn.appendChild(el("p", `line ${event.kind}`, event.text.replace(/\n+$/, "")));
@@ -608,6 +626,7 @@ async function send(text) {
       window.scrollTo(0, document.body.scrollHeight);
     }
     history.push({ role: "assistant", content: answer });
+    funnelEnd(state);
     if (state.lifts && state.lifts.size) liftChart(turn, state.lifts);
     if (state.campaign && turn.querySelector(".card")) launchPanel(turn, state.campaign);
   } catch (error) {

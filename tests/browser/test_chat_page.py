@@ -249,13 +249,23 @@ def test_the_real_chat_graph_answers_a_brief_with_critic_approved_cards(
     funnel = page.locator(".funnel")
     expect(funnel.locator("figcaption")).to_have_text("受众漏斗")
     expect(funnel.locator(".funnel-step dt")).to_have_text(
-        ["店内用户", "已查看", "有相关行为", "符合价值层级", "可触达（已同意）", "本次预览"]
+        [
+            "店内用户",
+            "已查看",
+            "有相关行为",
+            "符合价值层级",
+            "可触达（已同意）",
+            "本次预览",
+            "超过发送门槛",
+            "会收到消息",
+        ]
     )
     counts = [int(n) for n in funnel.locator(".count").all_inner_texts()]
     assert counts[0] == len(USERS) and counts == sorted(counts, reverse=True), counts  # each step keeps fewer
-    assert counts[-1] == len(set(page.locator(".who").all_inner_texts())), "the last step is the users previewed"
+    assert counts[5] == len(set(page.locator(".who").all_inner_texts())), "then the users previewed"
+    assert counts[7] == page.locator(".card.chosen").count(), "the last step is who would get a message"
     bars = funnel.locator("progress")
-    assert [int(bars.nth(n).get_attribute("value") or -1) for n in range(6)] == counts
+    assert [int(bars.nth(n).get_attribute("value") or -1) for n in range(8)] == counts
     # The lift of each previewed user against the send threshold, highest first, as the cards' details say.
     chart = page.locator(".lift-chart")
     expect(chart.locator("figcaption")).to_have_text("预计提升（每位用户，个百分点）")
