@@ -986,3 +986,10 @@ def test_chat_page_claims_of_the_final_read_are_caught() -> None:
         fit_to_room("Thermos is the go-to choice for those who need a reliable", "en", 80)
         == "Thermos is the go-to choice"
     )
+
+
+def test_a_powered_function_the_title_lacks_is_dropped() -> None:
+    titles = ("不锈钢保温杯 500ml", "智能测温保温杯 温度显示")
+    heats = Slots(hook="冬日暖心之选", line="保温杯不仅可以给你快速加热饮料，还能陪你过冬", focus="保温杯")
+    frame = RepairFrame("zh", (16, 36), (24, 54), hook_instead="保温杯专场", titles=titles, nouns=("保温杯",))
+    assert "加热" not in repair_slots(heats, frame).line

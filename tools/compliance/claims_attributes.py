@@ -98,6 +98,9 @@ _SPEC_SEGMENT = re.compile(r"[\dA-Za-z.+%]+[\u4e00-\u9fff]{0,2}")
 _SPEC_PREFIX = re.compile(r"^[\dA-Za-z.+%]+")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
 _MATERIAL = re.compile(_ZH_MATERIALS)
+_FUNCTION = re.compile(r"加热|制冷|充电|蓝牙|自清洁")
+"""Powered functions, a closed class like the materials: a thermos keeps heat, it does not make it (make demo:
+「保温杯不仅可以给你快速加热饮料」). One the product's own title lacks was invented."""
 
 
 def _features(title: str, nouns: tuple[str, ...]) -> tuple[str, frozenset[str]]:
@@ -140,6 +143,12 @@ def borrowed_features(text: str, titles: tuple[str, ...], nouns: tuple[str, ...]
     for sentence in _SENTENCE.findall(text):
         named = {p for p in products if p in sentence}
         named = {p for p in named if not any(p != q and p in q for q in named)}  # 保温杯 inside 钛合金保温杯
+        if not named:  # about the category (保温杯…): a function no in-scope title has was invented
+            noun = next((n for n in nouns if n in sentence), None)
+            for m in _FUNCTION.finditer(sentence) if noun else ():
+                if not any(m[0] in t for t in titles):
+                    found.append((m[0], noun or "", "no catalog title of it"))
+            continue
         if len(named) != 1:
             continue
         (product,) = named
@@ -150,7 +159,7 @@ def borrowed_features(text: str, titles: tuple[str, ...], nouns: tuple[str, ...]
                     found.append((feature, product, other))
         # A material is a closed word class: any the product's own title lacks was borrowed or invented
         # (「钛合金保温杯，超厚的不锈钢材质」).
-        for m in _MATERIAL.finditer(sentence):
+        for m in [*_MATERIAL.finditer(sentence), *_FUNCTION.finditer(sentence)]:
             if not any(m[0] in o for o in own) and not any(m[0] == f for f, _, _ in found):
                 found.append((m[0], product, "no catalog title of it"))
     return found
