@@ -63,13 +63,18 @@ def test_full_turn_streams_events_in_order(services: Services) -> None:
     assert sorted(sampled) == sorted(user_ref(u) for u in ("u-zh-1", "u-en-1", "u-inject"))
     assert (events[1].data or {})["no_consent"] == 1
     done: set[str] = set()
+    drafted: set[str] = set()
     for event in events[3:-1]:
         ref = (event.data or {})["user_ref"]
-        if event.kind == "status":
+        if event.kind == "draft":
+            assert ref not in done, "a user's draft comes while they are written, before their status"
+            drafted.add(ref)
+        elif event.kind == "status":
             done.add(ref)
         else:
             assert event.kind == "variant" and ref in done, "a user's variants follow their status"
     assert done == set(sampled)
+    assert drafted and drafted <= done  # the model's copy showed while written (a template fallback has none)
     variants = [e for e in events if e.kind == "variant"]
     assert variants and all("claims" in (v.data or {})["checks_passed"] for v in variants)
     assert any((v.data or {})["chosen"] for v in variants)
