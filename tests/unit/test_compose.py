@@ -993,3 +993,15 @@ def test_a_powered_function_the_title_lacks_is_dropped() -> None:
     heats = Slots(hook="冬日暖心之选", line="保温杯不仅可以给你快速加热饮料，还能陪你过冬", focus="保温杯")
     frame = RepairFrame("zh", (16, 36), (24, 54), hook_instead="保温杯专场", titles=titles, nouns=("保温杯",))
     assert "加热" not in repair_slots(heats, frame).line
+
+
+def test_the_fresh_demo_s_last_cuts() -> None:
+    listed = "保温杯，是一种实用而舒适的物品，无论是你是在工作、学习还是休闲"
+    assert fit_to_room(listed, "zh", 80) == "保温杯，是一种实用而舒适的物品"  # 无论 with no 都, over a 、 list
+    assert fit_to_room("不锈钢、钛合金，都很耐用", "zh", 80) == "不锈钢、钛合金，都很耐用"
+    hands = Slots(hook="Get your hands", line="Thermos is a durable thermal cup", focus="Thermos")
+    assert repair_slots(hands, RepairFrame("en", (40, 100), (60, 120), hook_instead="Thermos week")).hook == (
+        "Thermos week"
+    )
+    warm = hands.model_copy(update={"hook": "Stay warm"})
+    assert repair_slots(warm, RepairFrame("en", (40, 100), (60, 120), hook_instead="Thermos week")).hook == "Stay warm"

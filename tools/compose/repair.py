@@ -57,7 +57,7 @@ _DANGLING_EN = re.compile(
     r"|\s+who\s+(?:love|loves|like|likes|adore|adores|appreciate|appreciates|value|values)"
     r"|\s+(?:what|when|if|that|where|how|why)\s+you(?:\s+[a-z]+)?|\s+[b-hj-z]"
     r"|\s+(?:a|an|the|your|our)\s+(?-i:[a-z]+(?:-[a-z]+)+)|\s+(?:a|an|the)\s+(?:[a-z]+\s+){0,3}way"
-    r"|\s+(?:provides?|gives?|offers?|brings?|allows?|enables?|lets?)\s+you"
+    r"|\s+(?:provides?|gives?|offers?|brings?|allows?|enables?|lets?)\s+you|\s+your\s+hands"
     r"|\s+(?:a|an|the)\s+(?-i:[a-z]+\s+and\s+[a-z]+(?:ive|ish|ful|ous|able|ible|al|ic|ant|ent|y)))+$",
     re.IGNORECASE,
 )
@@ -70,6 +70,8 @@ left with only its "you" ("provides you") and a word cut to one letter ("to make
 COPIED_RUN: dict[Locale, int] = {"zh": 8, "en": 24}
 """A run this long shared with a shown exemplar is copied, not inspired: the exemplar is another product's."""
 MIN_KEPT: dict[Locale, int] = {"zh": 4, "en": 12}
+HOOK_MIN: dict[Locale, int] = {"zh": 4, "en": 8}
+"""The shortest title worth sending ("Stay warm" is one; "Get" is what a cut left)."""
 """A clause shorter than this is a stub (「你知道吗」 is the shortest hook worth sending), not a message part."""
 
 
@@ -105,7 +107,9 @@ def _close_open_clause(text: str, locale: Locale) -> str | None:
 
     None when nothing whole is left.
     """
-    clauses = [c for c in re.split(f"(?<=[{re.escape(_CLAUSE_END[locale])}])", text) if c.strip()]
+    # 、 lists inside a clause (「无论是你是在工作、学习还是休闲」): the pair a clause opens is judged over the list.
+    ends = _CLAUSE_END[locale].replace("、", "")
+    clauses = [c for c in re.split(f"(?<=[{re.escape(ends)}])", text) if c.strip()]
     while clauses and _left_open(clauses[-1], locale):
         clauses.pop()
     if clauses and locale == "zh":
@@ -591,7 +595,8 @@ def repair_slots(slots: Slots, frame: RepairFrame) -> Slots:
 
     def usable(hook: str | None) -> bool:
         alone = locale == "zh" and bool(_ADVERBIAL_ONLY_ZH.match(hook or ""))
-        return bool(hook) and not names_only(hook or "", slots.focus) and not alone
+        too_short = len(hook or "") < HOOK_MIN[locale]  # "Get" of "Get your hands" (make demo)
+        return bool(hook) and not names_only(hook or "", slots.focus) and not alone and not too_short
 
     if not usable(fitted) and locale == "zh":  # a whole clause further on may say something and fit
         cut = cut_mid_phrase(slots.hook, locale, bounds[0]) and said.endswith(slots.hook[-6:])
