@@ -20,7 +20,9 @@ from pathlib import Path
 DEFECTS: dict[str, re.Pattern[str]] = {
     "product named twice": re.compile(r"(保温杯|咖啡)[，,]?(?:这款|这只|我们的)\1|\b(\w{4,}) \2\b", re.IGNORECASE),
     "clause cut after 还 / 让你 / 的同时": re.compile(r"(?:还|让你|的同时|而且)。"),
-    "where or when alone as the title": re.compile(r"^T:(?:在|当)[^，！？]{1,14}(?:里|中|期间|之际|时|时候|上|节)\|"),
+    "where or when alone as the title": re.compile(
+        r"^T:(?:在|当)[^，！？]{1,14}(?:里|中|期间|之际|时|时候|上|节|季|天|日|夜|晚|年|月|时节|时刻)\|"
+    ),
     "an offer the campaign does not make": re.compile(r"礼品|红包|积分|包邮|返现|抽奖|双倍|酬宾|全网|超低|半角|额外"),
     "a measure without its number": re.compile(r"摄氏|毫升|\bliters?\b|capacity of", re.IGNORECASE),
     "an occasion the campaign does not name": re.compile(r"周末|派对|生日|\bweekend|\bparty|\bbirthday", re.IGNORECASE),

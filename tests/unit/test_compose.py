@@ -1005,3 +1005,14 @@ def test_the_fresh_demo_s_last_cuts() -> None:
     )
     warm = hands.model_copy(update={"hook": "Stay warm"})
     assert repair_slots(warm, RepairFrame("en", (40, 100), (60, 120), hook_instead="Thermos week")).hook == "Stay warm"
+
+
+def test_the_final_fresh_demo_s_copy() -> None:
+    frame = RepairFrame("zh", (16, 36), (24, 54), hook_instead="双十一保温杯专场", nouns=("保温杯",))
+    winter = Slots(hook="在寒冷的冬季", line="保温杯能帮你随时补充水分", focus="保温杯")
+    assert repair_slots(winter, frame).hook == "双十一保温杯专场"
+    leaning = winter.model_copy(update={"hook": "那这个是你的不败选择"})
+    assert repair_slots(leaning, frame).hook == "这个是你的不败选择"
+    assert repair_slots(winter.model_copy(update={"hook": "那就来试试吧"}), frame).hook == "那就来试试吧"
+    thrice = Slots(hook="Surprise your friends", line="Thermos thermos thermos.", focus="Thermos")
+    assert repair_slots(thrice, RepairFrame("en", (40, 100), (60, 120), hook_instead="Thermos week")).line == ""

@@ -442,6 +442,8 @@ def names_only(text: str, product: str) -> bool:
     """Whether `text` says nothing but the product's name ("针织毛衣上衣。"), which the facts already say."""
     bare = {locale: pattern.sub("", text) for locale, pattern in _FILLER.items()}
     name = re.sub(r"[\W_]", "", product).lower()
+    if name and not any(b.lower().replace(name, "") for b in bare.values()):
+        return True  # the name said again and again ("Thermos thermos thermos.", make demo)
     return any(b.lower() in name for b in bare.values() if b) or not any(bare.values())
 
 
@@ -526,6 +528,7 @@ class RepairFrame:
 _CONNECTIVE_FIRST_ZH = re.compile(
     r"^(?:而且|并且|但是?|可是|所以|因此|那么|于是|然后|同时|也|还|并|和|或|及|更|就|却|而|不过)"
 )
+_LEANING_FIRST_ZH = re.compile(r"^(?:那么|那(?!就)|所以|因此|而且|但是|但|不过)(?=[\u4e00-\u9fff]{4})")
 _REPEATED_ZH = re.compile(r"([\u4e00-\u9fff]{3,}).*\1")
 """Three or more characters said twice in a title (「我们的钛合金保温杯和钛合金保温杯」)."""
 """A clause opening on one of these leans on the one before it: it cannot start a title."""
@@ -556,7 +559,8 @@ def inner_clauses(text: str, room: int, *, whole_only: bool) -> str | None:
 
 
 _ADVERBIAL_ONLY_ZH = re.compile(
-    r"^(?:在|当)[^，！？、；]{1,14}(?:里|中|期间|之际|时|时候|上|之中|节)$|^(?:无论|不管)(?!.*[都也])"
+    r"^(?:在|当)[^，！？、；]{1,14}(?:里|中|期间|之际|时|时候|上|之中|节|季|天|日|夜|晚|年|月|时节|时刻)$"
+    r"|^(?:无论|不管)(?!.*[都也])"
     r"|^对于[^，！？、；]{1,12}(?:来说|而言)$|^你的[^，！？、；]{1,10}(?:中|里)$"
 )
 """A hook that is only where or when (「在繁忙的工作日里」, 「在活动期间」: 7 of 60 push titles of a campaign run on
@@ -582,6 +586,8 @@ def repair_slots(slots: Slots, frame: RepairFrame) -> Slots:
         return drop_cta_echo(text, locale)
 
     said, hook_room = dropped(slots.hook), rooms[0]
+    if locale == "zh":  # a title cannot lean on what came before it (「那这个是你的不败选择」, make demo)
+        said = _LEANING_FIRST_ZH.sub("", said)
     if cut_mid_phrase(slots.hook, locale, bounds[0]) and said.endswith(slots.hook[-6:]):
         # The grammar stopped it mid-word ("order your Titanium Insulated Therm"): back to a whole phrase.
         hook_room = min(hook_room, len(said) - 1)
