@@ -19,6 +19,9 @@ from tests.postgres_cluster import PostgresCluster
 from tests.unit.conftest import GOOD_ZH, NOW, bad_batch, make_campaign
 from tools.services import Services
 from tools.settings import Settings
+from tools.stores.postgres import PostgresDatabase
+
+STORE_DDL = "CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY); CREATE TABLE IF NOT EXISTS items (id TEXT);"
 
 
 def test_a_paused_run_resumes_in_a_new_process_and_can_be_erased(
@@ -48,10 +51,11 @@ def test_a_paused_run_resumes_in_a_new_process_and_can_be_erased(
     second.conn.close()
 
 
-def set_up_together(url: SecretStr, processes: int) -> list[str]:
-    """`processes` threads (own connections) set the checkpointer up on one database at once; their errors."""
+def set_up_together(url: SecretStr, processes: int, stores: int = 0) -> list[str]:
+    """`processes` threads (own connections) set the checkpointer up on one database at once, while `stores`
+    more create a store's tables there; their errors."""
     errors: list[str] = []
-    start = threading.Barrier(processes)
+    start = threading.Barrier(processes + stores)
 
     def set_up() -> None:
         start.wait()
@@ -60,7 +64,17 @@ def set_up_together(url: SecretStr, processes: int) -> list[str]:
         except Exception as error:  # collected and reported by the caller
             errors.append(repr(error))
 
+    def create_store_tables() -> None:
+        start.wait()
+        try:
+            database = PostgresDatabase(url)
+            database.create_schema(STORE_DDL)
+            database.close()
+        except Exception as error:  # collected and reported by the caller
+            errors.append(repr(error))
+
     threads = [threading.Thread(target=set_up) for _ in range(processes)]
+    threads += [threading.Thread(target=create_store_tables) for _ in range(stores)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -73,3 +87,12 @@ def test_processes_setting_up_one_new_database_at_once_all_succeed(postgres_clus
     trials failed with a unique violation in pg_type (and a blocking lock deadlocked CREATE INDEX CONCURRENTLY)."""
     for _trial in range(3):
         assert set_up_together(SecretStr(postgres_cluster.new_database()), 4) == []
+
+
+def test_a_store_creating_its_tables_while_a_checkpointer_sets_up_does_not_deadlock(
+    postgres_cluster: PostgresCluster,
+) -> None:
+    """A store waiting in a blocking lock call held a transaction open that the checkpointer's CREATE INDEX
+    CONCURRENTLY (under the same lock) waited for: PostgreSQL's deadlock detector failed one of the two (CI)."""
+    for _trial in range(5):
+        assert set_up_together(SecretStr(postgres_cluster.new_database()), 2, stores=4) == []

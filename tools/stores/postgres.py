@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -81,6 +81,19 @@ def scrub(conn: psycopg.Connection[Any], tables: Sequence[str]) -> None:
         logger.warning("after an erasure: %s; the WAL keeps the erased rows until the server recycles it", error)
 
 
+def wait_for_schema_lock(try_lock: Callable[[], bool]) -> None:
+    """Call `try_lock` until it returns True, pausing between tries; DatabaseUnavailable after SCHEMA_LOCK_WAIT_S.
+
+    Never a blocking lock call: a session waiting in one keeps a transaction open, and another process's
+    `CREATE INDEX CONCURRENTLY` under the schema lock waits for that transaction to end (a deadlock).
+    """
+    deadline = time.monotonic() + SCHEMA_LOCK_WAIT_S
+    while not try_lock():
+        if time.monotonic() > deadline:
+            raise DatabaseUnavailable(f"another process held the schema lock for over {SCHEMA_LOCK_WAIT_S} s")
+        time.sleep(SCHEMA_LOCK_PAUSE_S)
+
+
 @contextmanager
 def schema_lock(conn: psycopg.Connection[Any]) -> Iterator[None]:
     """Hold the schema advisory lock for the session while tables are created by code that is not ours.
@@ -92,15 +105,12 @@ def schema_lock(conn: psycopg.Connection[Any]) -> Iterator[None]:
     """
     from psycopg.rows import tuple_row  # the checkpointer's connection reads rows as dicts
 
-    deadline = time.monotonic() + SCHEMA_LOCK_WAIT_S
-    while True:
+    def try_lock() -> bool:
         with conn.cursor(row_factory=tuple_row) as cursor:
             row = cursor.execute("SELECT pg_try_advisory_lock(%s)", (SCHEMA_LOCK_KEY,)).fetchone()
-        if row is not None and row[0]:
-            break
-        if time.monotonic() > deadline:
-            raise DatabaseUnavailable(f"another process held the schema lock for over {SCHEMA_LOCK_WAIT_S} s")
-        time.sleep(SCHEMA_LOCK_PAUSE_S)
+        return row is not None and bool(row[0])
+
+    wait_for_schema_lock(try_lock)
     try:
         yield
     finally:
@@ -143,10 +153,22 @@ class PostgresDatabase:
         self._lock = threading.Lock()
 
     def create_schema(self, ddl: str) -> None:
-        """Create tables if missing, holding an advisory lock so concurrent workers do not race."""
-        with self._lock, self._conn.transaction():
-            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
-            self._conn.execute(ddl.encode())  # several statements: bytes without params use the simple protocol
+        """Create tables if missing, holding the schema advisory lock so concurrent workers do not race.
+
+        The lock is tried, not waited for, in a transaction that ends at once when it is taken elsewhere: a
+        checkpointer's setup holding it runs `CREATE INDEX CONCURRENTLY`, which waits for this transaction.
+        """
+
+        def try_lock_and_create() -> bool:
+            with self._conn.transaction():
+                row = self._conn.execute("SELECT pg_try_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,)).fetchone()
+                if row is None or not row[0]:
+                    return False
+                self._conn.execute(ddl.encode())  # several statements: bytes without params use the simple protocol
+                return True
+
+        with self._lock:
+            wait_for_schema_lock(try_lock_and_create)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Rows of one SELECT."""
