@@ -33,6 +33,11 @@ def codes(text: str, held: OfferFacts, fixed: tuple[str, ...] = ()) -> list[str]
         ("A moisturizing cream", ("Hydrating moisturizer",), False),
         ("保温杯增强免疫力", ("钛合金保温杯",), True),
         ("抗菌砧板，切菜更安心", ("抗菌砧板",), False),
+        ("保温杯是现代人必备的健康单品", ("钛合金保温杯",), True),  # make demo, 1.5B
+        ("保温杯，你的健康之选", ("钛合金保温杯",), True),
+        ("保温杯陪你开启健康生活", ("钛合金保温杯",), False),
+        ("A thermos, the healthy choice for busy days", ("Titanium thermos",), True),
+        ("Healthy habits start with a warm cup", ("Titanium thermos",), False),
     ],
 )
 def test_an_effect_is_allowed_only_where_a_catalog_title_states_it(

@@ -876,6 +876,9 @@ def test_a_capitalised_compound_is_a_name_and_an_english_sentence_starts_with_a_
         ("可以满足你的日常需求，而且在享受美味的同时", "可以满足你的日常需求"),
         ("不仅轻便，还很耐用", "不仅轻便，还很耐用"),
         ("冬日的温暖陪你", "冬日的温暖陪你"),
+        ("天气转冷，想要快速", "天气转冷"),  # chat page, 1.5B
+        ("热水随时可得", "热水随时可得"),
+        ("你最想要的", "你最想要的"),
     ],
 )
 def test_a_chinese_clause_cut_after_its_adverb_or_before_its_verb_goes(text: str, fitted: str) -> None:
