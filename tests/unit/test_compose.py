@@ -440,6 +440,9 @@ def test_off_season_clauses_are_dropped_and_lookalikes_kept() -> None:
         drop_off_season("Summer vibes, a warm cup for winter mornings", "en", winter)
         == "a warm cup for winter mornings"
     )
+    assert drop_off_season("Stay cool without breaking the bank", "en", winter) == ""  # make demo, December
+    assert drop_off_season("A cool gift, warm coffee all day", "en", winter) == "A cool gift, warm coffee all day"
+    assert drop_off_season("烈日当空也不怕，冰饮随身带", "zh", winter) == "冰饮随身带"
     slots = Slots(hook="秋日来临", line="盛夏的清爽，让你每天好心情。", focus="保温杯")
     repaired = repair_slots(slots, RepairFrame("zh", (16, 30), (24, 45), hook_instead="保温杯专场", seasons=winter))
     assert repaired.hook == "保温杯专场" and repaired.line == "让你每天好心情。"

@@ -284,17 +284,23 @@ def drop_copied(text: str, shown: Sequence[str], locale: Locale) -> str:
 SEASONS = ("spring", "summer", "autumn", "winter")
 _SEASON_OF_MONTH = {12: "winter", 1: "winter", 2: "winter", 3: "spring", 4: "spring", 5: "spring",
                     6: "summer", 7: "summer", 8: "summer", 9: "autumn", 10: "autumn", 11: "autumn"}  # fmt: skip
-# Season words; 青春 (youth), 春节 (a holiday), 秋千, 冬瓜 and "fall" (a verb) are not seasons.
+# Season words; 青春 (youth), 春节 (a holiday), 秋千, 冬瓜 and "fall" (a verb) are not seasons. A season's
+# weather is its word too: "Stay cool" and 消暑 sell summer, whatever month the message goes out in (chat page,
+# make demo: "Stay cool without breaking the bank" for a thermos in December); "cool" alone is praise.
 _SEASON_WORDS: dict[Locale, dict[str, re.Pattern[str]]] = {
     "zh": {
         "spring": re.compile(r"(?<!青)春(?!节|联)"),
-        "summer": re.compile(r"夏(?!威夷)"),
+        "summer": re.compile(r"夏(?!威夷)|消暑|解暑|避暑|酷暑|炎热|炎炎|烈日|骄阳|清凉一"),
         "autumn": re.compile(r"秋(?!千)"),
         "winter": re.compile(r"冬(?!瓜)"),
     },
     "en": {
         "spring": re.compile(r"\bspring(?:time)?\b", re.IGNORECASE),
-        "summer": re.compile(r"\bsummer", re.IGNORECASE),
+        "summer": re.compile(
+            r"\bsummer|\bstay(?:ing)? cool\b|\bkeeps? you cool\b|\bbeat(?:ing)? the heat\b|\bheat ?waves?\b"
+            r"|\bscorching",
+            re.IGNORECASE,
+        ),
         "autumn": re.compile(r"\bautumn", re.IGNORECASE),
         "winter": re.compile(r"\bwinter", re.IGNORECASE),
     },
