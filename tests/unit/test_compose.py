@@ -882,9 +882,12 @@ def test_a_capitalised_compound_is_a_name_and_an_english_sentence_starts_with_a_
         ("天气转冷，想要快速", "天气转冷"),  # chat page, 1.5B
         ("热水随时可得", "热水随时可得"),
         ("你最想要的", "你最想要的"),
+        ("保温杯不仅能帮你保温，还能让你在忙碌的工作之余", "保温杯能帮你保温"),  # make demo, 1.5B
+        ("让你在寒冷的冬日里", None),
+        ("让你在冬日里也能喝上热水", "让你在冬日里也能喝上热水"),
     ],
 )
-def test_a_chinese_clause_cut_after_its_adverb_or_before_its_verb_goes(text: str, fitted: str) -> None:
+def test_a_chinese_clause_cut_after_its_adverb_or_before_its_verb_goes(text: str, fitted: str | None) -> None:
     assert fit_to_room(text, "zh", 60) == fitted
 
 

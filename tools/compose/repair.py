@@ -92,11 +92,11 @@ _NOT_ONLY_ZH = re.compile(rf"(?:{_NOT_ONLY})(?![^。！？]*(?:{_BUT_ALSO}))")
 
 _DANGLING_ZH = re.compile(
     r"(?:[让使令把被给对为从向和与及或跟同往在将更很并能还也又再就都才]|而且|并且|的同时|(?:让|使|令|帮|带给)(?:你|您)"
-    r"|想要|快速|马上|立刻|立即|尽情|随时)$"
+    r"|想要|快速|马上|立刻|立即|尽情|随时|之余|(?:让|使|令)(?:你|您)?在[^，。！？；、]{0,12}(?:之中|中|里|时|上))$"
 )
 """What a Chinese clause cannot end on: it was cut before its object (「…拼色设计的半裙，让」, 「…隔绝外界热量，让你」)
 or its verb (「让你在休闲风中也能」, 「不仅功能强大，还」, 「而且在享受美味的同时」, 「想要快速」: a wish or an adverb
-with nothing it applies to, chat page)."""
+with nothing it applies to, chat page; 「还能让你在忙碌的工作之余」: a where/when with no verb after it, make demo)."""
 
 
 def _left_open(clause: str, locale: Locale) -> bool:
