@@ -36,6 +36,9 @@ def codes(text: str, held: OfferFacts, fixed: tuple[str, ...] = ()) -> list[str]
         ("保温杯是现代人必备的健康单品", ("钛合金保温杯",), True),  # make demo, 1.5B
         ("保温杯，你的健康之选", ("钛合金保温杯",), True),
         ("保温杯陪你开启健康生活", ("钛合金保温杯",), False),
+        ("保温杯，你的健康小帮手", ("钛合金保温杯",), True),
+        ("保温杯的温暖与健康，你来试试吧", ("钛合金保温杯",), True),
+        ("兼顾工作与健康生活", ("钛合金保温杯",), False),
         ("A thermos, the healthy choice for busy days", ("Titanium thermos",), True),
         ("Healthy habits start with a warm cup", ("Titanium thermos",), False),
     ],
