@@ -41,6 +41,7 @@ def codes(text: str, held: OfferFacts, fixed: tuple[str, ...] = ()) -> list[str]
         ("兼顾工作与健康生活", ("钛合金保温杯",), False),
         ("A thermos, the healthy choice for busy days", ("Titanium thermos",), True),
         ("Healthy habits start with a warm cup", ("Titanium thermos",), False),
+        ("Stay healthy with our smart thermos", ("Titanium thermos",), True),  # campaign run, seed 7
     ],
 )
 def test_an_effect_is_allowed_only_where_a_catalog_title_states_it(

@@ -442,6 +442,8 @@ def test_off_season_clauses_are_dropped_and_lookalikes_kept() -> None:
     )
     assert drop_off_season("Stay cool without breaking the bank", "en", winter) == ""  # make demo, December
     assert drop_off_season("A cool gift, warm coffee all day", "en", winter) == "A cool gift, warm coffee all day"
+    assert drop_off_season("Kids Straw Thermos - Keep your kids cool on their way home", "en", winter) == ""
+    assert drop_off_season("Stay ready for a hot day, hot drinks all day", "en", winter) == "hot drinks all day"
     assert drop_off_season("烈日当空也不怕，冰饮随身带", "zh", winter) == "冰饮随身带"
     slots = Slots(hook="秋日来临", line="盛夏的清爽，让你每天好心情。", focus="保温杯")
     repaired = repair_slots(slots, RepairFrame("zh", (16, 30), (24, 45), hook_instead="保温杯专场", seasons=winter))

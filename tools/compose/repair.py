@@ -297,8 +297,8 @@ _SEASON_WORDS: dict[Locale, dict[str, re.Pattern[str]]] = {
     "en": {
         "spring": re.compile(r"\bspring(?:time)?\b", re.IGNORECASE),
         "summer": re.compile(
-            r"\bsummer|\bstay(?:ing)? cool\b|\bkeeps? you cool\b|\bbeat(?:ing)? the heat\b|\bheat ?waves?\b"
-            r"|\bscorching",
+            r"\bsummer|\bstay(?:ing)? cool\b|\bkeep(?:s|ing)? (?:you|them|your \w+) cool\b|\bbeat(?:ing)? the heat\b"
+            r"|\bheat ?waves?\b|\bscorching|\b(?:a|on|for) hot days?\b|\bhot weather\b",
             re.IGNORECASE,
         ),
         "autumn": re.compile(r"\bautumn", re.IGNORECASE),
