@@ -692,6 +692,22 @@ def test_repair_drops_a_not_started_claim_from_the_line() -> None:
     assert repaired.line == "快来体验一下吧"
 
 
+def test_a_clause_making_an_environmental_claim_the_catalog_does_not_state_is_dropped() -> None:
+    titles = ("钛合金保温杯 400ml", "可降解竹纤维餐盒")
+    frame = RepairFrame("zh", (16, 36), (24, 54), hook_instead="保温杯专场", titles=titles)
+    green = Slots(
+        hook="快来抢购你的钛合金保温杯",
+        line="钛合金保温杯是环保又实用的好选择，通勤路上捧一杯热的",
+        focus="钛合金保温杯",
+    )
+    assert repair_slots(green, frame).line == "钛合金保温杯，通勤路上捧一杯热的"  # campaign run, held-out shop
+    stated = Slots(hook="午餐好搭档", line="可降解竹纤维餐盒，装下一顿热饭", focus="可降解竹纤维餐盒")
+    assert repair_slots(stated, frame).line == "可降解竹纤维餐盒，装下一顿热饭"
+    english = RepairFrame("en", (40, 100), (60, 120), hook_instead="Thermos week", titles=("Titanium thermos",))
+    eco = Slots(hook="Warm drinks all day", line="An eco-friendly pick, it keeps tea hot for hours", focus="thermos")
+    assert repair_slots(eco, english).line == "It keeps tea hot for hours"
+
+
 def test_a_clause_claiming_an_effect_the_catalog_does_not_state_is_dropped() -> None:
     line = "钛合金保温杯，保护你的皮肤，通勤路上捧一杯热的"
     slots = Slots(hook="冬天喝热水，增强免疫力", line=line, focus="钛合金保温杯")

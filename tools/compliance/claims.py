@@ -10,6 +10,7 @@ from domain.review import Violation
 from tools.compliance.claims_attributes import check_attributes, check_borrowed_features
 from tools.compliance.claims_dates import check_dates
 from tools.compliance.claims_efficacy import check_efficacy
+from tools.compliance.claims_green import check_green
 from tools.compliance.claims_money import check_money
 from tools.compliance.claims_names import check_names
 from tools.compliance.claims_offer import check_offer_terms
@@ -56,4 +57,5 @@ def find_claims(
         *check_borrowed_features(masked, facts),
         *check_names(text, masked, facts, fixed),
         *check_efficacy(text, masked, facts, claimed),
+        *check_green(text, masked, facts, claimed),
     ]

@@ -13,31 +13,19 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any, cast
 
 from domain.review import Violation
 from tools.compliance.claim_finding import claim_violation
 from tools.compliance.facts import OfferFacts
 from tools.compliance.rule_data import rule_data
+from tools.compliance.stated_terms import StatedTerm, compile_terms, unstated_hits
 from tools.compliance.textutil import Claimed
 
-_I = re.IGNORECASE
 _CITATION = (
     "PRC Advertising Law Art. 17 (no disease treatment or medical terms outside medical ads) and Art. 28 "
     "(a product's function and effect must be stated truly)"
 )
-
-
-@dataclass(frozen=True)
-class EfficacyTerm:
-    """One effect claim, compiled: what it matches, what it spares, what a title must hold to allow it."""
-
-    label: str
-    pattern: re.Pattern[str]
-    exceptions: tuple[re.Pattern[str], ...]
-    stated: re.Pattern[str] | None
-    """Words a catalog title must hold to allow a hit; None: the hit itself."""
 
 
 @functools.cache
@@ -51,41 +39,14 @@ def decode_banned_effects() -> list[str]:
 
 
 @functools.cache
-def efficacy_terms() -> tuple[EfficacyTerm, ...]:
+def efficacy_terms() -> tuple[StatedTerm, ...]:
     """The term list of data/efficacy_terms.yaml."""
-    terms = []
-    for entry in _data()["terms"]:
-        if isinstance(entry, str):
-            entry = {"pattern": re.escape(entry), "label": entry}
-        stated = entry.get("stated")
-        terms.append(
-            EfficacyTerm(
-                label=str(entry["label"]),
-                pattern=re.compile(str(entry["pattern"]), _I),
-                exceptions=tuple(re.compile(e, _I) for e in entry.get("exceptions", [])),
-                stated=re.compile(stated, _I) if stated else None,
-            )
-        )
-    return tuple(terms)
+    return compile_terms(_data()["terms"])
 
 
-def _excepted(term: EfficacyTerm, folded: str, start: int, end: int) -> bool:
-    return any(m.start() <= start and end <= m.end() for ex in term.exceptions for m in ex.finditer(folded))
-
-
-def _stated(term: EfficacyTerm, hit: str, titles: Sequence[str]) -> bool:
-    """Whether an in-scope catalog title states the effect the hit claims."""
-    if term.stated is not None:
-        return any(term.stated.search(t) for t in titles)
-    return any(hit.lower() in t.lower() for t in titles)
-
-
-def unstated_effects(folded: str, titles: Sequence[str]) -> Iterator[tuple[EfficacyTerm, re.Match[str]]]:
+def unstated_effects(folded: str, titles: Sequence[str]) -> Iterator[tuple[StatedTerm, re.Match[str]]]:
     """Each effect claim in `folded` (full-width folded text) that none of the catalog `titles` states."""
-    for term in efficacy_terms():
-        for m in term.pattern.finditer(folded):
-            if not _excepted(term, folded, m.start(), m.end()) and not _stated(term, m[0], titles):
-                yield term, m
+    return unstated_hits(efficacy_terms(), folded, titles)
 
 
 def check_efficacy(text: str, folded: str, facts: OfferFacts, claimed: Claimed) -> list[Violation]:

@@ -21,6 +21,7 @@ from tools.compliance.absolute_terms import find_absolute_terms
 from tools.compliance.claims_attributes import borrowed_features
 from tools.compliance.claims_clock import ENDED, NOT_STARTED
 from tools.compliance.claims_efficacy import unstated_effects
+from tools.compliance.claims_green import unstated_green_claims
 from tools.compliance.date_patterns import FESTIVALS, RELATIVE
 from tools.compliance.textutil import fold, has_cjk
 from tools.compose.slots import Slots
@@ -344,13 +345,19 @@ def drop_borrowed_features(lead: str, text: str, titles: Sequence[str], nouns: S
     return "".join(kept).strip(" ,，、")
 
 
-def drop_unstated_effects(text: str, locale: Locale, titles: Sequence[str]) -> str:
-    """`text` without the clauses that claim an effect on the body or on health no catalog title states.
+def _unstated_claim(clause: str, titles: Sequence[str]) -> bool:
+    folded = fold(clause)
+    return any(unstated_effects(folded, titles)) or any(unstated_green_claims(folded, titles))
 
-    「保护你的皮肤」 for a thermos, "boosts your immune system": the clause goes, even when it was the only one
-    (the hook then gives way to the campaign's name, the line is left out), since no rewrite is needed to say less.
+
+def drop_unstated_claims(text: str, locale: Locale, titles: Sequence[str]) -> str:
+    """`text` without the clauses that make a health or environmental claim no catalog title states.
+
+    「保护你的皮肤」 for a thermos, "boosts your immune system", 「钛合金保温杯是环保又实用的好选择」: the clause
+    goes, even when it was the only one (the hook then gives way to the campaign's name, the line is left out),
+    since no rewrite is needed to say less.
     """
-    kept = [c for c in _clauses(text, locale) if not any(unstated_effects(fold(c), titles))]
+    kept = [c for c in _clauses(text, locale) if not _unstated_claim(c, titles)]
     return "".join(kept).strip(" ,，、")
 
 
@@ -589,7 +596,7 @@ def repair_slots(slots: Slots, frame: RepairFrame) -> Slots:
 
     def dropped(text: str) -> str:
         text = drop_off_season(drop_offer_talk(drop_copied(text, frame.shown, locale), locale), locale, frame.seasons)
-        text = drop_time_talk(drop_unstated_effects(text, locale, frame.titles), locale)
+        text = drop_time_talk(drop_unstated_claims(text, locale, frame.titles), locale)
         text = drop_invented_occasions(drop_orphan_units(text, locale), locale, frame.occasion)
         return drop_cta_echo(text, locale)
 
@@ -600,7 +607,11 @@ def repair_slots(slots: Slots, frame: RepairFrame) -> Slots:
         # The grammar stopped it mid-word ("order your Titanium Insulated Therm"): back to a whole phrase.
         hook_room = min(hook_room, len(said) - 1)
     fitted = fit_to_room(said, locale, hook_room)
-    kept, tail_room = dropped(line), rooms[1] - len(lead) - len(joint)
+    kept = dropped(line)
+    first_clause = re.split(r"[，！？、；]", line, maxsplit=1)[0]
+    if locale == "zh" and lead and not joint and kept and not kept.startswith(first_clause[:4]):
+        joint = "，"  # the clause that ran on from the name went (「钛合金保温杯是环保的…」): the name stands apart
+    tail_room = rooms[1] - len(lead) - len(joint)
     if locale == "zh":
         kept = drop_borrowed_features(lead, kept, frame.titles, frame.nouns)
     if lead and cut_mid_phrase(line, locale, bounds[1]) and kept.endswith(line[-6:]):

@@ -1,0 +1,66 @@
+"""Claims a product may make only where an in-scope catalog title states them: the terms, compiled and matched.
+
+Effects on health (claims_efficacy) and environmental claims (claims_green) share one data-file layout: a list
+of entries, each a literal string or a mapping with `pattern` (a regex), `label`, optional `exceptions` (a hit
+lying inside one is allowed) and `stated` (the words a catalog title must hold to allow a hit; default: the
+hit itself). The catalog is the only evidence the system holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+_I = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class StatedTerm:
+    """One claim, compiled: what it matches, what it spares, what a title must hold to allow it."""
+
+    label: str
+    pattern: re.Pattern[str]
+    exceptions: tuple[re.Pattern[str], ...]
+    stated: re.Pattern[str] | None
+    """Words a catalog title must hold to allow a hit; None: the hit itself."""
+
+
+def compile_terms(entries: Sequence[Any]) -> tuple[StatedTerm, ...]:
+    """The entries of a data file's term list, compiled (ASCII literals match on word boundaries)."""
+    terms = []
+    for entry in entries:
+        if isinstance(entry, str):
+            entry = {"pattern": re.escape(entry), "label": entry}
+        stated = entry.get("stated")
+        terms.append(
+            StatedTerm(
+                label=str(entry["label"]),
+                pattern=re.compile(str(entry["pattern"]), _I),
+                exceptions=tuple(re.compile(e, _I) for e in entry.get("exceptions", [])),
+                stated=re.compile(stated, _I) if stated else None,
+            )
+        )
+    return tuple(terms)
+
+
+def _excepted(term: StatedTerm, folded: str, start: int, end: int) -> bool:
+    return any(m.start() <= start and end <= m.end() for ex in term.exceptions for m in ex.finditer(folded))
+
+
+def _stated(term: StatedTerm, hit: str, titles: Sequence[str]) -> bool:
+    """Whether an in-scope catalog title states what the hit claims."""
+    if term.stated is not None:
+        return any(term.stated.search(t) for t in titles)
+    return any(hit.lower() in t.lower() for t in titles)
+
+
+def unstated_hits(
+    terms: Sequence[StatedTerm], folded: str, titles: Sequence[str]
+) -> Iterator[tuple[StatedTerm, re.Match[str]]]:
+    """Each hit of `terms` in `folded` (full-width folded text) that none of the catalog `titles` states."""
+    for term in terms:
+        for m in term.pattern.finditer(folded):
+            if not _excepted(term, folded, m.start(), m.end()) and not _stated(term, m[0], titles):
+                yield term, m
