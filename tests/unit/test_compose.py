@@ -703,6 +703,8 @@ def test_a_clause_making_an_environmental_claim_the_catalog_does_not_state_is_dr
     assert repair_slots(green, frame).line == "钛合金保温杯，通勤路上捧一杯热的"  # campaign run, held-out shop
     stated = Slots(hook="午餐好搭档", line="可降解竹纤维餐盒，装下一顿热饭", focus="可降解竹纤维餐盒")
     assert repair_slots(stated, frame).line == "可降解竹纤维餐盒，装下一顿热饭"
+    chance = Slots(hook="咖啡周来啦", line="咖啡周让你有机会享受各种不同风味的咖啡", focus="咖啡")
+    assert repair_slots(chance, frame).line == "咖啡周让你有机会享受各种不同风味的咖啡"  # a chance, not organic
     english = RepairFrame("en", (40, 100), (60, 120), hook_instead="Thermos week", titles=("Titanium thermos",))
     eco = Slots(hook="Warm drinks all day", line="An eco-friendly pick, it keeps tea hot for hours", focus="thermos")
     assert repair_slots(eco, english).line == "It keeps tea hot for hours"
