@@ -42,6 +42,8 @@ def codes(text: str, held: OfferFacts, fixed: tuple[str, ...] = ()) -> list[str]
         ("A thermos, the healthy choice for busy days", ("Titanium thermos",), True),
         ("Healthy habits start with a warm cup", ("Titanium thermos",), False),
         ("Stay healthy with our smart thermos", ("Titanium thermos",), True),  # campaign run, seed 7
+        ("Discover the taste and health benefits", ("Drip coffee 20 bags",), True),  # campaign run, held-out shop
+        ("咖啡的健康益处", ("挂耳咖啡20包",), True),
     ],
 )
 def test_an_effect_is_allowed_only_where_a_catalog_title_states_it(

@@ -918,6 +918,10 @@ def test_campaign_run_fragments_are_repaired() -> None:
     for hook in ("在双击购物节", "无论是在办公室、家中还是户外"):
         assert repair_slots(where.model_copy(update={"hook": hook}), frame).hook == "咖啡周"
     assert repair_slots(where.model_copy(update={"hook": "无论在哪，都有好咖啡"}), frame).hook == "无论在哪，都有好咖啡"
+    assert repair_slots(where.model_copy(update={"hook": "在繁忙的早晨"}), frame).hook == "咖啡周"  # held-out shop
+    festival = Slots(hook="双亲节就要到了", line="无糖速溶黑咖啡，中秋节和家人一起喝", focus="无糖速溶黑咖啡")
+    assert (repair_slots(festival, frame).hook, repair_slots(festival, frame).line) == ("咖啡周", "")
+    assert repair_slots(where.model_copy(update={"hook": "节约时间，来一杯"}), frame).hook == "节约时间，来一杯"
     assert drop_offer_talk("探索咖啡的世界，享受限时大酬", "zh") == "探索咖啡的世界"
     kept = Slots(hook="在寒冷的冬天，你还在寻找保温杯吗", line="无糖速溶黑咖啡让你工作更有效率", focus="无糖速溶黑咖啡")
     assert repair_slots(kept, frame).hook == "在寒冷的冬天，你还在寻找保温杯吗"

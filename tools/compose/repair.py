@@ -379,11 +379,20 @@ def drop_orphan_units(text: str, locale: Locale) -> str:
 
 
 _PRIVATE_OCCASIONS: dict[Locale, re.Pattern[str]] = {
-    "en": re.compile(r"\b(?:part(?:y|ies)|birthdays?|anniversar(?:y|ies)|weddings?|weekends?|holidays?)\b", re.I),
-    "zh": re.compile(r"派对|聚会|生日|纪念日|婚礼|周末|假期|节日"),
+    "en": re.compile(
+        r"\b(?:part(?:y|ies)|birthdays?|anniversar(?:y|ies)|weddings?|weekends?|holidays?|thanksgiving|easter"
+        r"|(?:mother|father)'?s\s+day|(?:lunar|chinese)\s+new\s+year)\b",
+        re.I,
+    ),
+    "zh": re.compile(
+        r"派对|聚会|生日|纪念日|婚礼|周末|假期|节日|母亲节|父亲节|感恩节|教师节|中秋|端午|春节|元宵|重阳|七夕|清明"
+        r"|[\u4e00-\u9fff]{1,3}节(?=就要到了|要到了|快到了|即将到来|来了|到了|快乐)"
+    ),
 }
 """Occasions the data never gives: the model wished an English customer a "weekend party" (make demo), and a
-birthday or an anniversary would claim to know the customer's life."""
+birthday or an anniversary would claim to know the customer's life. A festival the campaign does not name is
+one too, and so is any 「…节就要到了」: the 1.5B announced 「双亲节就要到了」 (a campaign run), a festival that
+does not exist."""
 
 
 def drop_invented_occasions(text: str, locale: Locale, campaign_words: str) -> str:
@@ -574,11 +583,12 @@ def inner_clauses(text: str, room: int, *, whole_only: bool) -> str | None:
 
 
 _ADVERBIAL_ONLY_ZH = re.compile(
-    r"^(?:在|当)[^，！？、；]{1,14}(?:里|中|期间|之际|时|时候|上|之中|节|季|天|日|夜|晚|年|月|时节|时刻)$"
+    r"^(?:在|当)[^，！？、；]{1,14}(?:里|中|期间|之际|时|时候|上|之中|节|季|天|日|夜|晚|年|月|时节|时刻|晨|午|后|前|末)$"
     r"|^(?:无论|不管)(?!.*[都也])"
     r"|^对于[^，！？、；]{1,12}(?:来说|而言)$|^你的[^，！？、；]{1,10}(?:中|里)$"
 )
 """A hook that is only where or when (「在繁忙的工作日里」, 「在活动期间」: 7 of 60 push titles of a campaign run on
+the demo shop; 「在繁忙的早晨」 on the held-out shop
 the demo shop), or a 无论 with no 都 to close it (「无论是在办公室、家中还是户外」), says nothing on its own: the
 campaign's name stands in for it."""
 
