@@ -16,15 +16,17 @@ from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
 from domain.review import Violation
-from tools.compliance.claim_finding import claim_violation
 from tools.compliance.facts import OfferFacts
 from tools.compliance.rule_data import rule_data
-from tools.compliance.stated_terms import StatedTerm, compile_terms, unstated_hits
+from tools.compliance.stated_terms import StatedRule, StatedTerm, compile_terms, stated_violations, unstated_hits
 from tools.compliance.textutil import Claimed
 
-_CITATION = (
-    "PRC Advertising Law Art. 17 (no disease treatment or medical terms outside medical ads) and Art. 28 "
-    "(a product's function and effect must be stated truly)"
+_RULE = StatedRule(
+    code="CLAIM_EFFICACY",
+    claims="claims an effect on the body or on health",
+    instead="describe how the product is used or feels, not what it does for health",
+    citation="PRC Advertising Law Art. 17 (no disease treatment or medical terms outside medical ads) and Art. 28 "
+    "(a product's function and effect must be stated truly)",
 )
 
 
@@ -51,11 +53,4 @@ def unstated_effects(folded: str, titles: Sequence[str]) -> Iterator[tuple[State
 
 def check_efficacy(text: str, folded: str, facts: OfferFacts, claimed: Claimed) -> list[Violation]:
     """Flag effects on the body or on health that no in-scope catalog title states."""
-    found = []
-    for term, m in unstated_effects(folded, facts.item_titles):
-        if claimed.take(m.start(), m.end()):
-            span = text[m.start() : m.end()]
-            message = f"“{span}” claims an effect on the body or on health ({term.label}) the catalog does not state."
-            hint = f"Remove “{span}”; describe how the product is used or feels, not what it does for health."
-            found.append(claim_violation("CLAIM_EFFICACY", span, message, hint, _CITATION))
-    return found
+    return stated_violations(_RULE, unstated_effects(folded, facts.item_titles), text, claimed)

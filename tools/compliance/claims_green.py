@@ -13,15 +13,17 @@ import re
 from collections.abc import Iterator, Sequence
 
 from domain.review import Violation
-from tools.compliance.claim_finding import claim_violation
 from tools.compliance.facts import OfferFacts
 from tools.compliance.rule_data import rule_data
-from tools.compliance.stated_terms import StatedTerm, compile_terms, unstated_hits
+from tools.compliance.stated_terms import StatedRule, StatedTerm, compile_terms, stated_violations, unstated_hits
 from tools.compliance.textutil import Claimed
 
-_CITATION = (
-    "PRC Advertising Law Art. 4 and 28 (no misleading claims; a product's performance stated truly); "
-    "EU Directive 2024/825 and FTC Green Guides 16 CFR 260 (environmental claims need substantiation)"
+_RULE = StatedRule(
+    code="CLAIM_GREEN",
+    claims="is an environmental claim",
+    instead="say what the product is made of or how it is used, not that it is green",
+    citation="PRC Advertising Law Art. 4 and 28 (no misleading claims; a product's performance stated truly); "
+    "EU Directive 2024/825 and FTC Green Guides 16 CFR 260 (environmental claims need substantiation)",
 )
 
 
@@ -38,11 +40,4 @@ def unstated_green_claims(folded: str, titles: Sequence[str]) -> Iterator[tuple[
 
 def check_green(text: str, folded: str, facts: OfferFacts, claimed: Claimed) -> list[Violation]:
     """Flag environmental claims that no in-scope catalog title states."""
-    found = []
-    for term, m in unstated_green_claims(folded, facts.item_titles):
-        if claimed.take(m.start(), m.end()):
-            span = text[m.start() : m.end()]
-            message = f"“{span}” is an environmental claim ({term.label}) the catalog does not state."
-            hint = f"Remove “{span}”; say what the product is made of or how it is used, not that it is green."
-            found.append(claim_violation("CLAIM_GREEN", span, message, hint, _CITATION))
-    return found
+    return stated_violations(_RULE, unstated_green_claims(folded, facts.item_titles), text, claimed)

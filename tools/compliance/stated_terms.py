@@ -13,6 +13,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from domain.review import Violation
+from tools.compliance.claim_finding import claim_violation
+from tools.compliance.textutil import Claimed
+
 _I = re.IGNORECASE
 
 
@@ -64,3 +68,29 @@ def unstated_hits(
         for m in term.pattern.finditer(folded):
             if not _excepted(term, folded, m.start(), m.end()) and not _stated(term, m[0], titles):
                 yield term, m
+
+
+@dataclass(frozen=True)
+class StatedRule:
+    """How one family of catalog-stated claims is reported: its code, what a hit claims, what to write instead."""
+
+    code: str
+    claims: str
+    """What a hit does, after the quoted span: "claims an effect on the body or on health"."""
+    instead: str
+    """What the hint asks for in its place."""
+    citation: str
+
+
+def stated_violations(
+    rule: StatedRule, hits: Iterator[tuple[StatedTerm, re.Match[str]]], text: str, claimed: Claimed
+) -> list[Violation]:
+    """One blocking claims finding per unstated hit that no earlier rule judged (`claimed`)."""
+    found = []
+    for term, m in hits:
+        if claimed.take(m.start(), m.end()):
+            span = text[m.start() : m.end()]
+            message = f"“{span}” {rule.claims} ({term.label}) the catalog does not state."
+            hint = f"Remove “{span}”; {rule.instead}."
+            found.append(claim_violation(rule.code, span, message, hint, rule.citation))
+    return found
