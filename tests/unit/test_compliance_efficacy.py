@@ -44,6 +44,8 @@ def codes(text: str, held: OfferFacts, fixed: tuple[str, ...] = ()) -> list[str]
         ("Stay healthy with our smart thermos", ("Titanium thermos",), True),  # campaign run, seed 7
         ("Discover the taste and health benefits", ("Drip coffee 20 bags",), True),  # campaign run, held-out shop
         ("咖啡的健康益处", ("挂耳咖啡20包",), True),
+        ("你想要一杯简单又健康的咖啡吗", ("无糖速溶黑咖啡",), True),  # campaign run, held-out shop
+        ("既美味又健康", ("挂耳咖啡20包",), True),
     ],
 )
 def test_an_effect_is_allowed_only_where_a_catalog_title_states_it(
