@@ -119,13 +119,13 @@ def _slot_copy(state: PromotionState, ctx: Context, channel: Channel, profile: P
             occasion=campaign.name,
         )
         repaired = [repair_slots(slots, frame) for slots in slots_of(batch, focus)[: ctx.n_variants]]
-        kept = repaired if ctx.exact_variants else most_own_words(repaired, hook_instead, shows_title=channel != "sms")
+        kept = repaired if ctx.exact_variants else most_own_words(repaired, hook_instead)
         return [render_slots(s, campaign, facts, channel, locale, scopes) for s in kept]
 
     return messages, variants
 
 
-def most_own_words(repaired: list[Slots], hook_instead: str, *, shows_title: bool = True) -> list[Slots]:
+def most_own_words(repaired: list[Slots], hook_instead: str) -> list[Slots]:
     """The variants that kept the most of the model's own words after repair.
 
     A variant whose hook gave way to the campaign name (「裙专场」) or whose line was emptied is worse by
@@ -133,8 +133,8 @@ def most_own_words(repaired: list[Slots], hook_instead: str, *, shows_title: boo
     bandit would send either (about 30 % of titles on AdvertiseGen were the campaign name).
     """
 
-    def kept(slots: Slots) -> int:  # an SMS shows no title: its hook, stood in for or not, is never read
-        return int(shows_title and slots.hook != hook_instead) + int(bool(slots.line))
+    def kept(slots: Slots) -> int:
+        return int(slots.hook != hook_instead) + int(bool(slots.line))
 
     best = max((kept(s) for s in repaired), default=0)
     return [s for s in repaired if kept(s) == best]

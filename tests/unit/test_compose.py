@@ -475,8 +475,6 @@ def test_variants_that_kept_the_models_words_are_preferred() -> None:
     assert most_own_words([named, whole], "裙专场") == [whole]
     assert most_own_words([named, bare], "裙专场") == [named]
     assert most_own_words([bare, bare], "裙专场") == [bare, bare]  # nothing better: both stay
-    # An SMS shows no title: a stood-in hook costs it nothing (a campaign run sent the other variant's line).
-    assert most_own_words([named, whole], "裙专场", shows_title=False) == [named, whole]
 
 
 def test_double_eleven_cut_by_the_numeral_ban_is_whole_again() -> None:
