@@ -17,12 +17,12 @@ from domain.people import Item
 from domain.review import Violation
 from shopdata.campaigns import demo_campaigns
 from shopdata.catalog import load_catalog
-from tests.unit.conftest import make_profile
+from tests.unit.conftest import make_campaign, make_profile
 from tools.compliance import OfferFacts, check_draft
 from tools.compliance.absolute_terms import find_absolute_terms
 from tools.compose.findings import repair_from_findings
 from tools.compose.focus import attribute_name, focus_options, offer_scopes, short_name
-from tools.compose.render import render_slots, renders_cleanly, slot_limits
+from tools.compose.render import NEUTRAL_HOOK, render_slots, renders_cleanly, slot_limits
 from tools.compose.repair import (
     RepairFrame,
     campaign_hook,
@@ -325,6 +325,16 @@ def test_a_whole_hook_and_its_line_are_left_as_written() -> None:
 )
 def test_the_campaign_name_stands_in_for_a_cut_hook_only_when_it_fits(name: str, locale: Locale, hook: str) -> None:
     assert campaign_hook(name, locale, 16, "Picked for you") == hook
+
+
+def test_a_campaign_name_the_rules_block_at_this_time_does_not_stand_in() -> None:
+    from agents.copywriter import stand_in_hook
+
+    in_time = make_campaign()  # 双十一保温杯专场, 1–11 November
+    december = make_campaign(starts_at=datetime(2026, 12, 6, tzinfo=UTC), ends_at=datetime(2026, 12, 17, tzinfo=UTC))
+    for campaign, hook in [(in_time, "双十一保温杯专场"), (december, NEUTRAL_HOOK["zh"])]:
+        facts = OfferFacts.from_campaign(campaign, [])
+        assert stand_in_hook(campaign, facts, "zh", 16, campaign.starts_at) == hook
 
 
 @pytest.mark.parametrize(
