@@ -327,14 +327,19 @@ def test_the_campaign_name_stands_in_for_a_cut_hook_only_when_it_fits(name: str,
     assert campaign_hook(name, locale, 16, "Picked for you") == hook
 
 
-def test_a_campaign_name_the_rules_block_at_this_time_does_not_stand_in() -> None:
+def test_on_an_sms_a_campaign_name_the_rules_block_at_this_time_does_not_stand_in() -> None:
     from agents.copywriter import stand_in_hook
 
     in_time = make_campaign()  # 双十一保温杯专场, 1–11 November
     december = make_campaign(starts_at=datetime(2026, 12, 6, tzinfo=UTC), ends_at=datetime(2026, 12, 17, tzinfo=UTC))
-    for campaign, hook in [(in_time, "双十一保温杯专场"), (december, NEUTRAL_HOOK["zh"])]:
+    cases = [
+        (in_time, "sms", "双十一保温杯专场"),
+        (december, "sms", NEUTRAL_HOOK["zh"]),
+        (december, "push", "双十一保温杯专场"),
+    ]
+    for campaign, channel, hook in cases:
         facts = OfferFacts.from_campaign(campaign, [])
-        assert stand_in_hook(campaign, facts, "zh", 16, campaign.starts_at) == hook
+        assert stand_in_hook(campaign, facts, channel, "zh", 16, campaign.starts_at) == hook
 
 
 @pytest.mark.parametrize(
