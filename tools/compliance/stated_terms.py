@@ -32,7 +32,7 @@ class StatedTerm:
 
 
 def compile_terms(entries: Sequence[Any]) -> tuple[StatedTerm, ...]:
-    """The entries of a data file's term list, compiled (ASCII literals match on word boundaries)."""
+    """The entries of a data file's term list, compiled (a literal string matches as written, in any case)."""
     terms = []
     for entry in entries:
         if isinstance(entry, str):

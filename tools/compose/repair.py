@@ -588,9 +588,8 @@ _ADVERBIAL_ONLY_ZH = re.compile(
     r"|^对于[^，！？、；]{1,12}(?:来说|而言)$|^你的[^，！？、；]{1,10}(?:中|里)$"
 )
 """A hook that is only where or when (「在繁忙的工作日里」, 「在活动期间」: 7 of 60 push titles of a campaign run on
-the demo shop; 「在繁忙的早晨」 on the held-out shop
-the demo shop), or a 无论 with no 都 to close it (「无论是在办公室、家中还是户外」), says nothing on its own: the
-campaign's name stands in for it."""
+the demo shop; 「在繁忙的早晨」 on the held-out shop), or a 无论 with no 都 to close it (「无论是在办公室、家中还是
+户外」), says nothing on its own: the campaign's name stands in for it."""
 
 
 def repair_slots(slots: Slots, frame: RepairFrame) -> Slots:
@@ -618,8 +617,7 @@ def repair_slots(slots: Slots, frame: RepairFrame) -> Slots:
         hook_room = min(hook_room, len(said) - 1)
     fitted = fit_to_room(said, locale, hook_room)
     kept = dropped(line)
-    first_clause = re.split(r"[，！？、；]", line, maxsplit=1)[0]
-    if locale == "zh" and lead and not joint and kept and not kept.startswith(first_clause[:4]):
+    if locale == "zh" and lead and not joint and kept and not kept.startswith(_clauses(line, locale)[0][:4]):
         joint = "，"  # the clause that ran on from the name went (「钛合金保温杯是环保的…」): the name stands apart
     tail_room = rooms[1] - len(lead) - len(joint)
     if locale == "zh":
